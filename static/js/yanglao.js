@@ -1,0 +1,14 @@
+// htmx 2 does not swap 4xx answers by default; ours carry the form with its Chinese errors (422).
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.htmx) return;
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "422", swap: true },
+    { code: "[45]..", swap: false, error: true },
+  ];
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    const token = document.querySelector("meta[name=csrf-token]");
+    if (token) event.detail.headers["X-CSRFToken"] = token.content;
+  });
+});

@@ -1,0 +1,1 @@
+pytest_plugins = ["yanglao.core.testing.fixtures"]

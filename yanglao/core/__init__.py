@@ -1,0 +1,1 @@
+"""core: regions, organisations, accounts and roles, region-scoped access, audit."""

@@ -1,0 +1,56 @@
+"""Django admin for system administrators; every scoped model lists through for_user like the pages."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from yanglao.core.models import ApiToken, Organisation, Region, User
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Lists and edits only what the admin user may see."""
+
+    def get_queryset(self, request):
+        return self.model.objects.for_user(request.user).order_by(*(self.ordering or ("pk",)))
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent", "generated")
+    list_filter = ("level", "generated")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+    show_full_result_count = False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ("name", "kind", "ownership", "region", "credit_code", "licence_expiry", "is_active")
+    list_filter = ("kind", "ownership", "is_active")
+    search_fields = ("name", "credit_code", "address")
+    raw_id_fields = ("region",)
+    ordering = ("region", "name")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "role", "organisation", "is_active", "last_login")
+    list_filter = ("role", "is_active", "is_superuser")
+    search_fields = ("username", "full_name")
+    raw_id_fields = ("organisation",)
+    filter_horizontal = ("groups", "user_permissions")
+    autocomplete_fields = ()
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("养老平台", {"fields": ("full_name", "role", "organisation", "regions")}),
+    )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "regions":
+            kwargs["queryset"] = Region.objects.exclude(level="village")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = ("key_hash", "prefix", "last_used_at")

@@ -1,0 +1,75 @@
+"""core's API: regions, organisations, the current user. Thin: schema in, one service or selector, out."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from yanglao.core import selectors, services
+from yanglao.core.schemas import (
+    MeOut,
+    OrganisationFilterIn,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    RegionChildOut,
+    RegionOut,
+)
+
+router = Router(tags=["基础数据"])
+
+
+@router.get("/me", response=MeOut)
+def get_me(request: HttpRequest):
+    user = request.user
+    return MeOut(
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        organisation_id=user.organisation_id,
+        region_codes=[lo for lo, _ in user.scope_ranges()],
+    )
+
+
+@router.get("/regions/{code}", response=RegionOut)
+def get_region(request: HttpRequest, code: str):
+    return selectors.region_get(user=request.user, code=code)
+
+
+@router.get("/regions/{code}/children", response=list[RegionChildOut])
+def list_region_children(request: HttpRequest, code: str):
+    region = selectors.region_get(user=request.user, code=code)
+    rows = selectors.region_children_with_counts(user=request.user, region=region)
+    return [
+        {**RegionOut.from_orm(r.region).dict(), "children": r.children, "organisations": r.organisations}
+        for r in rows
+    ]
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilterIn]):
+    qs = selectors.organisation_list(
+        user=request.user,
+        filters=selectors.OrganisationFilter(q=filters.q, kind=filters.kind, region=filters.region),
+    ).order_by("pk")
+    if filters.after is not None:
+        qs = qs.filter(pk__gt=filters.after)
+    return list(qs[: filters.limit])
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, organisation_id: int):
+    return selectors.organisation_get(user=request.user, organisation_id=organisation_id)
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request: HttpRequest, payload: OrganisationIn):
+    return 201, services.organisation_create(actor=request.user, **payload.dict())
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
+def update_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch):
+    selectors.organisation_get(user=request.user, organisation_id=organisation_id, action="change")
+    return services.organisation_update(
+        actor=request.user, organisation_id=organisation_id, **payload.dict(exclude_unset=True)
+    )

@@ -1,0 +1,57 @@
+"""Personal data at rest: AES-256-GCM encryption and a keyed HMAC blind index (PIPL Art. 51).
+
+Ciphertext is ``v1:`` + base64(nonce ‖ ciphertext ‖ tag). The blind index is HMAC-SHA256 under a separate key,
+so an exact lookup or a de-duplication never needs decryption and the index alone reveals nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import models
+
+PREFIX = "v1:"
+
+
+def encrypt(plaintext: str, *, key: bytes | None = None) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(key or settings.FIELD_ENCRYPTION_KEY).encrypt(nonce, plaintext.encode(), None)
+    return PREFIX + base64.b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str, *, key: bytes | None = None) -> str:
+    if not token.startswith(PREFIX):
+        raise ValueError("unknown ciphertext version")
+    raw = base64.b64decode(token[len(PREFIX) :])
+    return AESGCM(key or settings.FIELD_ENCRYPTION_KEY).decrypt(raw[:12], raw[12:], None).decode()
+
+
+def blind_index(value: str, *, key: bytes | None = None) -> str:
+    return hmac.new(key or settings.BLIND_INDEX_KEY, value.encode(), hashlib.sha256).hexdigest()
+
+
+def mask(value: str, *, keep_start: int = 3, keep_end: int = 4) -> str:
+    """Mask the middle of a phone, ID number or similar for display: 138****5678."""
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+class EncryptedTextField(models.TextField):
+    """A text column stored encrypted; Python code sees plaintext. Not searchable: pair with a blind index."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return encrypt(value)

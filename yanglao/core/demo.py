@@ -1,0 +1,292 @@
+"""The demo data generator behind ``yanglao seed``: a synthetic district modelled on Xuhui (seed 004).
+
+Steps are registered per app and run in registration order with one shared context, so later modules add
+their data (people, assessments, facilities …) to the same command. Deterministic for a given ``--seed``;
+idempotent: a second run adds only what is missing. ``scale`` sizes the population (1 = 320,100 people aged
+60+); the facility and organisation network is the district's own and is not scaled.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from yanglao.core import creditcode, services
+from yanglao.core.choices import OrganisationKind, Ownership, Role
+from yanglao.core.models import Organisation, Region, User
+
+DEMO_PASSWORD = "Yanglao2026demo"  # noqa: S105 -- printed by the demo on purpose
+XUHUI = "310104000000"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class SeedContext:
+    profile: str
+    scale: float
+    seed: int
+    rng: random.Random
+    log: Callable[[str], None]
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, scope)
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+STEPS: list[tuple[str, Callable[[SeedContext], None]]] = []
+
+
+def step(name: str):
+    def register(fn: Callable[[SeedContext], None]):
+        if name not in [n for n, _ in STEPS]:
+            STEPS.append((name, fn))
+        return fn
+
+    return register
+
+
+def run(*, profile: str = "xuhui", scale: float = 0.05, seed: int = 1, log=print) -> SeedContext:
+    if profile != "xuhui":
+        raise ValueError(f"unknown profile {profile!r}; available: xuhui")
+    if not 0 < scale <= 1:
+        raise ValueError("scale must be in (0, 1]")
+    ctx = SeedContext(profile=profile, scale=scale, seed=seed, rng=random.Random(seed), log=log)
+    for name, fn in STEPS:
+        ctx.rng = random.Random(f"{seed}:{name}")  # each step is deterministic on its own
+        fn(ctx)
+    return ctx
+
+
+# Approximate centres of Xuhui's streets and towns (WGS-84), for demo coordinates only: generated, not
+# surveyed. Relative weights follow the district's shape: older dense streets have more elders.
+XUHUI_STREETS = {
+    "310104003000": ("天平路街道", 31.2075, 121.4440, 1.0),
+    "310104004000": ("湖南路街道", 31.2115, 121.4380, 0.8),
+    "310104007000": ("斜土路街道", 31.1965, 121.4560, 1.1),
+    "310104008000": ("枫林路街道", 31.1925, 121.4480, 1.1),
+    "310104010000": ("长桥街道", 31.1420, 121.4410, 1.2),
+    "310104011000": ("田林街道", 31.1730, 121.4200, 1.3),
+    "310104012000": ("虹梅路街道", 31.1700, 121.4020, 0.9),
+    "310104013000": ("康健新村街道", 31.1610, 121.4230, 1.2),
+    "310104014000": ("徐家汇街道", 31.1900, 121.4360, 1.0),
+    "310104015000": ("凌云路街道", 31.1530, 121.4260, 1.2),
+    "310104016000": ("龙华街道", 31.1720, 121.4500, 1.0),
+    "310104017000": ("漕河泾街道", 31.1610, 121.4360, 0.9),
+    "310104103000": ("华泾镇", 31.1250, 121.4460, 0.8),
+}
+
+
+def jitter(ctx: SeedContext, lat: float, lng: float, metres: float = 700) -> tuple[float, float]:
+    degrees = metres / 111_000
+    return round(lat + ctx.rng.uniform(-degrees, degrees), 6), round(
+        lng + ctx.rng.uniform(-degrees, degrees), 6
+    )
+
+
+def demo_credit_code(ctx: SeedContext, authority_type: str, county6: str) -> str:
+    body = "".join(ctx.rng.choice(creditcode.ALPHABET) for _ in range(9))
+    return creditcode.make(f"{authority_type}{county6}{body}")
+
+
+@step("regions")
+def seed_regions(ctx: SeedContext) -> None:
+    if not Region.objects.filter(code=XUHUI).exists():
+        result = services.region_load_file(path=DATA / "divisions.csv")
+        ctx.log(f"区划：导入 {result.created} 条")
+    for code, (_, lat, lng, _) in XUHUI_STREETS.items():
+        Region.objects.filter(code=code).update(lat=lat, lng=lng)
+    Region.objects.filter(code=XUHUI).update(lat=31.1885, lng=121.4365)
+    services.roles_sync()
+
+
+# (kind, ownership weights, name pattern, count) — Xuhui at the end of 2019 (PRODUCT.md, seed 004).
+NETWORK = [
+    (OrganisationKind.INSTITUTION, "{street}第{n}养老院", 43),
+    (OrganisationKind.ELDER_CARE_HOME, "{community}长者照护之家", 14),
+    (OrganisationKind.DAY_CARE, "{community}日间照料中心", 28),
+    (OrganisationKind.MEAL_SITE, "{community}老年助餐点", 80),
+    (OrganisationKind.CANTEEN, "{community}社区长者食堂", 27),
+    (OrganisationKind.ADVISOR_POINT, "{community}养老顾问点", 29),
+    (OrganisationKind.HEALTH_CENTRE, "{community}社区卫生服务站", 76),
+    (OrganisationKind.HOME_SERVICE, "徐汇{brand}居家养老服务社（{street}）", 20),
+    (OrganisationKind.NURSING_STATION, "徐汇{brand}护理站（{street}）", 11),
+]
+BRANDS = ["康乐", "福寿", "颐和", "安泰", "乐龄", "仁爱", "怡养", "九如", "松鹤", "长青", "惠民", "和煦"]
+OWNERSHIP_BY_KIND = {
+    OrganisationKind.INSTITUTION: [
+        (Ownership.PUBLIC, 3),
+        (Ownership.PRIVATE, 5),
+        (Ownership.PUBLIC_PRIVATE, 4),
+    ],
+    OrganisationKind.HOME_SERVICE: [(Ownership.PRIVATE, 1)],
+    OrganisationKind.NURSING_STATION: [(Ownership.PRIVATE, 1)],
+}
+
+
+def _pick_street(ctx: SeedContext) -> str:
+    codes = list(XUHUI_STREETS)
+    return ctx.rng.choices(codes, weights=[XUHUI_STREETS[c][3] for c in codes])[0]
+
+
+def _organisation_specs(ctx: SeedContext) -> list[dict]:
+    committees: dict[str, list[Region]] = {}
+    for region in Region.objects.filter(code__gte="310104000000", code__lt="310105000000", level="village"):
+        committees.setdefault(region.parent_id, []).append(region)
+    specs = [
+        dict(name="徐汇区民政局", kind=OrganisationKind.CIVIL_AFFAIRS, region_code=XUHUI, type_code="11"),
+        dict(
+            name="徐汇区老年照护统一需求评估中心",
+            kind=OrganisationKind.ASSESSMENT_AGENCY,
+            region_code=XUHUI,
+            type_code="52",
+        ),
+        dict(
+            name="上海市徐汇区962899养老服务热线",
+            kind=OrganisationKind.HOTLINE,
+            region_code=XUHUI,
+            type_code="52",
+        ),
+    ]
+    for code, (street, *_rest) in XUHUI_STREETS.items():
+        specs.append(
+            dict(
+                name=f"{street}办事处社区服务办公室",
+                kind=OrganisationKind.GOVERNMENT,
+                region_code=code,
+                type_code="11",
+            )
+        )
+        specs.append(
+            dict(
+                name=f"{street}社区综合为老服务中心",
+                kind=OrganisationKind.COMMUNITY_CENTRE,
+                region_code=code,
+                type_code="52",
+            )
+        )
+        specs.append(
+            dict(
+                name=f"{street.removesuffix('街道').removesuffix('镇')}社区卫生服务中心",
+                kind=OrganisationKind.HEALTH_CENTRE,
+                region_code=code,
+                type_code="12",
+            )
+        )
+    for kind, pattern, count in NETWORK:
+        for n in range(1, count + 1):
+            street_code = _pick_street(ctx)
+            street = XUHUI_STREETS[street_code][0]
+            pool = committees.get(street_code) or []
+            community = ctx.rng.choice(pool) if pool else None
+            community_name = (
+                (community.name if community else street).removesuffix("居委会").removesuffix("居民委员会")
+            )
+            region_code = (
+                community.code if community and kind != OrganisationKind.INSTITUTION else street_code
+            )
+            name = pattern.format(street=street, community=community_name, n=n, brand=ctx.rng.choice(BRANDS))
+            specs.append(dict(name=name, kind=kind, region_code=region_code, type_code="52"))
+    return specs
+
+
+@step("organisations")
+def seed_organisations(ctx: SeedContext) -> None:
+    existing = set(
+        Organisation.objects.unscoped(reason="demo seed")
+        .filter(region__gte=XUHUI, region__lt="310105000000")
+        .values_list("region", "name")
+    )
+    created = 0
+    centres = {code: (lat, lng) for code, (_, lat, lng, _) in XUHUI_STREETS.items()}
+    with transaction.atomic():
+        batch = []
+        for spec in _organisation_specs(ctx):
+            type_code = spec.pop("type_code")
+            street_code = spec["region_code"][:9] + "000"
+            lat, lng = jitter(ctx, *centres.get(street_code, (31.1885, 121.4365)))
+            kind = spec["kind"]
+            weights = OWNERSHIP_BY_KIND.get(kind, [(Ownership.PUBLIC, 2), (Ownership.PUBLIC_PRIVATE, 1)])
+            ownership = ctx.rng.choices([o for o, _ in weights], weights=[w for _, w in weights])[0]
+            credit = demo_credit_code(ctx, type_code, "310104")
+            phone = f"021-{ctx.rng.randint(5400, 6499)}{ctx.rng.randint(0, 9999):04d}"
+            if (spec["region_code"], spec["name"]) in existing:
+                continue
+            existing.add((spec["region_code"], spec["name"]))
+            batch.append(
+                Organisation(
+                    name=spec["name"],
+                    kind=kind,
+                    ownership=ownership,
+                    region_id=spec["region_code"],
+                    address=f"上海市徐汇区{XUHUI_STREETS.get(street_code, ('',))[0]}{ctx.rng.randint(1, 999)}号",
+                    lat=lat,
+                    lng=lng,
+                    contact_name=ctx.rng.choice("王李张刘陈杨黄赵吴周")
+                    + ctx.rng.choice(["老师", "主任", "经理"]),
+                    contact_phone=phone,
+                    credit_code=credit,
+                    licence_no=f"沪徐民养{ctx.rng.randint(100000, 999999)}"
+                    if kind in (OrganisationKind.INSTITUTION, OrganisationKind.ELDER_CARE_HOME)
+                    else "",
+                )
+            )
+        Organisation.objects.bulk_create(batch)
+        created = len(batch)
+        if created:
+            services.audit_batch_record(
+                actor=None,
+                action="organisation.seed",
+                model=Organisation,
+                count=created,
+                detail={"profile": ctx.profile, "seed": ctx.seed},
+            )
+    ctx.stats["organisations"] = created
+    ctx.log(f"组织机构：新增 {created} 个")
+
+
+def _org_id(name: str) -> int:
+    return Organisation.objects.unscoped(reason="demo seed").values_list("pk", flat=True).get(name=name)
+
+
+DEMO_ACCOUNTS = [
+    # (username, full name, role, region codes, organisation name)
+    ("xuhui_admin", "徐汇区民政局 林主任", Role.GOV_ADMIN, [XUHUI], None),
+    ("tianping", "天平路街道 王科长", Role.GOVERNMENT, ["310104003000"], None),
+    ("hunan", "湖南路街道 周科长", Role.GOVERNMENT, ["310104004000"], None),
+    ("assessor", "评估员 陈静", Role.ASSESSOR, [XUHUI], "徐汇区老年照护统一需求评估中心"),
+    ("provider", "机构管理员 赵敏", Role.PROVIDER, [], "__first_institution__"),
+    ("caregiver", "护理员 刘芳", Role.CAREGIVER, [], "__first_home_service__"),
+    ("operator", "热线坐席 孙浩", Role.OPERATOR, [XUHUI], "上海市徐汇区962899养老服务热线"),
+    ("advisor", "养老顾问 吴丽", Role.ADVISOR, ["310104003000"], None),
+    ("family", "家属 张晓梅", Role.FAMILY, [], None),
+]
+
+
+@step("accounts")
+def seed_accounts(ctx: SeedContext) -> None:
+    orgs = Organisation.objects.unscoped(reason="demo seed").filter(
+        region__gte=XUHUI, region__lt="310105000000"
+    )
+    first = {
+        "__first_institution__": orgs.filter(kind=OrganisationKind.INSTITUTION).order_by("pk").first(),
+        "__first_home_service__": orgs.filter(kind=OrganisationKind.HOME_SERVICE).order_by("pk").first(),
+    }
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", password=DEMO_PASSWORD, full_name="系统管理员")
+    ctx.accounts.append(("系统管理员", "admin", "全部"))
+    for username, full_name, role, regions, org_name in DEMO_ACCOUNTS:
+        org = first.get(org_name) if org_name in first else (orgs.get(name=org_name) if org_name else None)
+        if not User.objects.filter(username=username).exists():
+            services.user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                full_name=full_name,
+                organisation_id=org.pk if org else None,
+                region_codes=regions,
+            )
+        scope = "、".join(Region.objects.get(code=c).name for c in regions) or (org.name if org else "本人")
+        ctx.accounts.append((Role(role).label, username, scope))

@@ -1,0 +1,50 @@
+"""DomainError: a business rule said no. ``message`` is the Chinese text users see; logs carry ``code``."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "core.error"
+    message = "操作未能完成"
+    status = 422
+
+    def __init__(self, message: str | None = None, *, fields: dict[str, str] | None = None, code: str = ""):
+        self.message = message or self.message
+        self.code = code or self.code
+        self.fields = fields or {}
+        super().__init__(f"{self.code}: {self.message}")
+
+
+class UnknownRegion(DomainError):
+    code = "core.unknown_region"
+    message = "区划代码不存在"
+
+
+class RegionOutOfScope(DomainError):
+    code = "core.region_out_of_scope"
+    message = "该区划不在您的管辖范围内"
+
+
+class InvalidCreditCode(DomainError):
+    code = "core.invalid_credit_code"
+    message = "统一社会信用代码无效"
+
+
+class DuplicateOrganisation(DomainError):
+    code = "core.duplicate_organisation"
+    message = "该组织已登记"
+
+
+class InvalidCoordinates(DomainError):
+    code = "core.invalid_coordinates"
+    message = "坐标不在中国境内"
+
+
+class DivisionFileInvalid(DomainError):
+    code = "core.division_file_invalid"
+    message = "区划文件格式错误"
+
+
+class InvalidRole(DomainError):
+    code = "core.invalid_role"
+    message = "角色与所属机构或区划不匹配"

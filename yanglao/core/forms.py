@@ -1,0 +1,65 @@
+"""HTML input parsing for core's pages; rules are in services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from yanglao.core.choices import OrganisationKind, Ownership
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=OrganisationKind.choices)
+    ownership = forms.ChoiceField(label="性质", choices=Ownership.choices)
+    region_code = forms.ChoiceField(label="所在区划")
+    address = forms.CharField(label="地址", max_length=300, required=False)
+    lat = forms.FloatField(label="纬度", required=False)
+    lng = forms.FloatField(label="经度", required=False)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=40, required=False)
+    licence_no = forms.CharField(label="许可证或备案号", max_length=60, required=False)
+    licence_expiry = forms.DateField(
+        label="许可或备案有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = [
+            (
+                r.code,
+                ("　" * max(0, ["province", "city", "county", "township", "village"].index(r.level) - 2))
+                + r.name,
+            )
+            for r in regions
+        ]
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices]
+    )
+    region = forms.CharField(label="区划代码", required=False)
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="操作人", required=False)
+    action = forms.ChoiceField(
+        label="动作",
+        required=False,
+        choices=[("", "全部"), ("0", "新增"), ("1", "修改"), ("2", "删除"), ("3", "访问/批量")],
+    )
+    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label="对象", required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="用途", max_length=60)
+    days = forms.TypedChoiceField(
+        label="有效期",
+        coerce=int,
+        choices=[(30, "30 天"), (90, "90 天"), (365, "一年"), (0, "长期")],
+        initial=90,
+    )

@@ -1,0 +1,195 @@
+"""Regions, organisations, accounts and API tokens: what every other module stands on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from yanglao.core import divisions
+from yanglao.core.choices import OrganisationKind, Ownership, RegionLevel, Role
+from yanglao.core.scoping import ScopedModel
+
+
+class DivisionCodeField(models.CharField):
+    """A 12-digit statistical division code as a fixed-width ``CHAR(12)`` column."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 12
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
+
+    def db_type(self, connection):
+        return "char(12)"
+
+
+class Region(models.Model):
+    """A statistical division (统计用区划). Public reference data, so not scoped; counts over it are.
+
+    ``generated`` marks rows the demo invented where no published code exists.
+    """
+
+    code = DivisionCodeField("区划代码", primary_key=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("级别", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    generated = models.BooleanField("演示生成", default=False)
+    # Centre point for maps and the demo generator; optional.
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["parent", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def subtree_range(self) -> tuple[str, str]:
+        return divisions.subtree_range(self.code)
+
+
+class Organisation(ScopedModel):
+    """A government department or a provider (institution, centre, canteen, home-service company …).
+
+    Scoped by its region code; provider users see their own organisation. The credit code is unique when
+    given; (region, name) is unique so the same organisation cannot be registered twice in one place.
+    """
+
+    scope_region_field = "region"
+    scope_organisation_field = "pk"
+
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("类型", max_length=32, choices=OrganisationKind.choices)
+    ownership = models.CharField("性质", max_length=20, choices=Ownership.choices, default=Ownership.PUBLIC)
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    address = models.CharField("地址", max_length=300, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
+    licence_no = models.CharField("许可证或备案号", max_length=60, blank=True)
+    licence_expiry = models.DateField("许可或备案有效期至", null=True, blank=True)
+    is_active = models.BooleanField("在用", default=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织机构"
+        ordering = ["region", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_in_region"),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True) | Q(lat__gte=3.0, lat__lte=54.0),
+                name="organisation_lat_in_china",
+            ),
+            models.CheckConstraint(
+                condition=Q(lng__isnull=True) | Q(lng__gte=73.0, lng__lte=136.0),
+                name="organisation_lng_in_china",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "region"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region_code(self) -> str:
+        return self.region_id
+
+    @property
+    def licence_expired(self) -> bool:
+        return self.licence_expiry is not None and self.licence_expiry < timezone.localdate()
+
+
+class User(AbstractUser):
+    """An account. Government-side users hold region assignments; provider-side users an organisation.
+
+    ``role`` mirrors the single Django group that grants its permissions (services.user_set_role).
+    """
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    regions = models.ManyToManyField(Region, verbose_name="管辖区划", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def scope_ranges(self) -> list[tuple[str, str]]:
+        """Merged code ranges of the assigned regions, cached on the instance for one request."""
+        cached = getattr(self, "_scope_ranges", None)
+        if cached is None:
+            codes = list(self.regions.values_list("code", flat=True)) if self.pk else []
+            cached = divisions.merge_ranges([divisions.subtree_range(code) for code in codes])
+            self._scope_ranges = cached
+        return cached
+
+    def in_scope(self, region_code: str) -> bool:
+        if self.is_superuser:
+            return True
+        return any(lo <= region_code < hi for lo, hi in self.scope_ranges())
+
+
+class ApiToken(models.Model):
+    """A per-user bearer token for scripts. Only the SHA-256 of the secret is stored; shown once."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=60)
+    prefix = models.CharField("前缀", max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class AuditAccess(models.Model):
+    """Holds the custom permission to read the audit page; no rows."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("view_audit", "查看审计日志")]
+
+    def __str__(self) -> str:
+        return "审计日志权限"

@@ -1,0 +1,53 @@
+"""The side navigation by role: each entry shows only to users holding its permission.
+
+Later modules append their entries with ``register``; the template renders whatever the user may open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    permission: str | None = None  # None: every signed-in user
+
+
+ITEMS: list[NavItem] = [
+    NavItem("首页", "core:home", "🏠"),
+    NavItem("行政区划", "core:region_index", "🗺️", "core.view_region"),
+    NavItem("组织机构", "core:organisation_list", "🏢", "core.view_organisation"),
+    NavItem("审计日志", "core:audit_list", "📜", "core.view_audit"),
+    NavItem("API 令牌", "core:token_list", "🔑"),
+]
+
+
+def register(item: NavItem, *, before: str | None = None) -> None:
+    if any(existing.url_name == item.url_name for existing in ITEMS):
+        return
+    index = next((i for i, it in enumerate(ITEMS) if it.url_name == before), len(ITEMS))
+    ITEMS.insert(index, item)
+
+
+def items_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    return [
+        {"label": it.label, "url": reverse(it.url_name), "icon": it.icon, "name": it.url_name}
+        for it in ITEMS
+        if it.permission is None or user.has_perm(it.permission)
+    ]
+
+
+def navigation(request):
+    """Template context processor."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {"nav_items": items_for(user), "nav_current": current}

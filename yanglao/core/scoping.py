@@ -1,0 +1,116 @@
+"""The one way to read region-bound rows: ``Model.objects.for_user(user)``. Fails closed.
+
+A scoped model declares which field carries its 12-digit region code (``scope_region_field``) and, when
+providers own rows, which field points at the owning organisation (``scope_organisation_field``).
+Government users see the code ranges of their assigned regions; provider users see their organisation's
+rows; anonymous users, inactive users and users without the model's permission see nothing. A queryset
+that went through neither ``for_user`` nor ``unscoped(reason=...)`` refuses to fetch rows, so a forgotten
+scope is an exception in tests, not a leak in production (NetBox ``restrict()``, django-scopes).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import models
+from django.db.models import Q
+
+log = logging.getLogger(__name__)
+
+
+class UnscopedQueryError(RuntimeError):
+    pass
+
+
+def user_scope_q(model: type[models.Model], user) -> Q:
+    """The filter for what ``user`` may see of ``model``; matches nothing when no rule applies."""
+    condition = Q(pk__in=[])
+    region_field = getattr(model, "scope_region_field", None)
+    if region_field:
+        for lo, hi in user.scope_ranges():
+            condition |= Q(**{f"{region_field}__gte": lo, f"{region_field}__lt": hi})
+    org_field = getattr(model, "scope_organisation_field", None)
+    if org_field and user.organisation_id:
+        condition |= Q(**{org_field: user.organisation_id})
+    return condition
+
+
+class RegionScopedQuerySet(models.QuerySet):
+    _scope: str | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope = self._scope
+        return clone
+
+    def for_user(self, user, action: str = "view") -> RegionScopedQuerySet:
+        qs = self._chain()
+        qs._scope = f"user:{getattr(user, 'pk', None)}:{action}"
+        if user is None or not user.is_authenticated or not user.is_active:
+            return qs.none()
+        if user.is_superuser:
+            return qs
+        opts = self.model._meta
+        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            return qs.none()
+        return qs.filter(user_scope_q(self.model, user))
+
+    def unscoped(self, *, reason: str) -> RegionScopedQuerySet:
+        """Background and system code that must see everything says why; the reason is logged."""
+        if not reason or not reason.strip():
+            raise ValueError("unscoped() needs a reason")
+        log.debug("unscoped query on %s: %s", self.model._meta.label, reason)
+        qs = self._chain()
+        qs._scope = f"unscoped:{reason}"
+        return qs
+
+    @property
+    def is_scoped(self) -> bool:
+        return self._scope is not None
+
+    def _require_scope(self) -> None:
+        if self._scope is None:
+            raise UnscopedQueryError(
+                f"{self.model._meta.label}: call .for_user(user) or .unscoped(reason=...) before reading rows"
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._require_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self):
+        self._require_scope()
+        return super().count()
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        return super().in_bulk(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._require_scope()
+        return super().delete()
+
+
+class ScopedModel(models.Model):
+    """Base for every region-bound model: the scoped queryset is its default manager."""
+
+    scope_region_field: str | None = "region"
+    scope_organisation_field: str | None = None
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,200 @@
+"""Reads of core, always scoped to the asking user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from yanglao.core import divisions
+from yanglao.core.models import Organisation, Region, User
+
+# ---------------------------------------------------------------- regions
+
+
+def region_roots(*, user: User) -> list[Region]:
+    """The top regions a user may browse: their assignments (everything for system administrators)."""
+    if user.is_superuser:
+        return list(Region.objects.filter(parent__isnull=True))
+    if not user.has_perm("core.view_region"):
+        return []
+    return list(user.regions.all().order_by("code"))
+
+
+def region_get(*, user: User, code: str) -> Region:
+    """A region inside the user's scope; anything else is the same 404."""
+    if not user.has_perm("core.view_region") or not user.in_scope(code):
+        raise Http404
+    return get_object_or_404(Region, code=code)
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    codes, code = [], region.parent_id
+    while code:
+        codes.append(code)
+        code = divisions.parent_of(code)
+    return list(Region.objects.filter(code__in=codes).order_by("code"))
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region: Region
+    children: int
+    organisations: int
+
+
+def region_children_with_counts(*, user: User, region: Region) -> list[RegionRow]:
+    """Child regions with their number of sub-regions and of organisations the user may see (3 queries)."""
+    children = list(Region.objects.filter(parent=region).annotate(n=Count("children")).order_by("code"))
+    if not children:
+        return []
+    width = divisions.PREFIX_LENGTH[children[0].level]
+    lo, hi = region.subtree_range
+    counts = dict(
+        organisation_list(user=user)
+        .filter(region__gte=lo, region__lt=hi)
+        .annotate(head=Substr("region", 1, width))
+        .values_list("head")
+        .annotate(n=Count("pk"))
+        .values_list("head", "n")
+        .order_by()
+    )
+    return [RegionRow(c, c.n, counts.get(c.code[:width], 0)) for c in children]
+
+
+# ---------------------------------------------------------------- organisations
+
+
+@dataclass(frozen=True)
+class OrganisationFilter:
+    q: str = ""
+    kind: str = ""
+    region: str = ""
+
+
+def organisation_list(*, user: User, filters: OrganisationFilter | None = None):
+    qs = Organisation.objects.for_user(user).select_related("region")
+    if filters:
+        if filters.q:
+            qs = qs.filter(
+                Q(name__icontains=filters.q)
+                | Q(address__icontains=filters.q)
+                | Q(credit_code=filters.q.upper())
+            )
+        if filters.kind:
+            qs = qs.filter(kind=filters.kind)
+        if filters.region:
+            try:
+                lo, hi = divisions.subtree_range(divisions.normalise(filters.region))
+            except divisions.DivisionCodeError:
+                return qs.none()
+            qs = qs.filter(region__gte=lo, region__lt=hi)
+    return qs.order_by("region", "name", "pk")
+
+
+def organisation_get(*, user: User, organisation_id: int, action: str = "view") -> Organisation:
+    return get_object_or_404(
+        Organisation.objects.for_user(user, action=action).select_related("region"), pk=organisation_id
+    )
+
+
+def organisation_counts_by_kind(*, user: User) -> list[tuple[str, int]]:
+    return list(organisation_list(user=user).order_by().values_list("kind").annotate(n=Count("pk")))
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def user_scope_label(user: User) -> str:
+    if user.is_superuser:
+        return "全部区划"
+    parts = [r.name for r in user.regions.all()]
+    if user.organisation_id:
+        parts.append(user.organisation.name)
+    return "、".join(parts) or "未分配范围"
+
+
+# ---------------------------------------------------------------- audit
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    action: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str = ""
+
+
+def audit_list(*, user: User, filters: AuditFilter | None = None):
+    """Audit entries by the accounts inside the viewer's scope (all of them for system administrators)."""
+    if not user.is_authenticated or not (user.is_superuser or user.has_perm("core.view_audit")):
+        return LogEntry.objects.none()
+    qs = LogEntry.objects.select_related("actor", "content_type")
+    if not user.is_superuser:
+        condition = Q(pk__in=[])
+        for lo, hi in user.scope_ranges():
+            condition |= Q(regions__code__gte=lo, regions__code__lt=hi)
+        inside = User.objects.filter(condition)
+        org_ids = Organisation.objects.for_user(user).values("pk")
+        qs = qs.filter(Q(actor__in=inside.values("pk")) | Q(actor__organisation__in=org_ids))
+    if filters:
+        if filters.actor:
+            qs = qs.filter(
+                Q(actor__username__icontains=filters.actor) | Q(actor__full_name__icontains=filters.actor)
+            )
+        if filters.action != "":
+            qs = qs.filter(action=int(filters.action))
+        if filters.since:
+            qs = qs.filter(timestamp__date__gte=filters.since)
+        if filters.until:
+            qs = qs.filter(timestamp__date__lte=filters.until)
+        if filters.q:
+            qs = qs.filter(object_repr__icontains=filters.q)
+    return qs.order_by("-timestamp", "-pk")
+
+
+# ---------------------------------------------------------------- home
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    scope_label: str
+    roots: list[Region]
+    children: list[RegionRow]
+    by_kind: list[tuple[str, int]]
+    organisations: int
+    organisation: Organisation | None
+
+
+def home_summary(*, user: User) -> HomeSummary:
+    """What a user's home page shows about their own scope."""
+    roots = region_roots(user=user)
+    children = region_children_with_counts(user=user, region=roots[0]) if len(roots) == 1 else []
+    by_kind = organisation_counts_by_kind(user=user) if user.has_perm("core.view_organisation") else []
+    organisation = None
+    if user.organisation_id:
+        organisation = Organisation.objects.for_user(user).filter(pk=user.organisation_id).first()
+    return HomeSummary(
+        scope_label=user_scope_label(user),
+        roots=roots,
+        children=children,
+        by_kind=by_kind,
+        organisations=sum(n for _, n in by_kind),
+        organisation=organisation,
+    )
+
+
+def regions_for_choice(*, user: User, max_rows: int = 2000) -> list[Region]:
+    """Regions a user may file records under, county level and below, for a form's select."""
+    condition = Q(pk__in=[])
+    for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
+        condition |= Q(code__gte=lo, code__lt=hi)
+    return list(
+        Region.objects.filter(condition).exclude(level__in=["province", "city"]).order_by("code")[:max_rows]
+    )

@@ -1,0 +1,57 @@
+"""Shared pytest fixtures: the shipped divisions loaded once per test database, and named personas.
+
+Regions used: 徐汇区 310104 with 天平路街道 310104003 (the street officer's) and 湖南路街道 310104004 (the
+other street), and 长宁区 310105 (outside the district).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from yanglao.core import services
+from yanglao.core.choices import Role
+from yanglao.core.demo import DATA
+from yanglao.core.testing import factories
+
+XUHUI = "310104000000"
+TIANPING = "310104003000"
+HUNAN = "310104004000"
+CHANGNING = "310105000000"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        services.region_load_file(path=DATA / "divisions.csv")
+        services.roles_sync()
+
+
+@pytest.fixture
+def district_officer(db):
+    return factories.user(role=Role.GOV_ADMIN, regions=[XUHUI], username="district")
+
+
+@pytest.fixture
+def street_officer(db):
+    return factories.user(role=Role.GOVERNMENT, regions=[TIANPING], username="street")
+
+
+@pytest.fixture
+def other_street_officer(db):
+    return factories.user(role=Role.GOVERNMENT, regions=[HUNAN], username="other_street")
+
+
+@pytest.fixture
+def provider_org(db):
+    return factories.organisation(region_code="310104003001", name="天平敬老院")
+
+
+@pytest.fixture
+def provider_staff(db, provider_org):
+    return factories.user(role=Role.PROVIDER, organisation=provider_org, username="provider")
+
+
+@pytest.fixture
+def assessor(db):
+    agency = factories.organisation(region_code=XUHUI, name="评估中心", kind="assessment_agency")
+    return factories.user(role=Role.ASSESSOR, organisation=agency, regions=[XUHUI], username="assessor")

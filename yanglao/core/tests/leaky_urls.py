@@ -1,0 +1,23 @@
+"""A URLconf with two deliberately wrong views, used only to prove the leak walker catches them."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from yanglao.core.models import Organisation
+from yanglao.urls import urlpatterns as real_urlpatterns
+
+
+def unscoped_list(request):
+    rows = Organisation.objects.unscoped(reason="deliberately leaky view for the leak-test self-check")
+    return HttpResponse("\n".join(o.name for o in rows))
+
+
+def forgot_scope(request):
+    return HttpResponse("\n".join(o.name for o in Organisation.objects.all()))
+
+
+urlpatterns = [
+    path("leaky/unscoped/", unscoped_list),
+    path("leaky/forgot-scope/", forgot_scope),
+    *real_urlpatterns,
+]

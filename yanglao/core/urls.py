@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from yanglao.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("regions/", views.region_index, name="region_index"),
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("account/tokens/", views.token_list, name="token_list"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

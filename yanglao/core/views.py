@@ -1,0 +1,164 @@
+"""core's pages. Thin: parse input, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from yanglao.core import selectors, services
+from yanglao.core.choices import OrganisationKind
+from yanglao.core.errors import DomainError
+from yanglao.core.forms import AuditFilterForm, OrganisationFilterForm, OrganisationForm, TokenForm
+from yanglao.core.models import ApiToken
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+def _partial(request: HttpRequest, full: str, fragment: str) -> str:
+    return fragment if request.htmx and not request.htmx.boosted else full
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    summary = selectors.home_summary(user=request.user)
+    kinds = dict(OrganisationKind.choices)
+    by_kind = [(kinds.get(kind, kind), n) for kind, n in summary.by_kind]
+    return render(request, "core/home.html", {"summary": summary, "by_kind": by_kind})
+
+
+@login_required
+@permission_required("core.view_region", raise_exception=True)
+def region_index(request: HttpRequest) -> HttpResponse:
+    roots = selectors.region_roots(user=request.user)
+    if len(roots) == 1:
+        return redirect("core:region_detail", code=roots[0].code)
+    return render(request, "core/region_index.html", {"roots": roots})
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = selectors.region_get(user=request.user, code=code)
+    rows = selectors.region_children_with_counts(user=request.user, region=region)
+    ancestors = [r for r in selectors.region_ancestors(region) if request.user.in_scope(r.code)]
+    return render(
+        request, "core/region_detail.html", {"region": region, "rows": rows, "ancestors": ancestors}
+    )
+
+
+@login_required
+@permission_required("core.view_organisation", raise_exception=True)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.OrganisationFilter(**{k: data.get(k) or "" for k in ("q", "kind", "region")})
+    page = Paginator(selectors.organisation_list(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    template = _partial(request, "core/organisation_list.html", "core/_organisation_rows.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(user=request.user, organisation_id=pk)
+    can_change = request.user.has_perm("core.change_organisation")
+    return render(request, "core/organisation_detail.html", {"org": org, "can_change": can_change})
+
+
+def _organisation_form_page(request, *, org=None) -> HttpResponse:
+    regions = selectors.regions_for_choice(user=request.user)
+    initial = {}
+    if org is not None:
+        initial = {f: getattr(org, f) for f in services.ORGANISATION_FIELDS} | {"region_code": org.region_id}
+    form = OrganisationForm(request.POST or None, regions=regions, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            if org is None:
+                org = services.organisation_create(actor=request.user, **form.cleaned_data)
+                messages.success(request, f"已登记：{org.name}")
+            else:
+                org = services.organisation_update(
+                    actor=request.user, organisation_id=org.pk, **form.cleaned_data
+                )
+                messages.success(request, f"已保存：{org.name}")
+            return redirect("core:organisation_detail", pk=org.pk)
+        except DomainError as exc:
+            for name, message in exc.fields.items() or [(None, exc.message)]:
+                form.add_error(name if name in form.fields else None, message)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+    if request.method == "POST":
+        status = 422
+    return render(request, "core/organisation_form.html", {"form": form, "org": org}, status=status)
+
+
+@login_required
+@permission_required("core.add_organisation", raise_exception=True)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    return _organisation_form_page(request)
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(user=request.user, organisation_id=pk, action="change")
+    return _organisation_form_page(request, org=org)
+
+
+@login_required
+@permission_required("core.view_audit", raise_exception=True)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.AuditFilter(
+        **{
+            k: data.get(k) or ("" if k not in ("since", "until") else None)
+            for k in ("actor", "action", "since", "until", "q")
+        }
+    )
+    page = Paginator(selectors.audit_list(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    template = _partial(request, "core/audit_list.html", "core/_audit_rows.html")
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    secret, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _, secret = services.api_token_create(
+                    actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"] or None
+                )
+                form = TokenForm()
+            except DomainError as exc:
+                form.add_error("name", exc.message)
+                status = 422
+        else:
+            status = 422
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request, "core/token_list.html", {"form": form, "tokens": tokens, "secret": secret}, status=status
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.api_token_revoke(actor=request.user, token_id=pk)
+        messages.success(request, "令牌已撤销")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("core:token_list")

@@ -1,0 +1,1 @@
+"""Settings come from the environment; base.py is the embedded default (SQLite, no other service)."""

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from yanglao.api import api
+
+admin.site.site_header = "养老服务综合平台 · 系统管理"
+admin.site.site_title = "养老服务综合平台"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("yanglao.core.urls")),
+]
