@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -83,6 +83,13 @@ def on_validation_error(request, exc: NinjaValidationError):
         fields[name] = FIELD_MESSAGES.get(err.get("type", ""), "格式错误") + f"（{err.get('msg', '')}）"
     summary = "；".join(f"{k}：{v}" for k, v in fields.items())
     return _error(request, 422, "api.invalid_input", f"输入有误：{summary}", fields)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # ninja could not parse the body
+        return _error(request, 422, "api.invalid_body", "请求体不是有效的 JSON", {"请求": "无法解析"})
+    return _error(request, exc.status_code, f"api.http_{exc.status_code}", "请求无法处理")
 
 
 @api.exception_handler(DjangoValidationError)

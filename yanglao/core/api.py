@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from yanglao.core import selectors, services
 from yanglao.core.schemas import (
@@ -64,7 +64,7 @@ def get_organisation(request: HttpRequest, organisation_id: int):
 
 @router.post("/organisations", response={201: OrganisationOut})
 def create_organisation(request: HttpRequest, payload: OrganisationIn):
-    return 201, services.organisation_create(actor=request.user, **payload.dict())
+    return Status(201, services.organisation_create(actor=request.user, **payload.dict()))
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut)

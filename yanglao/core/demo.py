@@ -187,6 +187,9 @@ def _organisation_specs(ctx: SeedContext) -> list[dict]:
                 community.code if community and kind != OrganisationKind.INSTITUTION else street_code
             )
             name = pattern.format(street=street, community=community_name, n=n, brand=ctx.rng.choice(BRANDS))
+            copies = sum(1 for spec in specs if spec["name"] == name or spec["name"].startswith(f"{name}（"))
+            if copies:  # a second one of a kind in the same place is a branch, as real registers name it
+                name = f"{name}（第{copies + 1}分点）"
             specs.append(dict(name=name, kind=kind, region_code=region_code, type_code="52"))
     return specs
 

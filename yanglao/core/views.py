@@ -92,10 +92,8 @@ def _organisation_form_page(request, *, org=None) -> HttpResponse:
                 messages.success(request, f"已保存：{org.name}")
             return redirect("core:organisation_detail", pk=org.pk)
         except DomainError as exc:
-            for name, message in exc.fields.items() or [(None, exc.message)]:
+            for name, message in (exc.fields or {None: exc.message}).items():
                 form.add_error(name if name in form.fields else None, message)
-            if not exc.fields:
-                form.add_error(None, exc.message)
     if request.method == "POST":
         status = 422
     return render(request, "core/organisation_form.html", {"form": form, "org": org}, status=status)

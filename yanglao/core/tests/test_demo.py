@@ -1,0 +1,62 @@
+"""The demo generator is deterministic, idempotent and produces valid, well-placed data."""
+
+import pytest
+
+from yanglao.core import creditcode, demo
+from yanglao.core.models import Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    qs = Organisation.objects.unscoped(reason="test snapshot").order_by("region", "name")
+    return list(qs.values_list("name", "kind", "ownership", "region", "lat", "lng", "credit_code"))
+
+
+def test_seed_is_deterministic_and_idempotent(django_db_blocker):
+    ctx = demo.run(scale=0.05, seed=7, log=lambda _: None)
+    first = snapshot()
+    assert ctx.stats["organisations"] == len(first) > 300
+    again = demo.run(scale=0.05, seed=7, log=lambda _: None)
+    assert again.stats["organisations"] == 0
+    assert snapshot() == first
+    User.objects.filter(organisation__isnull=False).delete()
+    Organisation.objects.unscoped(reason="test reset").delete()
+    demo.run(scale=0.05, seed=7, log=lambda _: None)
+    assert snapshot() == first
+
+
+def test_seed_matches_the_xuhui_figures_and_is_valid():
+    demo.run(scale=0.05, seed=1, log=lambda _: None)
+    orgs = Organisation.objects.unscoped(reason="test")
+    assert orgs.filter(kind="institution").count() + orgs.filter(kind="elder_care_home").count() == 57
+    assert orgs.filter(kind="elder_care_home").count() == 14
+    assert orgs.filter(kind="community_centre").count() == 13
+    assert orgs.filter(kind="day_care").count() == 28
+    assert orgs.filter(kind__in=["meal_site", "canteen"]).count() == 107
+    assert orgs.filter(kind="advisor_point").count() == 29
+    for org in orgs:
+        assert creditcode.validate(org.credit_code)
+        assert org.region_id.startswith("310104")
+        street = org.region_id[:9] + "000"
+        lat, lng = demo.XUHUI_STREETS[street][1:3] if street in demo.XUHUI_STREETS else (31.1885, 121.4365)
+        assert abs(org.lat - lat) < 0.01 and abs(org.lng - lng) < 0.01
+    streets = {o.region_id[:9] for o in orgs.filter(kind="meal_site")}
+    assert len(streets) >= 10  # spread over the district, not piled in one street
+
+
+def test_every_demo_account_exists_with_its_role():
+    ctx = demo.run(scale=0.05, seed=1, log=lambda _: None)
+    usernames = {username for _, username, _ in ctx.accounts}
+    assert usernames == {"admin", *(a[0] for a in demo.DEMO_ACCOUNTS)}
+    for username, _, role, regions, _ in demo.DEMO_ACCOUNTS:
+        user = User.objects.get(username=username)
+        assert user.role == role and user.check_password(demo.DEMO_PASSWORD)
+        assert sorted(user.regions.values_list("code", flat=True)) == sorted(regions)
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError):
+        demo.run(profile="atlantis", log=lambda _: None)
+    with pytest.raises(ValueError):
+        demo.run(scale=0, log=lambda _: None)
