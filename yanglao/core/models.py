@@ -27,7 +27,9 @@ class DivisionCodeField(models.CharField):
         return name, path, args, kwargs
 
     def db_type(self, connection):
-        return "char(12)"
+        # PostgreSQL's bulk insert casts to the type name without its length ("char" would mean char(1));
+        # "bpchar" is the same type and without a length it does not truncate.
+        return "bpchar(12)" if connection.vendor == "postgresql" else "char(12)"
 
 
 class Region(models.Model):
