@@ -19,6 +19,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from yanglao.core import services
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
+from yanglao.people.api import router as people_router
 
 log = logging.getLogger("yanglao.api")
 
@@ -114,3 +115,4 @@ def on_unauthenticated(request, exc):
 
 
 api.add_router("/", core_router)
+api.add_router("/", people_router)

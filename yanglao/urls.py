@@ -10,5 +10,6 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("yanglao.people.urls")),
     path("", include("yanglao.core.urls")),
 ]

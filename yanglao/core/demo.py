@@ -27,7 +27,7 @@ DATA = Path(__file__).resolve().parent / "data"
 @dataclass
 class SeedContext:
     profile: str
-    scale: float
+    scale: float  # 1 = the whole district's population
     seed: int
     rng: random.Random
     log: Callable[[str], None]
@@ -52,6 +52,9 @@ def run(*, profile: str = "xuhui", scale: float = 0.05, seed: int = 1, log=print
         raise ValueError(f"unknown profile {profile!r}; available: xuhui")
     if not 0 < scale <= 1:
         raise ValueError("scale must be in (0, 1]")
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")  # each app's demo.py registers its steps, in INSTALLED_APPS order
     ctx = SeedContext(profile=profile, scale=scale, seed=seed, rng=random.Random(seed), log=log)
     for name, fn in STEPS:
         ctx.rng = random.Random(f"{seed}:{name}")  # each step is deterministic on its own

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "huey.contrib.djhuey",
     "yanglao.core",
+    "yanglao.people",
 ]
 
 MIDDLEWARE = [
@@ -186,3 +187,7 @@ LOGGING = {
 
 # Map tiles: empty means our own region boundaries only (nothing is fetched from the internet).
 MAP_TILE_URL = os.environ.get("YANGLAO_MAP_TILE_URL", "")
+
+# The registry (people): youngest age that may be registered; where uploads and error reports are kept.
+REGISTRY_MIN_AGE = int(os.environ.get("YANGLAO_REGISTRY_MIN_AGE", 60))
+IMPORT_DIR = VAR_DIR / "imports"

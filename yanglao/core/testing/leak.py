@@ -8,7 +8,9 @@ or at least never show a marker, and never 500.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -76,6 +78,21 @@ def concrete_urls(template: str, foreign: Foreign) -> list[str]:
     return [PARAM.sub(value, template) for value in values]
 
 
+def readable_text(body: bytes) -> str:
+    """The text a user would read: a workbook (.xlsx is a zip of XML) is unpacked so exports are checked too."""
+    if body[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                return "".join(
+                    archive.read(n).decode("utf-8", "replace")
+                    for n in archive.namelist()
+                    if n.endswith(".xml")
+                )
+        except zipfile.BadZipFile:
+            pass
+    return body.decode("utf-8", "replace")
+
+
 @dataclass
 class Finding:
     url: str
@@ -94,7 +111,7 @@ def walk(client, foreign: Foreign, *, urlconf=None) -> tuple[list[Finding], int]
             visited += 1
             response = client.get(url)
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            text = body.decode("utf-8", "replace")
+            text = readable_text(body)
             if response.status_code >= 500:
                 findings.append(Finding(url, response.status_code, "server error"))
             for marker in foreign.markers:

@@ -15,7 +15,12 @@ def scoped_model_names() -> set[str]:
 
 
 def edge_files() -> list[Path]:
-    files = [*ROOT.glob("*/views.py"), *ROOT.glob("*/api.py"), *ROOT.glob("*/templatetags/*.py"), ROOT / "api.py"]
+    files = [
+        *ROOT.glob("*/views.py"),
+        *ROOT.glob("*/api.py"),
+        *ROOT.glob("*/templatetags/*.py"),
+        ROOT / "api.py",
+    ]
     return [f for f in files if f.exists()]
 
 

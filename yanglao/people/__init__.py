@@ -1,0 +1,1 @@
+"""people: the elderly registry (老年人基本信息库) every other module reads."""

@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "yanglao.people"
+    label = "people"
+    verbose_name = "老年人信息库"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from yanglao.core import navigation, roles
+        from yanglao.core.choices import Role
+        from yanglao.people import models
+
+        sensitive = ["id_number", "phone", "address", "registered_address"]
+        auditlog.register(
+            models.Elder,
+            mask_fields=sensitive,
+            exclude_fields=["id_hash", "phone_hash", "row_hash", "name_pinyin", "name_initials"],
+        )
+        auditlog.register(models.EmergencyContact, mask_fields=["phone"])
+        auditlog.register(models.LifeEvent)
+
+        registry = [
+            "people.view_elder",
+            "people.add_elder",
+            "people.change_elder",
+            "people.export_elder",
+            "people.view_lifeevent",
+        ]
+        roles.register(Role.GOV_ADMIN, [*registry, "people.reveal_elder"])
+        roles.register(Role.GOVERNMENT, [*registry, "people.reveal_elder"])
+        roles.register(Role.OPERATOR, ["people.view_elder", "people.reveal_elder"])
+        roles.register(Role.ADVISOR, ["people.view_elder"])
+        roles.register(Role.ASSESSOR, ["people.view_elder"])
+        navigation.register(
+            navigation.NavItem("老年人", "people:elder_list", "👵", "people.view_elder"),
+            before="core:organisation_list",
+        )
+        navigation.register(
+            navigation.NavItem("批量导入", "people:import_list", "📥", "people.add_elder"),
+            before="core:organisation_list",
+        )

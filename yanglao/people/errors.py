@@ -1,0 +1,33 @@
+"""The registry's refusals; ``message`` is what users read."""
+
+from yanglao.core.errors import DomainError
+
+
+class ImportFileInvalid(DomainError):
+    code = "people.import_file_invalid"
+    message = "导入文件无法处理"
+
+
+class WrongHeaders(DomainError):
+    code = "people.wrong_headers"
+    message = "表头不符合模板"
+
+
+class IdNumberTaken(DomainError):
+    code = "people.id_number_taken"
+    message = "该公民身份号码已登记"
+
+
+class InvalidElder(DomainError):
+    code = "people.invalid_elder"
+    message = "老年人信息有误"
+
+
+class ElderNotActive(DomainError):
+    code = "people.not_active"
+    message = "该老人已不在册（已死亡或迁出）"
+
+
+class InvalidLifeEvent(DomainError):
+    code = "people.invalid_life_event"
+    message = "生活事件信息有误"

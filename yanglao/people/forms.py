@@ -1,0 +1,97 @@
+"""HTML input parsing for the registry's pages. Rules live in the schemas and services."""
+
+from __future__ import annotations
+
+from django import forms
+from pydantic import ValidationError
+
+from yanglao.people import groups
+from yanglao.people.choices import EconomicStatus, ElderStatus, LivingArrangement
+from yanglao.people.schemas import ElderIn
+
+
+class ElderFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    region = forms.CharField(label="区划代码", required=False)
+    group = forms.MultipleChoiceField(
+        label="特殊群体", required=False, choices=[(g.code, g.label) for g in groups.GROUPS]
+    )
+    age_band = forms.ChoiceField(
+        label="年龄段",
+        required=False,
+        choices=[("", "全部年龄"), *((k, v[0]) for k, v in groups.AGE_BANDS.items())],
+    )
+    status = forms.ChoiceField(label="状态", required=False, choices=[*ElderStatus.choices, ("", "全部状态")])
+    living_arrangement = forms.ChoiceField(
+        label="居住情况", required=False, choices=[("", "全部居住情况"), *LivingArrangement.choices]
+    )
+    economic_status = forms.ChoiceField(
+        label="经济状况", required=False, choices=[("", "全部经济状况"), *EconomicStatus.choices]
+    )
+
+    def filters(self):
+        from yanglao.people.selectors import ElderFilter
+
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status", ElderStatus.ACTIVE) if "status" in self.data else ElderStatus.ACTIVE
+        return ElderFilter(
+            q=data.get("q", ""),
+            region=data.get("region", ""),
+            group=tuple(data.get("group", ())),
+            age_band=data.get("age_band", ""),
+            status=status,
+            living_arrangement=data.get("living_arrangement", ""),
+            economic_status=data.get("economic_status", ""),
+        )
+
+
+class ElderForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="公民身份号码", max_length=30)
+    phone = forms.CharField(label="联系电话", required=False, max_length=30)
+    address = forms.CharField(label="居住地址", required=False, max_length=300)
+    region_code = forms.ChoiceField(label="所属社区")
+    living_arrangement = forms.ChoiceField(label="居住情况", choices=LivingArrangement.choices)
+    economic_status = forms.ChoiceField(label="经济状况", choices=EconomicStatus.choices)
+    contact_name = forms.CharField(label="紧急联系人", required=False, max_length=50)
+    contact_relation = forms.CharField(label="关系", required=False, max_length=20)
+    contact_phone = forms.CharField(label="紧急联系人电话", required=False, max_length=30)
+    contact_has_key = forms.BooleanField(label="持有房门钥匙", required=False)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
+
+    def to_schema(self) -> ElderIn | None:
+        """Validate through ElderIn, the API's schema; put its Chinese messages on the fields."""
+        data = dict(self.cleaned_data)
+        contact = {k.removeprefix("contact_"): data.pop(k) for k in list(data) if k.startswith("contact_")}
+        data["contacts"] = [{**contact, "has_key": contact["has_key"]}] if contact["name"] else []
+        try:
+            return ElderIn.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [str(p) for p in err.get("loc", ())]
+                name = loc[0] if loc else None
+                if name == "contacts":
+                    name = "contact_" + (loc[2] if len(loc) > 2 else "name")
+                self.add_error(
+                    name if name in self.fields else None, err.get("msg", "").removeprefix("Value error, ")
+                )
+            return None
+
+
+class LifeEventForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+
+class MoveForm(LifeEventForm):
+    region_code = forms.CharField(label="迁入社区代码", max_length=12)
+    address = forms.CharField(label="新居住地址", required=False, max_length=300)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=[("elders", "老年人信息"), ("deaths", "死亡名单交换")])
+    file = forms.FileField(label="文件（.xlsx 或 .csv）", allow_empty_file=True)
+    dry_run = forms.BooleanField(label="仅校验，不写入", required=False)

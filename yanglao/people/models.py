@@ -1,0 +1,255 @@
+"""The registry: elders, their emergency contacts, households and life events.
+
+Personal data is encrypted at rest (core.crypto): the ID number, phones and addresses. Exact lookups use
+keyed HMAC blind indexes (``id_hash``, ``phone_hash``); display uses the kept last four ID characters and
+masks. Nothing here is ever deleted: death and moving out are status changes with a dated life event.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from yanglao.core.crypto import EncryptedTextField, mask
+from yanglao.core.models import Region
+from yanglao.core.scoping import ScopedModel
+from yanglao.people.choices import (
+    DisabilityCategory,
+    EconomicStatus,
+    ElderStatus,
+    EventSource,
+    FamilyPlanningSpecial,
+    Gender,
+    LifeEventKind,
+    LivingArrangement,
+    MedicalInsurance,
+)
+
+
+class Household(ScopedModel):
+    """A 户: the people registered at one address together; lets a page show who lives with whom."""
+
+    scope_region_field = "region"
+
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    number = models.CharField("户号", max_length=40)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭户"
+        constraints = [models.UniqueConstraint(fields=["region", "number"], name="household_unique_number")]
+
+    def __str__(self) -> str:
+        return f"户 {self.number}"
+
+
+class Elder(ScopedModel):
+    """One older person in the registry (老年人基本信息库).
+
+    Invariants: ``id_hash`` is unique (one record per person, upsert key of imports); ``gender`` and
+    ``birth_date`` come from the ID number; ``region`` is the community (residents' committee) the person
+    lives in. ``row_hash`` fingerprints the imported fields so a re-import can say "unchanged".
+    """
+
+    scope_region_field = "region"
+
+    name = models.CharField("姓名", max_length=50)
+    name_pinyin = models.CharField("姓名拼音", max_length=120, db_index=True)
+    name_initials = models.CharField("拼音首字母", max_length=20, db_index=True)
+    id_number = EncryptedTextField("公民身份号码")
+    id_hash = models.CharField(max_length=64, unique=True)
+    id_last4 = models.CharField("身份证后四位", max_length=4, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期", db_index=True)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族", blank=True)
+    phone = EncryptedTextField("联系电话", blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    registered_address = EncryptedTextField("户籍地址", blank=True, default="")
+    address = EncryptedTextField("居住地址", blank=True, default="")
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    household = models.ForeignKey(
+        Household,
+        verbose_name="家庭户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    living_arrangement = models.CharField("居住情况", max_length=20, choices=LivingArrangement.choices)
+    economic_status = models.CharField("经济状况", max_length=20, choices=EconomicStatus.choices)
+    family_planning_special = models.CharField(
+        "计生特殊家庭", max_length=24, blank=True, default="", choices=FamilyPlanningSpecial.choices
+    )
+    disability_category = models.CharField(
+        "残疾类别", max_length=16, blank=True, default="", choices=DisabilityCategory.choices
+    )
+    disability_grade = models.PositiveSmallIntegerField("残疾等级", null=True, blank=True)
+    medical_insurance = models.CharField(
+        "医保类型", max_length=16, blank=True, default="", choices=MedicalInsurance.choices
+    )
+    family_doctor_signed = models.BooleanField("家庭医生签约", default=False)
+    chronic_conditions = models.JSONField("慢性病", default=list, blank=True)
+    status = models.CharField("状态", max_length=12, choices=ElderStatus.choices, default=ElderStatus.ACTIVE)
+    status_date = models.DateField("状态日期", null=True, blank=True)
+    death_date = models.DateField("死亡日期", null=True, blank=True)
+    row_hash = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "老年人"
+        permissions = [("reveal_elder", "查看老年人完整身份证号和电话"), ("export_elder", "导出老年人名单")]
+        indexes = [
+            models.Index(fields=["region", "id"], name="elder_region_keyset"),
+            models.Index(fields=["status", "region"], name="elder_status_region"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disability_grade__isnull=True) | Q(disability_grade__range=(1, 4)),
+                name="elder_disability_grade_1_4",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="deceased") | Q(death_date__isnull=False),
+                name="elder_deceased_has_death_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region_code(self) -> str:
+        return self.region_id
+
+    @property
+    def id_masked(self) -> str:
+        return f"{self.id_number[:6]}********{self.id_last4}" if self.id_number else ""
+
+    @property
+    def phone_masked(self) -> str:
+        return mask(self.phone)
+
+    def as_record(self) -> dict:
+        """The fields the pure group rules read."""
+        return {
+            "birth_date": self.birth_date,
+            "living_arrangement": self.living_arrangement,
+            "economic_status": self.economic_status,
+            "family_planning_special": self.family_planning_special,
+            "disability_grade": self.disability_grade,
+        }
+
+
+class EmergencyContact(models.Model):
+    """Up to three per elder, in order; ``has_key`` marks a key holder the alarm centre can send."""
+
+    elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="contacts")
+    position = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("姓名", max_length=50)
+    relation = models.CharField("关系", max_length=20, blank=True)
+    phone = EncryptedTextField("电话")
+    has_key = models.BooleanField("持有房门钥匙", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "紧急联系人"
+        ordering = ["elder", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["elder", "position"], name="contact_unique_position"),
+            models.CheckConstraint(condition=Q(position__range=(1, 3)), name="contact_position_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.relation}）"
+
+    @property
+    def phone_masked(self) -> str:
+        return mask(self.phone)
+
+
+class LifeEvent(ScopedModel):
+    """A dated change in a person's life or record: registration, death, moves, corrections.
+
+    Scoped through the person's current community; ``from_region``/``to_region`` keep the move history.
+    """
+
+    scope_region_field = "elder__region"
+
+    elder = models.ForeignKey(Elder, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("事件", max_length=16, choices=LifeEventKind.choices)
+    date = models.DateField("日期")
+    source = models.CharField("来源", max_length=20, choices=EventSource.choices)
+    from_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField("说明", max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "生活事件"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class ImportJob(models.Model):
+    """One upload of an elders workbook or a death-list exchange file, processed by a background job.
+
+    Only its actor (and system administrators) see it. Progress is written per chunk for the live page.
+    """
+
+    class Kind(models.TextChoices):
+        ELDERS = "elders", "老年人信息"
+        DEATHS = "deaths", "死亡名单交换"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    filename = models.CharField("文件名", max_length=255)
+    path = models.CharField(max_length=500)
+    dry_run = models.BooleanField("仅校验", default=False)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True
+    )  # the first MAX_STORED_ERRORS; all are in the workbook
+    error_path = models.CharField(max_length=500, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.state == self.State.DONE
+            else int(100 * self.processed / self.rows)
+            if self.rows
+            else 0
+        )

@@ -1,0 +1,59 @@
+"""Read an uploaded .xlsx/.xls/.ods or .csv as (headers, rows), streaming where the format allows.
+
+Refuses whole files that cannot be read, with the reason in Chinese: empty, not a workbook, no header row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from yanglao.people.errors import ImportFileInvalid
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+def _csv_text(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileInvalid("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码")
+
+
+def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]]]:
+    """Headers (trimmed text) and an iterator over the data rows (lists of cell values)."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        raise ImportFileInvalid("上传的文件是空的（0 字节）")
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            sheet = workbook.get_sheet_by_index(0)
+            rows = sheet.iter_rows()
+        except (CalamineError, OSError, ValueError) as exc:
+            raise ImportFileInvalid(
+                f"文件不是有效的 Excel 工作簿（{type(exc).__name__}），请确认文件未损坏"
+            ) from exc
+    elif suffix in {".csv", ".txt"}:
+        rows = csv.reader(io.StringIO(_csv_text(path)))
+    else:
+        raise ImportFileInvalid(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
+    for header in rows:
+        headers = [str(h).strip() if h is not None else "" for h in header]
+        if any(headers):
+            while headers and not headers[-1]:
+                headers.pop()
+            return headers, rows
+    raise ImportFileInvalid("文件中没有任何数据（连表头都没有）")
+
+
+def is_blank(row: list[object]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)

@@ -1,0 +1,167 @@
+"""Ninja schemas of the registry. ElderIn is also the row validator of imports, so a row and an API call
+are held to exactly the same rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import field_validator, model_validator
+
+from yanglao.people import identity
+from yanglao.people.choices import (
+    CHRONIC_CONDITIONS,
+    DisabilityCategory,
+    EconomicStatus,
+    FamilyPlanningSpecial,
+    LivingArrangement,
+    MedicalInsurance,
+)
+
+
+class ContactIn(Schema):
+    name: str = Field(..., min_length=1, max_length=50)
+    relation: str = Field("", max_length=20)
+    phone: str
+    has_key: bool = False
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value):
+        return identity.normalise_phone(value, required=True)
+
+
+class ElderBase(Schema):
+    phone: str = ""
+    address: str = Field("", max_length=300)
+    registered_address: str = Field("", max_length=300)
+    ethnicity: str = Field("汉族", max_length=20)
+    household_number: str = Field("", max_length=40)
+    family_planning_special: FamilyPlanningSpecial = FamilyPlanningSpecial.NONE
+    disability_category: DisabilityCategory = DisabilityCategory.NONE
+    disability_grade: int | None = Field(None, ge=1, le=4)
+    medical_insurance: MedicalInsurance = MedicalInsurance.NONE
+    family_doctor_signed: bool = False
+    chronic_conditions: list[str] = []
+    lat: float | None = Field(None, ge=3, le=54)
+    lng: float | None = Field(None, ge=73, le=136)
+    contacts: list[ContactIn] = Field([], max_length=3)
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value):
+        return identity.normalise_phone(value)
+
+    @field_validator("chronic_conditions")
+    @classmethod
+    def _conditions(cls, value):
+        unknown = [c for c in value if c not in CHRONIC_CONDITIONS]
+        if unknown:
+            raise ValueError(f"慢性病“{'、'.join(unknown)}”不在清单中")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _coordinates_and_disability(self):
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("纬度和经度须同时填写")
+        if self.disability_grade and not self.disability_category:
+            raise ValueError("填写了残疾等级时须填写残疾类别")
+        return self
+
+
+class ElderIn(ElderBase):
+    """A new or re-imported person. The ID number is normalised (15 → 18 digits, x → X) and checked."""
+
+    name: str = Field(..., min_length=1, max_length=50)
+    id_number: str
+    region_code: str = Field(..., pattern=r"^\d{12}$")
+    living_arrangement: LivingArrangement
+    economic_status: EconomicStatus
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value):
+        return identity.clean_text(value)
+
+    @field_validator("id_number", mode="before")
+    @classmethod
+    def _id_number(cls, value):
+        return identity.normalise_id(value, today=timezone.localdate(), min_age=settings.REGISTRY_MIN_AGE)
+
+
+class ElderPatch(ElderBase):
+    """A correction through the API or a form; the ID number is not changed this way."""
+
+    name: str | None = Field(None, min_length=1, max_length=50)
+    region_code: str | None = Field(None, pattern=r"^\d{12}$")
+    living_arrangement: LivingArrangement | None = None
+    economic_status: EconomicStatus | None = None
+    phone: str | None = None
+
+
+class ContactOut(Schema):
+    position: int
+    name: str
+    relation: str
+    phone: str = Field(alias="phone_masked")
+    has_key: bool
+
+
+class ElderOut(Schema):
+    id: int
+    name: str
+    gender: str
+    birth_date: dt.date
+    age: int
+    id_number: str = Field(description="masked: the first six and the last four characters")
+    phone: str = Field(description="masked")
+    region_code: str
+    region_name: str
+    living_arrangement: str
+    economic_status: str
+    status: str
+    groups: list[str] = []
+
+
+class ElderDetailOut(ElderOut):
+    ethnicity: str
+    family_planning_special: str
+    disability_category: str
+    disability_grade: int | None
+    medical_insurance: str
+    family_doctor_signed: bool
+    chronic_conditions: list[str]
+    death_date: dt.date | None
+    contacts: list[ContactOut] = []
+
+
+class ElderFilterIn(Schema):
+    q: str = ""
+    region: str = ""
+    group: list[str] = []
+    age_band: str = ""
+    status: str = "active"
+    living_arrangement: str = ""
+    economic_status: str = ""
+    after: str = Field("", description="keyset cursor returned as next by the previous page")
+    limit: int = Field(50, ge=1, le=500)
+
+
+class ElderPageOut(Schema):
+    items: list[ElderOut]
+    next: str | None
+
+
+class DeathIn(Schema):
+    date: dt.date
+    source: str = "form"
+    note: str = ""
+
+
+class MoveIn(Schema):
+    region_code: str = Field(..., pattern=r"^\d{12}$")
+    date: dt.date
+    address: str = ""
+    note: str = ""

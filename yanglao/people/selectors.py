@@ -1,0 +1,139 @@
+"""Reads of the registry, always scoped: lists with search and filters, keyset pages, group counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from yanglao.core import divisions
+from yanglao.core.crypto import blind_index
+from yanglao.core.models import User
+from yanglao.people import groups, identity
+from yanglao.people.choices import ElderStatus
+from yanglao.people.models import Elder, ImportJob
+
+
+@dataclass(frozen=True)
+class ElderFilter:
+    """One filter for the page, the API and the export."""
+
+    q: str = ""
+    region: str = ""
+    group: tuple[str, ...] = field(default_factory=tuple)
+    age_band: str = ""
+    status: str = ElderStatus.ACTIVE
+    living_arrangement: str = ""
+    economic_status: str = ""
+
+
+def search_q(text: str) -> Q:
+    """What the search box means, decided by the shape of the text (never a full scan for IDs or phones).
+
+    18/15-digit ID → its blind index; mobile or landline → the phone's blind index; 4 characters of digits
+    or X → the last four ID characters; Latin letters → pinyin initials or full pinyin prefix; else name prefix.
+    """
+    text = identity.to_half_width(text).strip().replace(" ", "")
+    if not text:
+        return Q()
+    upper = text.upper()
+    if re.fullmatch(r"\d{17}[\dX]|\d{15}", upper):
+        try:
+            number = identity.normalise_id(upper, today=timezone.localdate())
+        except identity.IdentityError:
+            return Q(pk__in=[])
+        return Q(id_hash=blind_index(number))
+    if re.fullmatch(r"\d{3}[\dX]", upper):
+        return Q(id_last4=upper)
+    if re.fullmatch(r"[\d\-]{7,16}", text):
+        try:
+            return Q(phone_hash=blind_index(identity.normalise_phone(text)))
+        except identity.IdentityError:
+            return Q(pk__in=[])
+    if text.isascii() and text.isalpha():
+        lower = text.lower()
+        return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
+    return Q(name__startswith=text)
+
+
+def elder_list(*, user: User, filters: ElderFilter | None = None, today: dt.date | None = None):
+    filters = filters or ElderFilter()
+    today = today or timezone.localdate()
+    qs = Elder.objects.for_user(user).select_related("region")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.region:
+        try:
+            lo, hi = divisions.subtree_range(divisions.normalise(filters.region))
+        except divisions.DivisionCodeError:
+            return qs.none()
+        qs = qs.filter(region__gte=lo, region__lt=hi)
+    for code in filters.group:
+        if code in groups.BY_CODE:
+            qs = qs.filter(**groups.BY_CODE[code].lookups(today))
+    if filters.age_band in groups.AGE_BANDS:
+        qs = qs.filter(**groups.age_band_lookups(filters.age_band, today))
+    if filters.living_arrangement:
+        qs = qs.filter(living_arrangement=filters.living_arrangement)
+    if filters.economic_status:
+        qs = qs.filter(economic_status=filters.economic_status)
+    return qs.order_by("region", "pk")
+
+
+def encode_cursor(elder: Elder) -> str:
+    return f"{elder.region_id}.{elder.pk}"
+
+
+def elder_page(*, user: User, filters: ElderFilter | None = None, after: str = "", limit: int = 50):
+    """One keyset page in (community, id) order and the cursor of the next page; no OFFSET at any depth."""
+    qs = elder_list(user=user, filters=filters)
+    if after:
+        match = re.fullmatch(r"(\d{12})\.(\d+)", after)
+        if match:
+            region, pk = match.group(1), int(match.group(2))
+            qs = qs.filter(Q(region__gt=region) | Q(region=region, pk__gt=pk))
+    items = list(qs[: limit + 1])
+    next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
+    return items[:limit], next_cursor
+
+
+def elder_get(*, user: User, elder_id: int) -> Elder:
+    return get_object_or_404(Elder.objects.for_user(user).select_related("region", "household"), pk=elder_id)
+
+
+def elder_groups(elder: Elder, today: dt.date | None = None) -> list[groups.Group]:
+    return groups.groups_of(elder.as_record(), today or timezone.localdate())
+
+
+def elder_age(elder: Elder, today: dt.date | None = None) -> int:
+    return identity.age_on(elder.birth_date, today or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    total: int
+    by_group: dict[str, int]
+
+
+def elder_group_counts(*, user: User, region: str = "", today: dt.date | None = None) -> GroupCounts:
+    """Active people and each special group in the user's scope (or a region inside it), in one query."""
+    today = today or timezone.localdate()
+    qs = elder_list(user=user, filters=ElderFilter(region=region), today=today).order_by()
+    aggregates = {g.code: Count("pk", filter=Q(**g.lookups(today))) for g in groups.GROUPS}
+    row = qs.aggregate(total=Count("pk"), **aggregates)
+    return GroupCounts(total=row.pop("total"), by_group=row)
+
+
+def import_jobs(*, user: User):
+    qs = ImportJob.objects.all() if user.is_superuser else ImportJob.objects.filter(actor=user)
+    return qs.order_by("-created_at")
+
+
+def import_job_get(*, user: User, job_id: int) -> ImportJob:
+    return get_object_or_404(import_jobs(user=user), pk=job_id)

@@ -1,0 +1,692 @@
+"""Writes of the registry: register, correct, move, record deaths, import and reveal.
+
+Every write checks the target region against the actor's scope. Imports upsert by the ID number's blind
+index (a re-import reports rows as unchanged), keep every good row and report every bad one; each import
+is one batch audit entry, and every life event is a dated row with its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from yanglao.core import services as core_services
+from yanglao.core.crypto import blind_index
+from yanglao.core.errors import RegionOutOfScope, UnknownRegion
+from yanglao.core.models import Region, User
+from yanglao.people import columns, errors, reading, rows
+from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind
+from yanglao.people.identity import gender_of, normalise_id
+from yanglao.people.models import Elder, EmergencyContact, Household, ImportJob, LifeEvent
+from yanglao.people.names import pinyin_of
+from yanglao.people.reports import ErrorWorkbook
+from yanglao.people.schemas import ElderIn, ElderPatch
+
+log = logging.getLogger(__name__)
+CHUNK_ROWS = 2000
+MAX_STORED_ERRORS = 1000
+ELDER_FIELDS = (
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "id_number",
+    "id_hash",
+    "id_last4",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "phone_hash",
+    "registered_address",
+    "address",
+    "region_id",
+    "lat",
+    "lng",
+    "living_arrangement",
+    "economic_status",
+    "family_planning_special",
+    "disability_category",
+    "disability_grade",
+    "medical_insurance",
+    "family_doctor_signed",
+    "chronic_conditions",
+    "row_hash",
+)
+
+
+# ---------------------------------------------------------------- values
+
+
+def elder_values(data: ElderIn) -> dict:
+    """Model field values for a validated person, encrypted and indexed. ``row_hash`` covers every field."""
+    full, initials = pinyin_of(data.name)
+    number = data.id_number
+    return {
+        "name": data.name,
+        "name_pinyin": full,
+        "name_initials": initials,
+        "id_number": number,
+        "id_hash": blind_index(number),
+        "id_last4": number[-4:],
+        "gender": gender_of(number),
+        "birth_date": dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+        "ethnicity": data.ethnicity,
+        "phone": data.phone,
+        "phone_hash": blind_index(data.phone) if data.phone else "",
+        "registered_address": data.registered_address,
+        "address": data.address,
+        "region_id": data.region_code,
+        "lat": data.lat,
+        "lng": data.lng,
+        "living_arrangement": data.living_arrangement,
+        "economic_status": data.economic_status,
+        "family_planning_special": data.family_planning_special,
+        "disability_category": data.disability_category,
+        "disability_grade": data.disability_grade,
+        "medical_insurance": data.medical_insurance,
+        "family_doctor_signed": data.family_doctor_signed,
+        "chronic_conditions": data.chronic_conditions,
+        "row_hash": blind_index(data.model_dump_json()),
+    }
+
+
+def _contacts(elder_pk: int, data: ElderIn) -> list[EmergencyContact]:
+    return [
+        EmergencyContact(
+            elder_id=elder_pk, position=n, name=c.name, relation=c.relation, phone=c.phone, has_key=c.has_key
+        )
+        for n, c in enumerate(data.contacts, start=1)
+    ]
+
+
+def _region_in_scope(actor: User, code: str, field_name: str = "region_code") -> Region:
+    region = core_services.region_require(code, field_name=field_name)
+    if region.level not in ("township", "village"):
+        message = f"{region.name}（{code}）不是街道（乡镇）或社区（村）级区划"
+        raise UnknownRegion(message, fields={field_name: message})
+    if not actor.in_scope(region.code):
+        message = f"区划 {region.name}（{code}）不在您的管辖范围内"
+        raise RegionOutOfScope(message, fields={field_name: message})
+    return region
+
+
+def _household(region_id: str, number: str) -> Household | None:
+    if not number:
+        return None
+    household, _ = Household.objects.unscoped(reason="household lookup inside a scoped write").get_or_create(
+        region_id=region_id, number=number
+    )
+    return household
+
+
+def _event(
+    elder: Elder,
+    kind: str,
+    *,
+    actor: User | None,
+    date: dt.date,
+    source: str,
+    note: str = "",
+    from_region: str | None = None,
+    to_region: str | None = None,
+) -> LifeEvent:
+    return LifeEvent.objects.create(
+        elder=elder,
+        kind=kind,
+        date=date,
+        source=source,
+        note=note,
+        actor=actor,
+        from_region_id=from_region,
+        to_region_id=to_region,
+    )
+
+
+# ---------------------------------------------------------------- single records
+
+
+@transaction.atomic
+def elder_create(*, actor: User, data: ElderIn, source: str = EventSource.FORM) -> Elder:
+    """Register one person inside the actor's scope. A person registered before is refused, not merged."""
+    if not actor.has_perm("people.add_elder"):
+        raise PermissionDenied
+    _region_in_scope(actor, data.region_code)
+    values = elder_values(data)
+    if (
+        Elder.objects.unscoped(reason="ID numbers are unique across the registry")
+        .filter(id_hash=values["id_hash"])
+        .exists()
+    ):
+        raise errors.IdNumberTaken(fields={"id_number": "该公民身份号码已登记"})
+    elder = Elder(**values, household=_household(data.region_code, data.household_number))
+    elder.save()
+    EmergencyContact.objects.bulk_create(_contacts(elder.pk, data))
+    _event(elder, LifeEventKind.REGISTERED, actor=actor, date=timezone.localdate(), source=source)
+    return elder
+
+
+def _locked_elder(actor: User, elder_id: int, action: str = "change") -> Elder:
+    elder = Elder.objects.for_user(actor, action=action).select_for_update().filter(pk=elder_id).first()
+    if elder is None:
+        raise errors.InvalidElder("老人不存在或无权修改", code="people.not_found")
+    return elder
+
+
+@transaction.atomic
+def elder_update(*, actor: User, elder_id: int, patch: ElderPatch) -> Elder:
+    """Correct a record. A new community goes through elder_move so the move is dated."""
+    elder = _locked_elder(actor, elder_id)
+    if elder.status != ElderStatus.ACTIVE:
+        raise errors.ElderNotActive()
+    changes = patch.model_dump(exclude_unset=True)
+    region_code = changes.pop("region_code", None)
+    contacts = changes.pop("contacts", None)
+    household_number = changes.pop("household_number", None)
+    for name, value in changes.items():
+        setattr(elder, name, value)
+    if "name" in changes:
+        elder.name_pinyin, elder.name_initials = pinyin_of(elder.name)
+    if "phone" in changes:
+        elder.phone_hash = blind_index(elder.phone) if elder.phone else ""
+    if household_number is not None:
+        elder.household = _household(elder.region_id, household_number)
+    elder.row_hash = ""  # the next import compares afresh
+    elder.save()
+    if contacts is not None:
+        elder.contacts.all().delete()
+        EmergencyContact.objects.bulk_create(
+            EmergencyContact(elder=elder, position=n, **c) for n, c in enumerate(contacts, start=1)
+        )
+    _event(
+        elder,
+        LifeEventKind.CORRECTION,
+        actor=actor,
+        date=timezone.localdate(),
+        source=EventSource.FORM,
+        note="、".join(sorted(changes)) or "紧急联系人",
+    )
+    if region_code and region_code != elder.region_id:
+        elder = elder_move(actor=actor, elder_id=elder.pk, region_code=region_code, date=timezone.localdate())
+    return elder
+
+
+@transaction.atomic
+def elder_move(
+    *, actor: User, elder_id: int, region_code: str, date: dt.date, address: str | None = None, note: str = ""
+) -> Elder:
+    """Move inside the platform's area: the community changes, the history keeps both ends."""
+    elder = _locked_elder(actor, elder_id)
+    if elder.status != ElderStatus.ACTIVE:
+        raise errors.ElderNotActive()
+    target = core_services.region_require(region_code)
+    if target.level not in ("township", "village"):
+        raise UnknownRegion(f"{target.name} 不是街道或社区级区划", fields={"region_code": "请选择社区"})
+    if target.code == elder.region_id:
+        return elder
+    origin = elder.region_id
+    elder.region = target
+    if address is not None:
+        elder.address = address
+    elder.status_date = date
+    elder.save(update_fields=["region", "address", "status_date", "updated_at"])
+    _event(
+        elder,
+        LifeEventKind.MOVE,
+        actor=actor,
+        date=date,
+        source=EventSource.FORM,
+        note=note,
+        from_region=origin,
+        to_region=target.code,
+    )
+    return elder
+
+
+@transaction.atomic
+def elder_move_out(
+    *, actor: User, elder_id: int, date: dt.date, note: str = "", source: str = EventSource.FORM
+) -> Elder:
+    """Left the platform's area (迁出). The record stays; lists and counts drop it from ``date``."""
+    elder = _locked_elder(actor, elder_id)
+    if elder.status == ElderStatus.MOVED_OUT:
+        return elder
+    if elder.status == ElderStatus.DECEASED:
+        raise errors.ElderNotActive()
+    elder.status, elder.status_date = ElderStatus.MOVED_OUT, date
+    elder.save(update_fields=["status", "status_date", "updated_at"])
+    _event(
+        elder,
+        LifeEventKind.MOVE_OUT,
+        actor=actor,
+        date=date,
+        source=source,
+        note=note,
+        from_region=elder.region_id,
+    )
+    return elder
+
+
+def _check_death_date(elder: Elder, date: dt.date) -> None:
+    if date > timezone.localdate():
+        raise errors.InvalidLifeEvent("死亡日期不能晚于今天", fields={"date": "死亡日期不能晚于今天"})
+    if date < elder.birth_date:
+        raise errors.InvalidLifeEvent("死亡日期不能早于出生日期", fields={"date": "死亡日期不能早于出生日期"})
+
+
+@transaction.atomic
+def elder_record_death(
+    *, actor: User, elder_id: int, date: dt.date, source: str = EventSource.FORM, note: str = ""
+) -> Elder:
+    """Record a death. Idempotent for the same date; the person is never deleted."""
+    elder = _locked_elder(actor, elder_id)
+    _check_death_date(elder, date)
+    if elder.status == ElderStatus.DECEASED:
+        if elder.death_date == date:
+            return elder
+        raise errors.InvalidLifeEvent(f"已于 {elder.death_date} 登记死亡", fields={"date": "已登记死亡"})
+    elder.status, elder.status_date, elder.death_date = ElderStatus.DECEASED, date, date
+    elder.save(update_fields=["status", "status_date", "death_date", "updated_at"])
+    _event(elder, LifeEventKind.DEATH, actor=actor, date=date, source=source, note=note)
+    return elder
+
+
+def elder_reveal(*, actor: User, elder: Elder, field_name: str) -> str:
+    """Return one field in clear and leave an access entry in the audit log (who, when, which field)."""
+    if field_name not in ("id_number", "phone", "address") or not actor.has_perm("people.reveal_elder"):
+        raise PermissionDenied
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Elder),
+        object_pk=str(elder.pk),
+        object_id=elder.pk,
+        object_repr=f"{elder.name}（查看{Elder._meta.get_field(field_name).verbose_name}）",
+        action=LogEntry.Action.ACCESS,
+        actor=actor,
+        changes={},
+        additional_data={"reveal": field_name},
+        timestamp=timezone.now(),
+    )
+    return getattr(elder, field_name)
+
+
+# ---------------------------------------------------------------- imports
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    error_path: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": self.errors,
+        }
+
+
+class _Rejections:
+    """Collects bad rows: all into the error workbook, the first MAX_STORED_ERRORS in memory."""
+
+    def __init__(self, result: ImportResult, headers: list[str], report: ErrorWorkbook | None):
+        self.result, self.headers, self.report = result, headers, report
+        self.rows_seen: set[int] = set()
+
+    def add(self, row_number: int, problems: list[tuple[str, str]], cells: list[object]) -> None:
+        if row_number not in self.rows_seen:
+            self.rows_seen.add(row_number)
+            self.result.rejected += 1
+        for column, reason in problems:
+            if len(self.result.errors) < MAX_STORED_ERRORS:
+                self.result.errors.append({"row": row_number, "column": column, "reason": reason})
+            if self.report:
+                self.report.add(row_number, column, reason, cells)
+
+
+def _check_headers(headers: list[str], required: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+    missing = [h for h in required if h not in headers]
+    if missing:
+        raise errors.WrongHeaders(
+            f"表头缺少：{'、'.join(missing)}。模板要求的表头为：{'、'.join(required)}"
+            f"（可选：{'、'.join(h for h in allowed if h not in required)}）",
+            fields={"file": "表头不符合模板"},
+        )
+    duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if duplicated:
+        raise errors.WrongHeaders(f"表头重复：{'、'.join(duplicated)}", fields={"file": "表头重复"})
+
+
+def _scope_regions(actor: User) -> dict[str, str]:
+    """Community-level codes the actor may file people under → level."""
+    regions = Region.objects.filter(level__in=("township", "village"))
+    if not actor.is_superuser:
+        from django.db.models import Q
+
+        condition = Q(pk__in=[])
+        for lo, hi in actor.scope_ranges():
+            condition |= Q(code__gte=lo, code__lt=hi)
+        regions = regions.filter(condition)
+    return dict(regions.values_list("code", "level"))
+
+
+def elder_import_file(
+    *,
+    actor: User,
+    path: Path | str,
+    dry_run: bool = False,
+    on_progress: Callable[[ImportResult], None] | None = None,
+    report_path: Path | str | None = None,
+) -> ImportResult:
+    """Import an elders workbook or CSV: upsert by ID number, keep good rows, report every bad one.
+
+    Chunks commit one by one, so a crash leaves a consistent prefix and a re-run finishes the job (the
+    upsert is idempotent). ``dry_run`` validates and compares without writing.
+    """
+    if not actor.has_perm("people.add_elder"):
+        raise PermissionDenied
+    headers, row_iter = reading.open_rows(path)
+    _check_headers(headers, columns.REQUIRED_HEADERS, columns.ALL_HEADERS)
+    index = {h: i for i, h in enumerate(headers) if h in columns.ALL_HEADERS}
+    allowed = _scope_regions(actor)
+    known = None  # loaded lazily: only for the "does not exist" vs "out of scope" wording
+    result = ImportResult()
+    report = ErrorWorkbook(report_path, headers) if report_path else None
+    reject = _Rejections(result, headers, report)
+    first_row_of: dict[str, int] = {}
+    batch: list[tuple[int, ElderIn, dict, list[object]]] = []
+    for number, raw in enumerate(row_iter, start=2):
+        if reading.is_blank(raw):
+            continue
+        result.rows += 1
+        cells = {h: (raw[i] if i < len(raw) else None) for h, i in index.items()}
+        data, problems = rows.validate_row(cells)
+        if data is not None and data.region_code not in allowed:
+            if known is None:
+                known = set(Region.objects.values_list("code", flat=True))
+            reason = (
+                f"区划代码 {data.region_code} 不在您的管辖范围内或不是社区级区划"
+                if data.region_code in known
+                else f"区划代码 {data.region_code} 不存在"
+            )
+            problems, data = [("社区代码", reason)], None
+        if data is None:
+            reject.add(number, problems, raw)
+            continue
+        values = elder_values(data)
+        first = first_row_of.setdefault(values["id_hash"], number)
+        if first != number:
+            reject.add(number, [("公民身份号码", f"与第 {first} 行重复（保留第 {first} 行）")], raw)
+            continue
+        batch.append((number, data, values, raw))
+        if len(batch) >= CHUNK_ROWS:
+            _flush(actor, batch, result, reject, dry_run)
+            batch = []
+            if on_progress:
+                on_progress(result)
+    if batch:
+        _flush(actor, batch, result, reject, dry_run)
+    if report:
+        result.error_path = report.close() if result.rejected else ""
+    if not dry_run:
+        with transaction.atomic():
+            core_services.audit_batch_record(
+                actor=actor,
+                action="elder.import",
+                model=Elder,
+                count=result.rows,
+                detail={
+                    "file": Path(path).name,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "rejected": result.rejected,
+                },
+            )
+    if on_progress:
+        on_progress(result)
+    return result
+
+
+def _flush(actor, batch, result: ImportResult, reject: _Rejections, dry_run: bool) -> None:
+    hashes = [values["id_hash"] for _, _, values, _ in batch]
+    existing = {
+        row["id_hash"]: row
+        for row in Elder.objects.unscoped(reason="import upsert by ID number across the registry")
+        .filter(id_hash__in=hashes)
+        .values("pk", "id_hash", "row_hash", "region_id", "status")
+    }
+    creates: list[tuple[ElderIn, Elder]] = []
+    updates: list[tuple[ElderIn, Elder, dict]] = []
+    for number, data, values, raw in batch:
+        current = existing.get(values["id_hash"])
+        if current is None:
+            creates.append((data, Elder(**values)))
+        elif current["status"] == ElderStatus.DECEASED:
+            reject.add(number, [("公民身份号码", "该人员已登记死亡，不能通过导入恢复在册")], raw)
+        elif not actor.in_scope(current["region_id"]):
+            reject.add(number, [("公民身份号码", "该人员已在其他辖区登记，请由现辖区办理迁出后再导入")], raw)
+        elif current["row_hash"] == values["row_hash"] and current["status"] == ElderStatus.ACTIVE:
+            result.unchanged += 1
+        else:
+            updates.append((data, Elder(pk=current["pk"], **values), current))
+    result.created += len(creates)
+    result.updated += len(updates)
+    if dry_run:
+        return
+    today = timezone.localdate()
+    with transaction.atomic():
+        households = _households_for([(d, e) for d, e in creates] + [(d, e) for d, e, _ in updates])
+        for data, elder in creates:
+            elder.household = households.get((data.region_code, data.household_number))
+        created = Elder.objects.bulk_create([e for _, e in creates], batch_size=1000)
+        for data, elder, _ in updates:
+            elder.household = households.get((data.region_code, data.household_number))
+            elder.status = ElderStatus.ACTIVE
+        Elder.objects.unscoped(reason="import upsert").bulk_update(
+            [e for _, e, _ in updates],
+            [f for f in ELDER_FIELDS if f != "region_id"] + ["region", "household", "status"],
+            batch_size=1000,
+        )
+        contacts, events = [], []
+        for (data, _), elder in zip(creates, created, strict=True):
+            contacts += _contacts(elder.pk, data)
+        if updates:
+            EmergencyContact.objects.filter(elder_id__in=[e.pk for _, e, _ in updates]).delete()
+        for data, elder, current in updates:
+            contacts += _contacts(elder.pk, data)
+            if current["region_id"] != elder.region_id:
+                events.append(
+                    LifeEvent(
+                        elder_id=elder.pk,
+                        kind=LifeEventKind.MOVE,
+                        date=today,
+                        source=EventSource.IMPORT,
+                        actor=actor,
+                        from_region_id=current["region_id"],
+                        to_region_id=elder.region_id,
+                    )
+                )
+            if current["status"] == ElderStatus.MOVED_OUT:
+                events.append(
+                    LifeEvent(
+                        elder_id=elder.pk,
+                        kind=LifeEventKind.MOVE_IN,
+                        date=today,
+                        source=EventSource.IMPORT,
+                        actor=actor,
+                        to_region_id=elder.region_id,
+                    )
+                )
+            elif current["region_id"] == elder.region_id:
+                events.append(
+                    LifeEvent(
+                        elder_id=elder.pk,
+                        kind=LifeEventKind.CORRECTION,
+                        date=today,
+                        source=EventSource.IMPORT,
+                        actor=actor,
+                        note="批量导入更新",
+                    )
+                )
+        EmergencyContact.objects.bulk_create(contacts, batch_size=2000)
+        LifeEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def _households_for(pairs: list[tuple[ElderIn, Elder]]) -> dict[tuple[str, str], Household]:
+    wanted = {(d.region_code, d.household_number) for d, _ in pairs if d.household_number}
+    if not wanted:
+        return {}
+    qs = Household.objects.unscoped(reason="household lookup inside an import")
+    found = {(h.region_id, h.number): h for h in qs.filter(number__in={n for _, n in wanted})}
+    missing = [Household(region_id=r, number=n) for r, n in wanted if (r, n) not in found]
+    for household in Household.objects.bulk_create(missing):
+        found[(household.region_id, household.number)] = household
+    return found
+
+
+def death_list_import(
+    *, actor: User, path: Path | str, source: str = EventSource.PUBLIC_SECURITY, dry_run: bool = False
+) -> ImportResult:
+    """A death-list exchange file (公民身份号码, 姓名, 死亡日期): mark the listed people deceased.
+
+    IDs the registry does not hold, or holds outside the actor's scope, are reported as unmatched.
+    """
+    from yanglao.people.dates import parse_date
+
+    if not actor.has_perm("people.change_elder"):
+        raise PermissionDenied
+    headers, row_iter = reading.open_rows(path)
+    _check_headers(headers, columns.DEATH_HEADERS, columns.DEATH_HEADERS)
+    index = {h: headers.index(h) for h in columns.DEATH_HEADERS}
+    result = ImportResult()
+    reject = _Rejections(result, headers, None)
+    today = timezone.localdate()
+    for number, raw in enumerate(row_iter, start=2):
+        if reading.is_blank(raw):
+            continue
+        result.rows += 1
+        cell = {h: raw[i] if i < len(raw) else None for h, i in index.items()}
+        try:
+            id_number = normalise_id(cell["公民身份号码"], today=today)
+        except ValueError as exc:
+            reject.add(number, [("公民身份号码", str(exc))], raw)
+            continue
+        try:
+            date = parse_date(cell["死亡日期"])
+        except ValueError as exc:
+            reject.add(number, [("死亡日期", str(exc))], raw)
+            continue
+        elder = Elder.objects.for_user(actor, action="change").filter(id_hash=blind_index(id_number)).first()
+        if elder is None:
+            result.unmatched.append(id_number[:6] + "********" + id_number[-4:])
+            continue
+        if elder.status == ElderStatus.DECEASED and elder.death_date == date:
+            result.unchanged += 1
+            continue
+        if dry_run:
+            result.updated += 1
+            continue
+        try:
+            elder_record_death(actor=actor, elder_id=elder.pk, date=date, source=source, note="死亡名单交换")
+            result.updated += 1
+        except errors.InvalidLifeEvent as exc:
+            reject.add(number, [("死亡日期", exc.message)], raw)
+    if not dry_run:
+        with transaction.atomic():
+            core_services.audit_batch_record(
+                actor=actor,
+                action="elder.death_list",
+                model=Elder,
+                count=result.rows,
+                detail={
+                    "file": Path(path).name,
+                    "marked": result.updated,
+                    "unmatched": len(result.unmatched),
+                },
+            )
+    return result
+
+
+# ---------------------------------------------------------------- background import jobs
+
+
+def import_job_create(
+    *, actor: User, kind: str, filename: str, content: bytes, dry_run: bool = False
+) -> ImportJob:
+    """Keep the upload under var/imports and queue the job after commit."""
+    from yanglao.people import tasks
+
+    if not actor.has_perm("people.add_elder"):
+        raise PermissionDenied
+    folder = Path(settings.IMPORT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(filename).suffix.lower()[:8]
+    job = ImportJob.objects.create(actor=actor, kind=kind, filename=filename[:255], path="", dry_run=dry_run)
+    target = folder / f"{job.pk}{suffix}"
+    target.write_bytes(content)
+    job.path = str(target)
+    job.save(update_fields=["path"])
+    transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued job, writing progress per chunk. A refused file ends the job with its reason."""
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    if job.state in (ImportJob.State.DONE, ImportJob.State.FAILED):
+        return job
+    job.state = ImportJob.State.RUNNING
+    job.save(update_fields=["state"])
+
+    def progress(result: ImportResult) -> None:
+        job.rows, job.processed = result.rows, result.rows
+        job.created, job.updated, job.unchanged, job.rejected = (
+            result.created,
+            result.updated,
+            result.unchanged,
+            result.rejected,
+        )
+        job.save(update_fields=["rows", "processed", "created", "updated", "unchanged", "rejected"])
+
+    try:
+        if job.kind == ImportJob.Kind.DEATHS:
+            result = death_list_import(actor=job.actor, path=job.path, dry_run=job.dry_run)
+            job.message = f"未匹配 {len(result.unmatched)} 人" if result.unmatched else ""
+        else:
+            result = elder_import_file(
+                actor=job.actor,
+                path=job.path,
+                dry_run=job.dry_run,
+                on_progress=progress,
+                report_path=Path(job.path).with_suffix(".errors.xlsx"),
+            )
+        progress(result)
+        job.errors = result.errors + [
+            {"row": None, "column": "公民身份号码", "reason": f"未匹配：{u}"}
+            for u in result.unmatched[:MAX_STORED_ERRORS]
+        ]
+        job.error_path = result.error_path
+        job.state = ImportJob.State.DONE
+    except (errors.ImportFileInvalid, errors.WrongHeaders) as exc:
+        job.state, job.message = ImportJob.State.FAILED, exc.message
+    job.finished_at = timezone.now()
+    job.save()
+    return job

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from yanglao.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("elders/", views.elder_list, name="elder_list"),
+    path("elders/new/", views.elder_create, name="elder_create"),
+    path("elders/export/", views.elder_export, name="elder_export"),
+    path("elders/<int:pk>/", views.elder_detail, name="elder_detail"),
+    path("elders/<int:pk>/reveal/<str:field>/", views.elder_reveal, name="elder_reveal"),
+    path("elders/<int:pk>/events/<str:kind>/", views.elder_event, name="elder_event"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/template/", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/errors/", views.import_errors, name="import_errors"),
+]

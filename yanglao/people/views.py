@@ -1,0 +1,210 @@
+"""The registry's pages. Thin: parse input, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yanglao.core import selectors as core_selectors
+from yanglao.core.errors import DomainError
+from yanglao.people import exports, groups, reports, selectors, services
+from yanglao.people.forms import ElderFilterForm, ElderForm, ImportForm, LifeEventForm, MoveForm
+from yanglao.people.models import ImportJob
+
+
+def _fragment(request: HttpRequest, full: str, fragment: str) -> str:
+    return fragment if request.htmx and not request.htmx.boosted else full
+
+
+@login_required
+@permission_required("people.view_elder", raise_exception=True)
+def elder_list(request: HttpRequest) -> HttpResponse:
+    form = ElderFilterForm(request.GET)
+    filters = form.filters()
+    items, next_cursor = selectors.elder_page(
+        user=request.user, filters=filters, after=request.GET.get("after", "")
+    )
+    counts = (
+        None
+        if request.GET.get("after")
+        else selectors.elder_group_counts(user=request.user, region=filters.region)
+    )
+    context = {
+        "form": form,
+        "items": items,
+        "next": next_cursor,
+        "counts": counts,
+        "groups": groups.GROUPS,
+        "query": request.GET.copy(),
+    }
+    return render(request, _fragment(request, "people/elder_list.html", "people/_elder_rows.html"), context)
+
+
+@login_required
+def elder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    elder = selectors.elder_get(user=request.user, elder_id=pk)
+    context = {
+        "elder": elder,
+        "age": selectors.elder_age(elder),
+        "groups": selectors.elder_groups(elder),
+        "contacts": elder.contacts.all(),
+        "events": elder.events.select_related("from_region", "to_region"),
+        "can_reveal": request.user.has_perm("people.reveal_elder"),
+        "can_change": request.user.has_perm("people.change_elder"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "people/elder_detail.html", context)
+
+
+@login_required
+@require_POST
+def elder_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    elder = selectors.elder_get(user=request.user, elder_id=pk)
+    value = services.elder_reveal(actor=request.user, elder=elder, field_name=field)
+    return render(request, "people/_revealed.html", {"value": value})
+
+
+@login_required
+@permission_required("people.add_elder", raise_exception=True)
+def elder_create(request: HttpRequest) -> HttpResponse:
+    form = ElderForm(request.POST or None, regions=core_selectors.regions_for_choice(user=request.user))
+    if request.method == "POST" and form.is_valid() and (data := form.to_schema()):
+        try:
+            elder = services.elder_create(actor=request.user, data=data)
+            messages.success(request, f"已登记：{elder.name}")
+            return redirect("people:elder_detail", pk=elder.pk)
+        except DomainError as exc:
+            for name, message in (exc.fields or {None: exc.message}).items():
+                form.add_error(name if name in form.fields else None, message)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "people/elder_form.html", {"form": form}, status=status)
+
+
+EVENT_ACTIONS = {
+    "death": (
+        LifeEventForm,
+        "登记死亡",
+        lambda actor, pk, d: services.elder_record_death(
+            actor=actor, elder_id=pk, date=d["date"], note=d["note"]
+        ),
+    ),
+    "move_out": (
+        LifeEventForm,
+        "办理迁出",
+        lambda actor, pk, d: services.elder_move_out(
+            actor=actor, elder_id=pk, date=d["date"], note=d["note"]
+        ),
+    ),
+    "move": (
+        MoveForm,
+        "辖区内迁居",
+        lambda actor, pk, d: services.elder_move(
+            actor=actor,
+            elder_id=pk,
+            region_code=d["region_code"],
+            date=d["date"],
+            address=d["address"] or None,
+            note=d["note"],
+        ),
+    ),
+}
+
+
+@login_required
+@permission_required("people.change_elder", raise_exception=True)
+def elder_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in EVENT_ACTIONS:
+        raise Http404
+    form_class, title, action = EVENT_ACTIONS[kind]
+    elder = selectors.elder_get(user=request.user, elder_id=pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(request.user, elder.pk, form.cleaned_data)
+            messages.success(request, f"{title}已记录")
+            return redirect("people:elder_detail", pk=elder.pk)
+        except DomainError as exc:
+            for name, message in (exc.fields or {None: exc.message}).items():
+                form.add_error(name if name in form.fields else None, message)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "people/elder_event.html", {"form": form, "elder": elder, "title": title}, status=status
+    )
+
+
+@login_required
+@permission_required("people.export_elder", raise_exception=True)
+def elder_export(request: HttpRequest) -> HttpResponse:
+    filters = ElderFilterForm(request.GET).filters()
+    clear = request.GET.get("clear") == "1"
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    try:
+        if request.GET.get("format") == "csv":
+            response = StreamingHttpResponse(
+                exports.export_csv(user=request.user, filters=filters, clear=clear),
+                content_type="text/csv; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="elders-{stamp}.csv"'
+            return response
+        handle = exports.export_xlsx(user=request.user, filters=filters, clear=clear)
+    except PermissionDenied:
+        raise
+    return FileResponse(handle, as_attachment=True, filename=f"elders-{stamp}.xlsx")
+
+
+@login_required
+@permission_required("people.add_elder", raise_exception=True)
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = services.import_job_create(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            filename=upload.name,
+            content=upload.read(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("people:import_detail", pk=job.pk)
+    status = 422 if request.method == "POST" else 200
+    jobs = selectors.import_jobs(user=request.user)[:20]
+    return render(request, "people/import_list.html", {"form": form, "jobs": jobs}, status=status)
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job_get(user=request.user, job_id=pk)
+    template = _fragment(request, "people/import_detail.html", "people/_import_progress.html")
+    return render(
+        request,
+        template,
+        {"job": job, "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)},
+    )
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job_get(user=request.user, job_id=pk)
+    if not job.error_path:
+        raise Http404
+    return FileResponse(
+        open(job.error_path, "rb"),
+        as_attachment=True,
+        filename=f"导入错误-{job.pk}.xlsx",
+    )
+
+
+@login_required
+@permission_required("people.add_elder", raise_exception=True)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        reports.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="elders-template.xlsx"'
+    return response
