@@ -48,7 +48,7 @@ class EncryptedTextField(models.TextField):
     """A text column stored encrypted; Python code sees plaintext. Not searchable: pair with a blind index."""
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decrypt(value)
+        return value if value in (None, "") else decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

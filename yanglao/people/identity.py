@@ -40,6 +40,10 @@ def upgrade_15(number15: str) -> str:
 
 def normalise_id(value, *, today: dt.date, min_age: int = 0) -> str:
     """Return the canonical 18-character number or raise IdentityError saying what is wrong."""
+    if isinstance(value, float) and value.is_integer() and len(f"{value:.0f}") == 17:
+        raise IdentityError(
+            "公民身份号码被 Excel 存成了数字，末位 X 已丢失（Excel 数字只保留 15 位）；请把该列设为文本后重新填写"
+        )
     if isinstance(value, float):
         if not value.is_integer() or (value >= 1e15 and len(f"{value:.0f}") > 15):
             raise IdentityError(

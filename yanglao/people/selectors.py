@@ -15,7 +15,7 @@ from yanglao.core.crypto import blind_index
 from yanglao.core.models import User
 from yanglao.people import groups, identity
 from yanglao.people.choices import ElderStatus
-from yanglao.people.models import Elder, ImportJob
+from yanglao.people.models import Elder, ImportJob, LifeEvent
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,15 @@ def elder_page(*, user: User, filters: ElderFilter | None = None, after: str = "
 
 def elder_get(*, user: User, elder_id: int) -> Elder:
     return get_object_or_404(Elder.objects.for_user(user).select_related("region", "household"), pk=elder_id)
+
+
+def elder_events(*, user: User, elder: Elder):
+    return (
+        LifeEvent.objects.for_user(user)
+        .filter(elder=elder)
+        .select_related("from_region", "to_region")
+        .order_by("-date", "-pk")
+    )
 
 
 def elder_groups(elder: Elder, today: dt.date | None = None) -> list[groups.Group]:

@@ -53,7 +53,7 @@ def elder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "age": selectors.elder_age(elder),
         "groups": selectors.elder_groups(elder),
         "contacts": elder.contacts.all(),
-        "events": elder.events.select_related("from_region", "to_region"),
+        "events": selectors.elder_events(user=request.user, elder=elder),
         "can_reveal": request.user.has_perm("people.reveal_elder"),
         "can_change": request.user.has_perm("people.change_elder"),
         "today": timezone.localdate(),

@@ -14,20 +14,20 @@ def snapshot():
 
 
 def test_seed_is_deterministic_and_idempotent(django_db_blocker):
-    ctx = demo.run(scale=0.05, seed=7, log=lambda _: None)
+    ctx = demo.run(scale=0.002, seed=7, log=lambda _: None)
     first = snapshot()
     assert ctx.stats["organisations"] == len(first) > 300
-    again = demo.run(scale=0.05, seed=7, log=lambda _: None)
+    again = demo.run(scale=0.002, seed=7, log=lambda _: None)
     assert again.stats["organisations"] == 0
     assert snapshot() == first
     User.objects.filter(organisation__isnull=False).delete()
     Organisation.objects.unscoped(reason="test reset").delete()
-    demo.run(scale=0.05, seed=7, log=lambda _: None)
+    demo.run(scale=0.002, seed=7, log=lambda _: None)
     assert snapshot() == first
 
 
 def test_seed_matches_the_xuhui_figures_and_is_valid():
-    demo.run(scale=0.05, seed=1, log=lambda _: None)
+    demo.run(scale=0.002, seed=1, log=lambda _: None)
     orgs = Organisation.objects.unscoped(reason="test")
     assert orgs.filter(kind="institution").count() + orgs.filter(kind="elder_care_home").count() == 57
     assert orgs.filter(kind="elder_care_home").count() == 14
@@ -46,7 +46,7 @@ def test_seed_matches_the_xuhui_figures_and_is_valid():
 
 
 def test_every_demo_account_exists_with_its_role():
-    ctx = demo.run(scale=0.05, seed=1, log=lambda _: None)
+    ctx = demo.run(scale=0.002, seed=1, log=lambda _: None)
     usernames = {username for _, username, _ in ctx.accounts}
     assert usernames == {"admin", *(a[0] for a in demo.DEMO_ACCOUNTS)}
     for username, _, role, regions, _ in demo.DEMO_ACCOUNTS:
