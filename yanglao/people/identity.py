@@ -27,6 +27,8 @@ def clean_text(value) -> str:
     """Text of a cell: numbers without a trailing .0, full-width folded, every kind of space removed."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii() and value.isalnum():
+        return value  # the common case, nothing to fold or strip
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     return re.sub(r"\s+", "", to_half_width(str(value)))
@@ -56,6 +58,8 @@ def normalise_id(value, *, today: dt.date, min_age: int = 0) -> str:
             raise IdentityError("公民身份号码被 Excel 存成了数字，末位 X 已丢失；请把该列设为文本后重新填写")
         value = digits
     text = clean_text(value).upper()
+    if len(text) == 18 and text[:17].isdigit() and (text[17].isdigit() or text[17] == "X"):
+        return _check_18(text, today, min_age)
     if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
         raise IdentityError("公民身份号码被 Excel 存成了科学计数法，末几位已丢失；请把该列设为文本后重新填写")
     if not text:
@@ -64,6 +68,10 @@ def normalise_id(value, *, today: dt.date, min_age: int = 0) -> str:
         text = upgrade_15(text)
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise IdentityError(f"公民身份号码应为 18 位（或 15 位旧号码），实际为 {len(text)} 位“{text}”")
+    return _check_18(text, today, min_age)
+
+
+def _check_18(text: str, today: dt.date, min_age: int) -> str:
     try:
         birth = idcard.birth_date(text)
     except ValueError:

@@ -37,6 +37,12 @@ SURNAME_READINGS: dict[str, list[str]] = {
 }
 
 
+@lru_cache(maxsize=20_000)
+def _char(ch: str) -> list[str]:
+    """One character's reading; names are read character by character, which is how people spell them."""
+    return lazy_pinyin(ch, style=Style.NORMAL, errors="ignore", v_to_u=False)
+
+
 @lru_cache(maxsize=200_000)
 def pinyin_of(name: str) -> tuple[str, str]:
     """(full pinyin, initials), lower case, ü written v; non-Chinese characters are dropped."""
@@ -46,6 +52,6 @@ def pinyin_of(name: str) -> tuple[str, str]:
         if surname in SURNAME_READINGS:
             head, rest = SURNAME_READINGS[surname], name[len(surname) :]
             break
-    syllables = head + lazy_pinyin(rest, style=Style.NORMAL, errors="ignore", v_to_u=False)
+    syllables = head + [s for ch in rest for s in _char(ch)]
     syllables = [s.lower().replace("ü", "v") for s in syllables if s.isascii() and s.isalpha()]
     return "".join(syllables), "".join(s[0] for s in syllables)

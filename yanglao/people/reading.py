@@ -27,8 +27,9 @@ def _csv_text(path: Path) -> str:
     raise ImportFileInvalid("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码")
 
 
-def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]]]:
-    """Headers (trimmed text) and an iterator over the data rows (lists of cell values)."""
+def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]], int]:
+    """Headers (trimmed text), an iterator over the data rows (lists of cell values), and the number of
+    rows the file claims (blank ones included) to size the work."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         raise ImportFileInvalid("上传的文件是空的（0 字节）")
@@ -38,12 +39,15 @@ def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]]]:
             workbook = CalamineWorkbook.from_path(str(path))
             sheet = workbook.get_sheet_by_index(0)
             rows = sheet.iter_rows()
+            size = sheet.height
         except (CalamineError, OSError, ValueError) as exc:
             raise ImportFileInvalid(
                 f"文件不是有效的 Excel 工作簿（{type(exc).__name__}），请确认文件未损坏"
             ) from exc
     elif suffix in {".csv", ".txt"}:
-        rows = csv.reader(io.StringIO(_csv_text(path)))
+        text = _csv_text(path)
+        size = text.count("\n")
+        rows = csv.reader(io.StringIO(text))
     else:
         raise ImportFileInvalid(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
     for header in rows:
@@ -51,7 +55,7 @@ def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]]]:
         if any(headers):
             while headers and not headers[-1]:
                 headers.pop()
-            return headers, rows
+            return headers, rows, size
     raise ImportFileInvalid("文件中没有任何数据（连表头都没有）")
 
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from yanglao.core.crypto import blind_index, encrypt
 from yanglao.people import columns, identity
+from yanglao.people.identity import gender_of
+from yanglao.people.names import pinyin_of
 from yanglao.people.schemas import ElderIn
 
 FIELD_COLUMN = {
@@ -66,9 +69,11 @@ def _text(value) -> str:
 
 
 def _word(value, words: dict[str, str], column: str, errors: list[tuple[str, str]]) -> str | None:
-    text = identity.to_half_width(_text(value)).replace(" ", "")
-    if text in words:
-        return words[text]
+    raw = _text(value).replace(" ", "")
+    text = identity.to_half_width(raw)
+    for candidate in (raw, text, text.replace("(", "（").replace(")", "）")):
+        if candidate in words:
+            return words[candidate]
     allowed = "、".join(k for k, v in words.items() if k and k != v)
     errors.append((column, f"“{text}”无效，应为：{allowed}"))
     return None
@@ -85,79 +90,80 @@ def _flag(value, column: str, errors: list[tuple[str, str]]) -> bool:
     return False
 
 
+CODED = {
+    "居住情况": ("living_arrangement", columns.LIVING_WORDS),
+    "经济状况": ("economic_status", columns.ECONOMIC_WORDS),
+    "计生特殊家庭": ("family_planning_special", columns.FAMILY_PLANNING_WORDS),
+    "残疾类别": ("disability_category", columns.DISABILITY_WORDS),
+    "医保类型": ("medical_insurance", columns.INSURANCE_WORDS),
+}
+TEXT = {
+    "居住地址": "address",
+    "户籍地址": "registered_address",
+    "民族": "ethnicity",
+    "户号": "household_number",
+}
+RAW = {"姓名": "name", "公民身份号码": "id_number", "联系电话": "phone"}
+MUST_HAVE = tuple(h for h in columns.REQUIRED_HEADERS if h not in columns.OPTIONAL_VALUES)
+DATE_TYPES = (dt.date, dt.time, dt.timedelta)  # datetime is a date
+
+
 def row_to_input(cells: dict[str, object]) -> tuple[dict, list[tuple[str, str]]]:
-    """Map one row (header → cell) to ElderIn's input; collect coded-column problems on the way."""
+    """Map one row (header → cell, only the columns the file has) to ElderIn's input.
+
+    Coded columns are translated here and their problems collected; ElderIn checks the rest.
+    """
     problems: list[tuple[str, str]] = []
-    for column in columns.ALL_HEADERS:
-        value = cells.get(column)
-        if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-            problems.append((column, "应为文本，单元格却是日期或时间格式"))
-            cells[column] = None
-    for column in columns.REQUIRED_HEADERS:
-        if column not in columns.OPTIONAL_VALUES and _text(cells.get(column)) == "":
-            problems.append((column, "不能为空"))
-    data: dict = {
-        "name": cells.get("姓名"),
-        "id_number": cells.get("公民身份号码"),
-        "phone": cells.get("联系电话"),
-        "address": _text(cells.get("居住地址")),
-        "registered_address": _text(cells.get("户籍地址")),
-        "region_code": identity.clean_text(cells.get("社区代码")).ljust(12, "0")
-        if len(identity.clean_text(cells.get("社区代码"))) == 9
-        else identity.clean_text(cells.get("社区代码")),
-        "ethnicity": _text(cells.get("民族")) or "汉族",
-        "household_number": _text(cells.get("户号")),
-        "family_doctor_signed": _flag(cells.get("家庭医生签约"), "家庭医生签约", problems),
-    }
-    if _text(cells.get("居住情况")):
-        data["living_arrangement"] = _word(cells.get("居住情况"), columns.LIVING_WORDS, "居住情况", problems)
-    if _text(cells.get("经济状况")):
-        data["economic_status"] = _word(cells.get("经济状况"), columns.ECONOMIC_WORDS, "经济状况", problems)
-    data["family_planning_special"] = (
-        _word(cells.get("计生特殊家庭"), columns.FAMILY_PLANNING_WORDS, "计生特殊家庭", problems) or ""
-    )
-    data["disability_category"] = (
-        _word(cells.get("残疾类别"), columns.DISABILITY_WORDS, "残疾类别", problems) or ""
-    )
-    data["medical_insurance"] = (
-        _word(cells.get("医保类型"), columns.INSURANCE_WORDS, "医保类型", problems) or ""
-    )
-    grade = identity.clean_text(cells.get("残疾等级"))
-    if grade:
-        data["disability_grade"] = columns.GRADE_WORDS.get(grade)
-        if data["disability_grade"] is None:
-            problems.append(("残疾等级", f"“{grade}”无效，应为 1–4 级"))
-    conditions = [
-        c
-        for c in identity.to_half_width(_text(cells.get("慢性病")))
-        .replace("，", ",")
-        .replace("、", ",")
-        .split(",")
-        if c.strip()
-    ]
-    data["chronic_conditions"] = [columns.CONDITION_WORDS.get(c.strip(), c.strip()) for c in conditions]
-    for axis, column in (("lat", "纬度"), ("lng", "经度")):
-        raw = _text(cells.get(column))
-        if raw:
-            try:
-                data[axis] = float(raw)
-            except ValueError:
-                problems.append((column, f"“{raw}”应为数字"))
-    contacts = []
-    for n in (1, 2, 3):
-        name = _text(cells.get(f"紧急联系人{n}姓名"))
-        phone = cells.get(f"紧急联系人{n}电话")
-        if not name and not _text(phone):
+    data: dict = {"chronic_conditions": [], "contacts": []}
+    contacts: dict[int, dict] = {}
+    for column, value in cells.items():
+        if value is None or value == "":
             continue
-        contacts.append(
-            {
-                "name": name,
-                "relation": _text(cells.get(f"紧急联系人{n}关系")),
-                "phone": phone,
-                "has_key": _flag(cells.get(f"紧急联系人{n}有钥匙"), f"紧急联系人{n}有钥匙", problems),
-            }
-        )
-    data["contacts"] = contacts
+        if isinstance(value, DATE_TYPES):
+            problems.append((column, "应为文本，单元格却是日期或时间格式"))
+            continue
+        if column in RAW:
+            data[RAW[column]] = value
+        elif column in CODED:
+            name, words = CODED[column]
+            word = words.get(value) if isinstance(value, str) else None
+            data[name] = word if word is not None else _word(value, words, column, problems)
+        elif column == "社区代码":
+            code = identity.clean_text(value)
+            data["region_code"] = code.ljust(12, "0") if len(code) == 9 else code
+        elif column in TEXT:
+            data[TEXT[column]] = _text(value)
+        elif column == "家庭医生签约":
+            data["family_doctor_signed"] = _flag(value, column, problems)
+        elif column == "残疾等级":
+            grade = identity.clean_text(value)
+            data["disability_grade"] = columns.GRADE_WORDS.get(grade)
+            if data["disability_grade"] is None:
+                problems.append((column, f"“{grade}”无效，应为 1–4 级"))
+        elif column == "慢性病":
+            text = identity.to_half_width(_text(value)).replace("，", ",").replace("、", ",")
+            data["chronic_conditions"] = [
+                columns.CONDITION_WORDS.get(c.strip(), c.strip()) for c in text.split(",") if c.strip()
+            ]
+        elif column in ("纬度", "经度"):
+            try:
+                data["lat" if column == "纬度" else "lng"] = float(_text(value))
+            except ValueError:
+                problems.append((column, f"“{_text(value)}”应为数字"))
+        elif column.startswith("紧急联系人"):
+            n, part = int(column[5]), column[6:]
+            contact = contacts.setdefault(n, {"name": "", "relation": "", "phone": "", "has_key": False})
+            if part == "有钥匙":
+                contact["has_key"] = _flag(value, column, problems)
+            else:
+                contact[{"姓名": "name", "关系": "relation", "电话": "phone"}[part]] = (
+                    value if part == "电话" else _text(value)
+                )
+    for column in MUST_HAVE:
+        if _text(cells.get(column)) == "" and not any(c == column for c, _ in problems):
+            problems.append((column, "不能为空"))
+    data["contacts"] = [c for _, c in sorted(contacts.items()) if c["name"] or _text(c["phone"])]
+    data.setdefault("ethnicity", "汉族")
     return data, problems
 
 
@@ -188,3 +194,79 @@ def _column_of(loc: tuple) -> str:
         part = {"name": "姓名", "relation": "关系", "phone": "电话", "has_key": "有钥匙"}.get(str(loc[2]), "")
         return f"紧急联系人{int(loc[1]) + 1}{part}"
     return FIELD_COLUMN.get(str(loc[0]), str(loc[0]))
+
+
+def row_hash(data: ElderIn) -> str:
+    """Fingerprint of everything an import can set: equal hashes mean the row is unchanged."""
+    return blind_index(data.model_dump_json())
+
+
+def elder_values(data: ElderIn) -> dict:
+    """Model field values for a validated person; the model (or fastinsert) encrypts on the way out."""
+    full, initials = pinyin_of(data.name)
+    number = data.id_number
+    return {
+        "name": data.name,
+        "name_pinyin": full,
+        "name_initials": initials,
+        "id_number": number,
+        "id_hash": blind_index(number),
+        "id_last4": number[-4:],
+        "gender": gender_of(number),
+        "birth_date": dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+        "ethnicity": data.ethnicity,
+        "phone": data.phone,
+        "phone_hash": blind_index(data.phone) if data.phone else "",
+        "registered_address": data.registered_address,
+        "address": data.address,
+        "region_id": data.region_code,
+        "lat": data.lat,
+        "lng": data.lng,
+        "living_arrangement": data.living_arrangement,
+        "economic_status": data.economic_status,
+        "family_planning_special": data.family_planning_special,
+        "disability_category": data.disability_category,
+        "disability_grade": data.disability_grade,
+        "medical_insurance": data.medical_insurance,
+        "family_doctor_signed": data.family_doctor_signed,
+        "chronic_conditions": data.chronic_conditions,
+        "row_hash": row_hash(data),
+    }
+
+
+ENCRYPTED = ("id_number", "phone", "registered_address", "address")
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A valid row ready to write: model values, household number and contacts. Plain data, so it
+    crosses a process boundary cheaply."""
+
+    values: dict
+    household_number: str
+    contacts: list[dict]
+    sealed: dict  # encrypted column values, made where the CPU is free (the validation process)
+
+
+def prepare(cells: dict[str, object]) -> tuple[Prepared | None, list[tuple[str, str]]]:
+    data, problems = validate_row(cells)
+    if data is None:
+        return None, problems
+    contacts = [c.model_dump() for c in data.contacts]
+    values = elder_values(data)
+    sealed = {name: encrypt(values[name]) if values[name] else "" for name in ENCRYPTED}
+    return Prepared(values, data.household_number, contacts, sealed), []
+
+
+def prepare_chunk(index: dict[str, int], chunk: list[list[object]]) -> list[tuple[Prepared | None, list]]:
+    """The unit of work a validation process receives: raw rows and the header → position map in,
+    prepared rows or problems out, in order."""
+    items = index.items()
+    return [prepare({h: (raw[i] if i < len(raw) else None) for h, i in items}) for raw in chunk]
+
+
+def worker_init() -> None:
+    """A spawned validation process: set Django up (settings, keys) before the first chunk."""
+    import django
+
+    django.setup()

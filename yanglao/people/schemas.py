@@ -8,7 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import field_validator, model_validator
+from pydantic import BaseModel, field_validator, model_validator
 
 from yanglao.people import identity
 from yanglao.people.choices import (
@@ -21,7 +21,7 @@ from yanglao.people.choices import (
 )
 
 
-class ContactIn(Schema):
+class ContactIn(BaseModel):
     name: str = Field(..., min_length=1, max_length=50)
     relation: str = Field("", max_length=20)
     phone: str
@@ -33,7 +33,9 @@ class ContactIn(Schema):
         return identity.normalise_phone(value, required=True)
 
 
-class ElderBase(Schema):
+class ElderBase(BaseModel):
+    """Plain pydantic (not ninja's Schema, which adds an ORM wrapper): it validates a million import rows."""
+
     phone: str = ""
     address: str = Field("", max_length=300)
     registered_address: str = Field("", max_length=300)

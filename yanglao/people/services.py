@@ -7,13 +7,16 @@ is one batch audit entry, and every life event is a dated row with its source.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import logging
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditlog.models import LogEntry
+from django import db
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -24,16 +27,16 @@ from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import RegionOutOfScope, UnknownRegion
 from yanglao.core.models import Region, User
-from yanglao.people import columns, errors, reading, rows
+from yanglao.people import columns, errors, fastinsert, reading, rows
 from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind
-from yanglao.people.identity import gender_of, normalise_id
+from yanglao.people.identity import normalise_id
 from yanglao.people.models import Elder, EmergencyContact, Household, ImportJob, LifeEvent
 from yanglao.people.names import pinyin_of
 from yanglao.people.reports import ErrorWorkbook
 from yanglao.people.schemas import ElderIn, ElderPatch
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 MAX_STORED_ERRORS = 1000
 ELDER_FIELDS = (
     "name",
@@ -67,46 +70,8 @@ ELDER_FIELDS = (
 # ---------------------------------------------------------------- values
 
 
-def elder_values(data: ElderIn) -> dict:
-    """Model field values for a validated person, encrypted and indexed. ``row_hash`` covers every field."""
-    full, initials = pinyin_of(data.name)
-    number = data.id_number
-    return {
-        "name": data.name,
-        "name_pinyin": full,
-        "name_initials": initials,
-        "id_number": number,
-        "id_hash": blind_index(number),
-        "id_last4": number[-4:],
-        "gender": gender_of(number),
-        "birth_date": dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-        "ethnicity": data.ethnicity,
-        "phone": data.phone,
-        "phone_hash": blind_index(data.phone) if data.phone else "",
-        "registered_address": data.registered_address,
-        "address": data.address,
-        "region_id": data.region_code,
-        "lat": data.lat,
-        "lng": data.lng,
-        "living_arrangement": data.living_arrangement,
-        "economic_status": data.economic_status,
-        "family_planning_special": data.family_planning_special,
-        "disability_category": data.disability_category,
-        "disability_grade": data.disability_grade,
-        "medical_insurance": data.medical_insurance,
-        "family_doctor_signed": data.family_doctor_signed,
-        "chronic_conditions": data.chronic_conditions,
-        "row_hash": blind_index(data.model_dump_json()),
-    }
-
-
-def _contacts(elder_pk: int, data: ElderIn) -> list[EmergencyContact]:
-    return [
-        EmergencyContact(
-            elder_id=elder_pk, position=n, name=c.name, relation=c.relation, phone=c.phone, has_key=c.has_key
-        )
-        for n, c in enumerate(data.contacts, start=1)
-    ]
+def _contacts(elder_pk: int, contacts: list[dict]) -> list[EmergencyContact]:
+    return [EmergencyContact(elder_id=elder_pk, position=n, **c) for n, c in enumerate(contacts, start=1)]
 
 
 def _region_in_scope(actor: User, code: str, field_name: str = "region_code") -> Region:
@@ -161,7 +126,7 @@ def elder_create(*, actor: User, data: ElderIn, source: str = EventSource.FORM) 
     if not actor.has_perm("people.add_elder"):
         raise PermissionDenied
     _region_in_scope(actor, data.region_code)
-    values = elder_values(data)
+    values = rows.elder_values(data)
     if (
         Elder.objects.unscoped(reason="ID numbers are unique across the registry")
         .filter(id_hash=values["id_hash"])
@@ -170,7 +135,7 @@ def elder_create(*, actor: User, data: ElderIn, source: str = EventSource.FORM) 
         raise errors.IdNumberTaken(fields={"id_number": "该公民身份号码已登记"})
     elder = Elder(**values, household=_household(data.region_code, data.household_number))
     elder.save()
-    EmergencyContact.objects.bulk_create(_contacts(elder.pk, data))
+    EmergencyContact.objects.bulk_create(_contacts(elder.pk, [c.model_dump() for c in data.contacts]))
     _event(elder, LifeEventKind.REGISTERED, actor=actor, date=timezone.localdate(), source=source)
     return elder
 
@@ -387,6 +352,49 @@ def _scope_regions(actor: User) -> dict[str, str]:
     return dict(regions.values_list("code", "level"))
 
 
+PARALLEL_FROM_ROWS = 20_000  # below this, starting a validation process costs more than it saves
+IN_FLIGHT_CHUNKS = 3
+
+
+def _chunks(row_iter):
+    """Groups of (row number, raw cells) of CHUNK_ROWS non-blank rows."""
+    chunk = []
+    for number, raw in enumerate(row_iter, start=2):
+        if reading.is_blank(raw):
+            continue
+        chunk.append((number, raw))
+        if len(chunk) >= CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _prepared(row_iter, index: dict[str, int], parallel: bool):
+    """Yield chunks of (number, raw, Prepared | None, problems), in file order.
+
+    With ``parallel`` a spawned process validates while this one writes the previous chunk, so both
+    cores work (validation is pure Python; writing is encryption, COPY and the database). A bounded
+    window of chunks in flight keeps memory flat however long the file is.
+    """
+    if not parallel:
+        for chunk in _chunks(row_iter):
+            outcome = rows.prepare_chunk(index, [raw for _, raw in chunk])
+            yield [(n, raw, *out) for (n, raw), out in zip(chunk, outcome, strict=True)]
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1, initializer=rows.worker_init) as pool:
+        pending: collections.deque = collections.deque()
+        for chunk in _chunks(row_iter):
+            pending.append((chunk, pool.apply_async(rows.prepare_chunk, (index, [raw for _, raw in chunk]))))
+            if len(pending) >= IN_FLIGHT_CHUNKS:
+                done, result = pending.popleft()
+                yield [(n, raw, *out) for (n, raw), out in zip(done, result.get(), strict=True)]
+        while pending:
+            done, result = pending.popleft()
+            yield [(n, raw, *out) for (n, raw), out in zip(done, result.get(), strict=True)]
+
+
 def elder_import_file(
     *,
     actor: User,
@@ -394,55 +402,52 @@ def elder_import_file(
     dry_run: bool = False,
     on_progress: Callable[[ImportResult], None] | None = None,
     report_path: Path | str | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Import an elders workbook or CSV: upsert by ID number, keep good rows, report every bad one.
 
     Chunks commit one by one, so a crash leaves a consistent prefix and a re-run finishes the job (the
-    upsert is idempotent). ``dry_run`` validates and compares without writing.
+    upsert is idempotent). ``dry_run`` validates and compares without writing. ``parallel`` (default: for
+    large files, outside a transaction) validates in a second process.
     """
     if not actor.has_perm("people.add_elder"):
         raise PermissionDenied
-    headers, row_iter = reading.open_rows(path)
+    headers, row_iter, size = reading.open_rows(path)
     _check_headers(headers, columns.REQUIRED_HEADERS, columns.ALL_HEADERS)
     index = {h: i for i, h in enumerate(headers) if h in columns.ALL_HEADERS}
+    if parallel is None:
+        parallel = size >= PARALLEL_FROM_ROWS and not db.connection.in_atomic_block
     allowed = _scope_regions(actor)
     known = None  # loaded lazily: only for the "does not exist" vs "out of scope" wording
     result = ImportResult()
     report = ErrorWorkbook(report_path, headers) if report_path else None
     reject = _Rejections(result, headers, report)
     first_row_of: dict[str, int] = {}
-    batch: list[tuple[int, ElderIn, dict, list[object]]] = []
-    for number, raw in enumerate(row_iter, start=2):
-        if reading.is_blank(raw):
-            continue
-        result.rows += 1
-        cells = {h: (raw[i] if i < len(raw) else None) for h, i in index.items()}
-        data, problems = rows.validate_row(cells)
-        if data is not None and data.region_code not in allowed:
-            if known is None:
-                known = set(Region.objects.values_list("code", flat=True))
-            reason = (
-                f"区划代码 {data.region_code} 不在您的管辖范围内或不是社区级区划"
-                if data.region_code in known
-                else f"区划代码 {data.region_code} 不存在"
-            )
-            problems, data = [("社区代码", reason)], None
-        if data is None:
-            reject.add(number, problems, raw)
-            continue
-        values = elder_values(data)
-        first = first_row_of.setdefault(values["id_hash"], number)
-        if first != number:
-            reject.add(number, [("公民身份号码", f"与第 {first} 行重复（保留第 {first} 行）")], raw)
-            continue
-        batch.append((number, data, values, raw))
-        if len(batch) >= CHUNK_ROWS:
-            _flush(actor, batch, result, reject, dry_run)
-            batch = []
-            if on_progress:
-                on_progress(result)
-    if batch:
+    for chunk in _prepared(row_iter, index, parallel):
+        batch = []
+        for number, raw, prepared, problems in chunk:
+            result.rows += 1
+            if prepared is not None and prepared.values["region_id"] not in allowed:
+                code = prepared.values["region_id"]
+                if known is None:
+                    known = set(Region.objects.values_list("code", flat=True))
+                reason = (
+                    f"区划代码 {code} 不在您的管辖范围内或不是社区级区划"
+                    if code in known
+                    else f"区划代码 {code} 不存在"
+                )
+                prepared, problems = None, [("社区代码", reason)]
+            if prepared is None:
+                reject.add(number, problems, raw)
+                continue
+            first = first_row_of.setdefault(prepared.values["id_hash"], number)
+            if first != number:
+                reject.add(number, [("公民身份号码", f"与第 {first} 行重复（保留第 {first} 行）")], raw)
+                continue
+            batch.append((number, raw, prepared))
         _flush(actor, batch, result, reject, dry_run)
+        if on_progress:
+            on_progress(result)
     if report:
         result.error_path = report.close() if result.rejected else ""
     if not dry_run:
@@ -465,93 +470,90 @@ def elder_import_file(
     return result
 
 
-def _flush(actor, batch, result: ImportResult, reject: _Rejections, dry_run: bool) -> None:
-    hashes = [values["id_hash"] for _, _, values, _ in batch]
+def _flush(
+    actor: User,
+    batch: list[tuple[int, list, rows.Prepared]],
+    result: ImportResult,
+    reject: _Rejections,
+    dry_run: bool,
+) -> None:
+    if not batch:
+        return
     existing = {
         row["id_hash"]: row
         for row in Elder.objects.unscoped(reason="import upsert by ID number across the registry")
-        .filter(id_hash__in=hashes)
+        .filter(id_hash__in=[p.values["id_hash"] for _, _, p in batch])
         .values("pk", "id_hash", "row_hash", "region_id", "status")
     }
-    creates: list[tuple[ElderIn, Elder]] = []
-    updates: list[tuple[ElderIn, Elder, dict]] = []
-    for number, data, values, raw in batch:
-        current = existing.get(values["id_hash"])
+    creates: list[rows.Prepared] = []
+    updates: list[tuple[rows.Prepared, dict]] = []
+    for number, raw, prepared in batch:
+        current = existing.get(prepared.values["id_hash"])
         if current is None:
-            creates.append((data, Elder(**values)))
+            creates.append(prepared)
         elif current["status"] == ElderStatus.DECEASED:
             reject.add(number, [("公民身份号码", "该人员已登记死亡，不能通过导入恢复在册")], raw)
         elif not actor.in_scope(current["region_id"]):
             reject.add(number, [("公民身份号码", "该人员已在其他辖区登记，请由现辖区办理迁出后再导入")], raw)
-        elif current["row_hash"] == values["row_hash"] and current["status"] == ElderStatus.ACTIVE:
+        elif current["row_hash"] == prepared.values["row_hash"] and current["status"] == ElderStatus.ACTIVE:
             result.unchanged += 1
         else:
-            updates.append((data, Elder(pk=current["pk"], **values), current))
+            updates.append((prepared, current))
     result.created += len(creates)
     result.updated += len(updates)
     if dry_run:
         return
-    today = timezone.localdate()
     with transaction.atomic():
-        households = _households_for([(d, e) for d, e in creates] + [(d, e) for d, e, _ in updates])
-        for data, elder in creates:
-            elder.household = households.get((data.region_code, data.household_number))
-        created = Elder.objects.bulk_create([e for _, e in creates], batch_size=1000)
-        for data, elder, _ in updates:
-            elder.household = households.get((data.region_code, data.household_number))
-            elder.status = ElderStatus.ACTIVE
-        Elder.objects.unscoped(reason="import upsert").bulk_update(
-            [e for _, e, _ in updates],
-            [f for f in ELDER_FIELDS if f != "region_id"] + ["region", "household", "status"],
-            batch_size=1000,
-        )
-        contacts, events = [], []
-        for (data, _), elder in zip(creates, created, strict=True):
-            contacts += _contacts(elder.pk, data)
-        if updates:
-            EmergencyContact.objects.filter(elder_id__in=[e.pk for _, e, _ in updates]).delete()
-        for data, elder, current in updates:
-            contacts += _contacts(elder.pk, data)
-            if current["region_id"] != elder.region_id:
-                events.append(
-                    LifeEvent(
-                        elder_id=elder.pk,
-                        kind=LifeEventKind.MOVE,
-                        date=today,
-                        source=EventSource.IMPORT,
-                        actor=actor,
-                        from_region_id=current["region_id"],
-                        to_region_id=elder.region_id,
-                    )
-                )
-            if current["status"] == ElderStatus.MOVED_OUT:
-                events.append(
-                    LifeEvent(
-                        elder_id=elder.pk,
-                        kind=LifeEventKind.MOVE_IN,
-                        date=today,
-                        source=EventSource.IMPORT,
-                        actor=actor,
-                        to_region_id=elder.region_id,
-                    )
-                )
-            elif current["region_id"] == elder.region_id:
-                events.append(
-                    LifeEvent(
-                        elder_id=elder.pk,
-                        kind=LifeEventKind.CORRECTION,
-                        date=today,
-                        source=EventSource.IMPORT,
-                        actor=actor,
-                        note="批量导入更新",
-                    )
-                )
-        EmergencyContact.objects.bulk_create(contacts, batch_size=2000)
-        LifeEvent.objects.bulk_create(events, batch_size=2000)
+        _write(actor, creates, updates)
 
 
-def _households_for(pairs: list[tuple[ElderIn, Elder]]) -> dict[tuple[str, str], Household]:
-    wanted = {(d.region_code, d.household_number) for d, _ in pairs if d.household_number}
+def _write(actor: User, creates: list[rows.Prepared], updates: list[tuple[rows.Prepared, dict]]) -> None:
+    today = timezone.localdate()
+    households = _households_for([p for p in creates] + [p for p, _ in updates])
+    for prepared in creates:
+        household = households.get((prepared.values["region_id"], prepared.household_number))
+        prepared.values["household_id"] = household.pk if household else None
+    with_contacts = {p.values["id_hash"] for p in creates if p.contacts}
+    new_keys = fastinsert.insert_elders(
+        [p.values for p in creates], return_keys_for=with_contacts, sealed=[p.sealed for p in creates]
+    )
+    elders = []
+    for prepared, current in updates:
+        elder = Elder(pk=current["pk"], **prepared.values)
+        elder.household = households.get((prepared.values["region_id"], prepared.household_number))
+        elder.status = ElderStatus.ACTIVE
+        elders.append(elder)
+    Elder.objects.unscoped(reason="import upsert").bulk_update(
+        elders,
+        [f for f in ELDER_FIELDS if f != "region_id"] + ["region", "household", "status"],
+        batch_size=1000,
+    )
+    contacts, events = [], []
+    for prepared in creates:
+        if prepared.contacts:
+            contacts += _contacts(new_keys[prepared.values["id_hash"]], prepared.contacts)
+    if updates:
+        EmergencyContact.objects.filter(elder_id__in=[current["pk"] for _, current in updates]).delete()
+    for prepared, current in updates:
+        pk, region = current["pk"], prepared.values["region_id"]
+        contacts += _contacts(pk, prepared.contacts)
+        event = {"elder_id": pk, "date": today, "source": EventSource.IMPORT, "actor": actor}
+        if current["region_id"] != region:
+            events.append(
+                LifeEvent(
+                    kind=LifeEventKind.MOVE, from_region_id=current["region_id"], to_region_id=region, **event
+                )
+            )
+        if current["status"] == ElderStatus.MOVED_OUT:
+            events.append(LifeEvent(kind=LifeEventKind.MOVE_IN, to_region_id=region, **event))
+        elif current["region_id"] == region:
+            events.append(LifeEvent(kind=LifeEventKind.CORRECTION, note="批量导入更新", **event))
+    EmergencyContact.objects.bulk_create(contacts, batch_size=2000)
+    LifeEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def _households_for(prepared: list[rows.Prepared]) -> dict[tuple[str, str], Household]:
+    wanted = {(p.values["region_id"], p.household_number) for p in prepared if p.household_number}
     if not wanted:
         return {}
     qs = Household.objects.unscoped(reason="household lookup inside an import")
@@ -573,7 +575,7 @@ def death_list_import(
 
     if not actor.has_perm("people.change_elder"):
         raise PermissionDenied
-    headers, row_iter = reading.open_rows(path)
+    headers, row_iter, _ = reading.open_rows(path)
     _check_headers(headers, columns.DEATH_HEADERS, columns.DEATH_HEADERS)
     index = {h: headers.index(h) for h in columns.DEATH_HEADERS}
     result = ImportResult()
