@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from yanglao.core.crypto import blind_index, encrypt
+from yanglao.core.crypto import blind_index
 from yanglao.people import columns, identity
 from yanglao.people.identity import gender_of
 from yanglao.people.names import pinyin_of
@@ -234,18 +234,13 @@ def elder_values(data: ElderIn) -> dict:
     }
 
 
-ENCRYPTED = ("id_number", "phone", "registered_address", "address")
-
-
 @dataclass(slots=True)
 class Prepared:
-    """A valid row ready to write: model values, household number and contacts. Plain data, so it
-    crosses a process boundary cheaply."""
+    """A valid row ready to write: model values, household number and contacts."""
 
     values: dict
     household_number: str
     contacts: list[dict]
-    sealed: dict  # encrypted column values, made where the CPU is free (the validation process)
 
 
 def prepare(cells: dict[str, object]) -> tuple[Prepared | None, list[tuple[str, str]]]:
@@ -253,20 +248,37 @@ def prepare(cells: dict[str, object]) -> tuple[Prepared | None, list[tuple[str, 
     if data is None:
         return None, problems
     contacts = [c.model_dump() for c in data.contacts]
-    values = elder_values(data)
-    sealed = {name: encrypt(values[name]) if values[name] else "" for name in ENCRYPTED}
-    return Prepared(values, data.household_number, contacts, sealed), []
+    return Prepared(elder_values(data), data.household_number, contacts), []
 
 
-def prepare_chunk(index: dict[str, int], chunk: list[list[object]]) -> list[tuple[Prepared | None, list]]:
-    """The unit of work a validation process receives: raw rows and the header → position map in,
-    prepared rows or problems out, in order."""
-    items = index.items()
-    return [prepare({h: (raw[i] if i < len(raw) else None) for h, i in items}) for raw in chunk]
+def cells_of(index: dict[str, int], raw: list[object]) -> dict[str, object]:
+    return {h: (raw[i] if i < len(raw) else None) for h, i in index.items()}
 
 
-def worker_init() -> None:
-    """A spawned validation process: set Django up (settings, keys) before the first chunk."""
-    import django
+def prepare_chunk(
+    index: dict[str, int], chunk: list[list[object]], *, copy_lines: bool = False
+) -> list[tuple]:
+    """Raw rows in; per row either (None, problems) or ((id_hash, row_hash, region, line, prepared), None).
 
-    django.setup()
+    With ``copy_lines`` a plain new-looking row (no household, no contacts) comes back as a finished COPY
+    line and nothing else: tuples of short strings and bytes cross a process boundary ten times faster
+    than dictionaries. The writer re-prepares the rare row that turns out to exist already.
+    """
+    from django.utils import timezone
+
+    from yanglao.people import fastinsert
+
+    now, out = timezone.now(), []
+    for raw in chunk:
+        prepared, problems = prepare(cells_of(index, raw))
+        if prepared is None:
+            out.append((None, problems))
+            continue
+        v = prepared.values
+        if copy_lines and not prepared.household_number and not prepared.contacts:
+            out.append(
+                ((v["id_hash"], v["row_hash"], v["region_id"], fastinsert.copy_line(v, now), None), None)
+            )
+        else:
+            out.append(((v["id_hash"], v["row_hash"], v["region_id"], None, prepared), None))
+    return out

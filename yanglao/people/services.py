@@ -27,7 +27,7 @@ from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import RegionOutOfScope, UnknownRegion
 from yanglao.core.models import Region, User
-from yanglao.people import columns, errors, fastinsert, reading, rows
+from yanglao.people import columns, errors, fastinsert, reading, rows, worker
 from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind
 from yanglao.people.identity import normalise_id
 from yanglao.people.models import Elder, EmergencyContact, Household, ImportJob, LifeEvent
@@ -371,11 +371,12 @@ def _chunks(row_iter):
 
 
 def _prepared(row_iter, index: dict[str, int], parallel: bool):
-    """Yield chunks of (number, raw, Prepared | None, problems), in file order.
+    """Yield chunks of (number, raw, ready | None, problems) in file order; ready is
+    (id_hash, row_hash, region, copy line | None, Prepared | None) as rows.prepare_chunk makes it.
 
     With ``parallel`` a spawned process validates while this one writes the previous chunk, so both
-    cores work (validation is pure Python; writing is encryption, COPY and the database). A bounded
-    window of chunks in flight keeps memory flat however long the file is.
+    cores work (validation is pure Python; writing is COPY and the database). A bounded window of chunks
+    in flight keeps memory flat however long the file is.
     """
     if not parallel:
         for chunk in _chunks(row_iter):
@@ -383,16 +384,18 @@ def _prepared(row_iter, index: dict[str, int], parallel: bool):
             yield [(n, raw, *out) for (n, raw), out in zip(chunk, outcome, strict=True)]
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1, initializer=rows.worker_init) as pool:
+    copy = db.connection.vendor == "postgresql"  # elsewhere rows come back whole (slower, still correct)
+    with context.Pool(1, initializer=worker.init) as pool:
         pending: collections.deque = collections.deque()
         for chunk in _chunks(row_iter):
-            pending.append((chunk, pool.apply_async(rows.prepare_chunk, (index, [raw for _, raw in chunk]))))
+            job = pool.apply_async(worker.prepare_chunk, (index, [raw for _, raw in chunk], copy))
+            pending.append((chunk, job))
             if len(pending) >= IN_FLIGHT_CHUNKS:
-                done, result = pending.popleft()
-                yield [(n, raw, *out) for (n, raw), out in zip(done, result.get(), strict=True)]
+                done, job = pending.popleft()
+                yield [(n, raw, *out) for (n, raw), out in zip(done, job.get(), strict=True)]
         while pending:
-            done, result = pending.popleft()
-            yield [(n, raw, *out) for (n, raw), out in zip(done, result.get(), strict=True)]
+            done, job = pending.popleft()
+            yield [(n, raw, *out) for (n, raw), out in zip(done, job.get(), strict=True)]
 
 
 def elder_import_file(
@@ -415,8 +418,12 @@ def elder_import_file(
     headers, row_iter, size = reading.open_rows(path)
     _check_headers(headers, columns.REQUIRED_HEADERS, columns.ALL_HEADERS)
     index = {h: i for i, h in enumerate(headers) if h in columns.ALL_HEADERS}
-    if parallel is None:
-        parallel = size >= PARALLEL_FROM_ROWS and not db.connection.in_atomic_block
+    if parallel is None:  # the fast hand-over is COPY lines, so PostgreSQL only
+        parallel = (
+            size >= PARALLEL_FROM_ROWS
+            and db.connection.vendor == "postgresql"
+            and not db.connection.in_atomic_block
+        )
     allowed = _scope_regions(actor)
     known = None  # loaded lazily: only for the "does not exist" vs "out of scope" wording
     result = ImportResult()
@@ -425,27 +432,27 @@ def elder_import_file(
     first_row_of: dict[str, int] = {}
     for chunk in _prepared(row_iter, index, parallel):
         batch = []
-        for number, raw, prepared, problems in chunk:
+        for number, raw, ready, problems in chunk:
             result.rows += 1
-            if prepared is not None and prepared.values["region_id"] not in allowed:
-                code = prepared.values["region_id"]
+            if ready is not None and ready[2] not in allowed:
                 if known is None:
                     known = set(Region.objects.values_list("code", flat=True))
+                code = ready[2]
                 reason = (
                     f"区划代码 {code} 不在您的管辖范围内或不是社区级区划"
                     if code in known
                     else f"区划代码 {code} 不存在"
                 )
-                prepared, problems = None, [("社区代码", reason)]
-            if prepared is None:
+                ready, problems = None, [("社区代码", reason)]
+            if ready is None:
                 reject.add(number, problems, raw)
                 continue
-            first = first_row_of.setdefault(prepared.values["id_hash"], number)
+            first = first_row_of.setdefault(ready[0], number)
             if first != number:
                 reject.add(number, [("公民身份号码", f"与第 {first} 行重复（保留第 {first} 行）")], raw)
                 continue
-            batch.append((number, raw, prepared))
-        _flush(actor, batch, result, reject, dry_run)
+            batch.append((number, raw, ready))
+        _flush(actor, batch, index, result, reject, dry_run)
         if on_progress:
             on_progress(result)
     if report:
@@ -472,38 +479,45 @@ def elder_import_file(
 
 def _flush(
     actor: User,
-    batch: list[tuple[int, list, rows.Prepared]],
+    batch: list[tuple],
+    index: dict[str, int],
     result: ImportResult,
     reject: _Rejections,
     dry_run: bool,
 ) -> None:
+    """Decide create / update / unchanged / refuse for one chunk against the registry, then write it."""
     if not batch:
         return
     existing = {
         row["id_hash"]: row
         for row in Elder.objects.unscoped(reason="import upsert by ID number across the registry")
-        .filter(id_hash__in=[p.values["id_hash"] for _, _, p in batch])
+        .filter(id_hash__in=[ready[0] for _, _, ready in batch])
         .values("pk", "id_hash", "row_hash", "region_id", "status")
     }
+    lines: list[bytes] = []
     creates: list[rows.Prepared] = []
     updates: list[tuple[rows.Prepared, dict]] = []
-    for number, raw, prepared in batch:
-        current = existing.get(prepared.values["id_hash"])
+    for number, raw, (id_hash, fingerprint, _, line, prepared) in batch:
+        current = existing.get(id_hash)
         if current is None:
-            creates.append(prepared)
+            if line is not None:
+                lines.append(line)
+            else:
+                creates.append(prepared)
         elif current["status"] == ElderStatus.DECEASED:
             reject.add(number, [("公民身份号码", "该人员已登记死亡，不能通过导入恢复在册")], raw)
         elif not actor.in_scope(current["region_id"]):
             reject.add(number, [("公民身份号码", "该人员已在其他辖区登记，请由现辖区办理迁出后再导入")], raw)
-        elif current["row_hash"] == prepared.values["row_hash"] and current["status"] == ElderStatus.ACTIVE:
+        elif current["row_hash"] == fingerprint and current["status"] == ElderStatus.ACTIVE:
             result.unchanged += 1
         else:
-            updates.append((prepared, current))
-    result.created += len(creates)
+            updates.append((prepared or rows.prepare(rows.cells_of(index, raw))[0], current))
+    result.created += len(lines) + len(creates)
     result.updated += len(updates)
     if dry_run:
         return
     with transaction.atomic():
+        fastinsert.copy_lines(lines)
         _write(actor, creates, updates)
 
 
@@ -514,9 +528,7 @@ def _write(actor: User, creates: list[rows.Prepared], updates: list[tuple[rows.P
         household = households.get((prepared.values["region_id"], prepared.household_number))
         prepared.values["household_id"] = household.pk if household else None
     with_contacts = {p.values["id_hash"] for p in creates if p.contacts}
-    new_keys = fastinsert.insert_elders(
-        [p.values for p in creates], return_keys_for=with_contacts, sealed=[p.sealed for p in creates]
-    )
+    new_keys = fastinsert.insert_elders([p.values for p in creates], return_keys_for=with_contacts)
     elders = []
     for prepared, current in updates:
         elder = Elder(pk=current["pk"], **prepared.values)
