@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -130,9 +131,28 @@ class GroupCounts:
     by_group: dict[str, int]
 
 
-def elder_group_counts(*, user: User, region: str = "", today: dt.date | None = None) -> GroupCounts:
-    """Active people and each special group in the user's scope (or a region inside it), in one query."""
+COUNTS_TTL = 300  # seconds: a scope-wide count over a million rows is not worth repeating per click
+
+
+def elder_group_counts(
+    *, user: User, region: str = "", today: dt.date | None = None, fresh: bool = False
+) -> GroupCounts:
+    """Active people and each special group in the user's scope (or a region inside it), in one query.
+
+    Cached for a few minutes per scope and region: the tiles are an overview, not a ledger.
+    """
     today = today or timezone.localdate()
+    scope = "all" if user.is_superuser else ",".join(f"{lo}-{hi}" for lo, hi in user.scope_ranges())
+    key = f"people:counts:{scope}:{region}:{today.isoformat()}"
+    cached = None if fresh else cache.get(key)
+    if cached is not None:
+        return cached
+    counts = _group_counts(user=user, region=region, today=today)
+    cache.set(key, counts, COUNTS_TTL)
+    return counts
+
+
+def _group_counts(*, user: User, region: str, today: dt.date) -> GroupCounts:
     qs = elder_list(user=user, filters=ElderFilter(region=region), today=today).order_by()
     aggregates = {g.code: Count("pk", filter=Q(**g.lookups(today))) for g in groups.GROUPS}
     row = qs.aggregate(total=Count("pk"), **aggregates)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("elders/", views.elder_list, name="elder_list"),
     path("elders/new/", views.elder_create, name="elder_create"),
     path("elders/export/", views.elder_export, name="elder_export"),
+    path("elders/counts/", views.elder_counts, name="elder_counts"),
     path("elders/<int:pk>/", views.elder_detail, name="elder_detail"),
     path("elders/<int:pk>/reveal/<str:field>/", views.elder_reveal, name="elder_reveal"),
     path("elders/<int:pk>/events/<str:kind>/", views.elder_event, name="elder_event"),

@@ -29,20 +29,16 @@ def elder_list(request: HttpRequest) -> HttpResponse:
     items, next_cursor = selectors.elder_page(
         user=request.user, filters=filters, after=request.GET.get("after", "")
     )
-    counts = (
-        None
-        if request.GET.get("after")
-        else selectors.elder_group_counts(user=request.user, region=filters.region)
-    )
-    context = {
-        "form": form,
-        "items": items,
-        "next": next_cursor,
-        "counts": counts,
-        "groups": groups.GROUPS,
-        "query": request.GET.copy(),
-    }
+    context = {"form": form, "items": items, "next": next_cursor, "query": request.GET.copy()}
     return render(request, _fragment(request, "people/elder_list.html", "people/_elder_rows.html"), context)
+
+
+@login_required
+@permission_required("people.view_elder", raise_exception=True)
+def elder_counts(request: HttpRequest) -> HttpResponse:
+    """The group tiles above the list, fetched after the list so the list never waits for a count."""
+    counts = selectors.elder_group_counts(user=request.user, region=request.GET.get("region", ""))
+    return render(request, "people/_group_counts.html", {"counts": counts, "groups": groups.GROUPS})
 
 
 @login_required

@@ -159,6 +159,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 MQTT_URL = os.environ.get("MQTT_URL", "")
 
+# Short-lived caches (counts on list pages): per process by default, shared through Redis when configured.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yanglao"}}
+
 # Background jobs: the django-tasks API on huey. SqliteHuey keeps its queue in its own file so it never
 # contends with the application database's write lock; Redis when REDIS_URL is set.
 if REDIS_URL:

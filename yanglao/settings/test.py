@@ -6,3 +6,4 @@ from .base import HUEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}
 AXES_ENABLED = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -276,3 +276,23 @@ def test_death_list_marks_people_and_reports_unmatched(tmp_path, officer):
     # A deceased person is not brought back by a later import.
     result = run(officer, write_xlsx(tmp_path / "back.xlsx", [row()]))
     assert "已登记死亡" in reasons(result)[(2, "公民身份号码")]
+
+
+def test_parallel_validation_process_gives_the_same_result(tmp_path, officer):
+    """The spawned validation process (used for large files) agrees with inline validation row for row."""
+    rows = [row(姓名=f"并行{n}", 公民身份号码=ident(n)) for n in range(1, 21)]
+    rows += [
+        row(姓名="", 公民身份号码=ident(22)),
+        row(姓名="重复", 公民身份号码=ident(3)),
+        row(姓名="有联系人", 公民身份号码=ident(23), 居住情况="仅与配偶同住(纯老)"),
+    ]
+    path = write_xlsx(tmp_path / "p.xlsx", rows)
+    dry = run(officer, path, dry_run=True, parallel=False)
+    result = run(officer, path, parallel=True)
+    assert (result.rows, result.created, result.rejected) == (23, 21, 2)
+    assert result.errors == dry.errors
+    again = run(officer, path, parallel=True)
+    assert again.unchanged == 21
+    stored = Elder.objects.unscoped(reason="test").get(name="并行7")
+    assert stored.id_number == ident(7) and stored.phone == "13812345678"  # encrypted and readable
+    assert Elder.objects.unscoped(reason="test").get(name="有联系人").living_arrangement == "spouse_only"

@@ -84,10 +84,10 @@ def test_keyset_pages_cover_everything_once(street_officer):
 
 
 def test_group_counts_and_death_removes_from_active_counts(people, street_officer):
-    counts = selectors.elder_group_counts(user=street_officer)
+    counts = selectors.elder_group_counts(user=street_officer, fresh=True)
     assert counts.total == 3 and counts.by_group["oldest_old"] == 2 and counts.by_group["living_alone"] == 2
     services.elder_record_death(actor=street_officer, elder_id=people["zsf"].pk, date=dt.date(2026, 1, 5))
-    counts = selectors.elder_group_counts(user=street_officer)
+    counts = selectors.elder_group_counts(user=street_officer, fresh=True)
     assert counts.total == 2 and counts.by_group["oldest_old"] == 1
     assert Elder.objects.unscoped(reason="test").filter(pk=people["zsf"].pk).exists()  # never deleted
     deceased = selectors.elder_list(user=street_officer, filters=selectors.ElderFilter(status="deceased"))

@@ -1,0 +1,89 @@
+"""Helpers shared by the benchmarks: fresh databases, the CLI with a given DATABASE_URL, peak memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+YANGLAO = str(ROOT / ".venv" / "bin" / "yanglao")
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def pg_fresh(name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+def pg_drop(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def cli(url: str, *args: str, env: dict | None = None, capture: bool = True) -> str:
+    full_env = {**os.environ, "DATABASE_URL": url, **(env or {})}
+    done = subprocess.run([YANGLAO, *args], env=full_env, check=True, capture_output=capture, text=True)
+    return done.stdout if capture else ""
+
+
+def prepare_database(url: str) -> None:
+    cli(url, "migrate", "--no-input", "-v0")
+    cli(url, "load-divisions")
+    cli(
+        url,
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        "bench",
+        "--email",
+        "bench@example.invalid",
+        env={"DJANGO_SUPERUSER_PASSWORD": "Bench-password-2026"},
+    )
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            stack.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def timed_with_peak_memory(cmd: list[str], env: dict) -> tuple[float, int, str]:
+    """Run a command; return wall seconds, peak RSS of its process tree (MB), and its stdout."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed: {err[-2000:]}")
+    return time.perf_counter() - started, peak // 1024, out
