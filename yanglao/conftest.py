@@ -1,1 +1,1 @@
-pytest_plugins = ["yanglao.core.testing.fixtures"]
+pytest_plugins = ["yanglao.core.testing.fixtures", "yanglao.core.testing.browser"]

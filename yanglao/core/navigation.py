@@ -1,6 +1,7 @@
-"""The side navigation by role: each entry shows only to users holding its permission.
+"""The side navigation and the home-page panels by role: each shows only to users holding its permission.
 
-Later modules append their entries with ``register``; the template renders whatever the user may open.
+Later modules append their entries with ``register`` and ``register_panel``; core's templates render
+whatever the user may open without knowing the modules (core depends on nothing above it).
 """
 
 from __future__ import annotations
@@ -14,17 +15,36 @@ from django.urls import reverse
 class NavItem:
     label: str
     url_name: str
-    icon: str
     permission: str | None = None  # None: every signed-in user
 
 
 ITEMS: list[NavItem] = [
-    NavItem("首页", "core:home", "🏠"),
-    NavItem("行政区划", "core:region_index", "🗺️", "core.view_region"),
-    NavItem("组织机构", "core:organisation_list", "🏢", "core.view_organisation"),
-    NavItem("审计日志", "core:audit_list", "📜", "core.view_audit"),
-    NavItem("API 令牌", "core:token_list", "🔑"),
+    NavItem("首页", "core:home"),
+    NavItem("行政区划", "core:region_index", "core.view_region"),
+    NavItem("组织机构", "core:organisation_list", "core.view_organisation"),
+    NavItem("审计日志", "core:audit_list", "core.view_audit"),
+    NavItem("API 令牌", "core:token_list"),
 ]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A fragment the home page loads after itself (htmx), from another module's URL."""
+
+    url_name: str
+    permission: str
+
+
+PANELS: list[HomePanel] = []
+
+
+def register_panel(panel: HomePanel) -> None:
+    if panel not in PANELS:
+        PANELS.append(panel)
+
+
+def panels_for(user) -> list[str]:
+    return [reverse(p.url_name) for p in PANELS if user.has_perm(p.permission)]
 
 
 def register(item: NavItem, *, before: str | None = None) -> None:
@@ -38,7 +58,7 @@ def items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     return [
-        {"label": it.label, "url": reverse(it.url_name), "icon": it.icon, "name": it.url_name}
+        {"label": it.label, "url": reverse(it.url_name), "name": it.url_name}
         for it in ITEMS
         if it.permission is None or user.has_perm(it.permission)
     ]

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yanglao.core import selectors, services
+from yanglao.core import navigation, selectors, services
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import AuditFilterForm, OrganisationFilterForm, OrganisationForm, TokenForm
@@ -31,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
     summary = selectors.home_summary(user=request.user)
     kinds = dict(OrganisationKind.choices)
     by_kind = [(kinds.get(kind, kind), n) for kind, n in summary.by_kind]
-    return render(request, "core/home.html", {"summary": summary, "by_kind": by_kind})
+    panels = navigation.panels_for(request.user)
+    return render(request, "core/home.html", {"summary": summary, "by_kind": by_kind, "panels": panels})
 
 
 @login_required

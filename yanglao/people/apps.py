@@ -34,11 +34,12 @@ class PeopleConfig(AppConfig):
         roles.register(Role.OPERATOR, ["people.view_elder", "people.reveal_elder"])
         roles.register(Role.ADVISOR, ["people.view_elder"])
         roles.register(Role.ASSESSOR, ["people.view_elder"])
+        navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register(
-            navigation.NavItem("老年人", "people:elder_list", "👵", "people.view_elder"),
+            navigation.NavItem("老年人", "people:elder_list", "people.view_elder"),
             before="core:organisation_list",
         )
         navigation.register(
-            navigation.NavItem("批量导入", "people:import_list", "📥", "people.add_elder"),
+            navigation.NavItem("批量导入", "people:import_list", "people.add_elder"),
             before="core:organisation_list",
         )

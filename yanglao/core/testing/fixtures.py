@@ -19,11 +19,34 @@ HUNAN = "310104004000"
 CHANGNING = "310105000000"
 
 
+def load_reference_data() -> None:
+    """Divisions and role groups: reference data every test may assume."""
+    from yanglao.core.models import Region
+
+    if not Region.objects.filter(code=XUHUI).exists():
+        services.region_load_file(path=DATA / "divisions.csv")
+    services.roles_sync()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        services.region_load_file(path=DATA / "divisions.csv")
-        services.roles_sync()
+        load_reference_data()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (the browser tests' live server) ends by emptying every table; put the
+    reference data back, committed, before the next test starts its own transaction."""
+    yield
+    if "transactional_db" not in getattr(item, "fixturenames", ()) and "live_server" not in getattr(
+        item, "fixturenames", ()
+    ):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        load_reference_data()
 
 
 @pytest.fixture
