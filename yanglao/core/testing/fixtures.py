@@ -39,6 +39,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test (the browser tests' live server) ends by emptying every table; put the
     reference data back, committed, before the next test starts its own transaction."""
     yield
+    if nextitem is None:  # the session is over and the test database is already gone
+        return
     if "transactional_db" not in getattr(item, "fixturenames", ()) and "live_server" not in getattr(
         item, "fixturenames", ()
     ):
