@@ -46,10 +46,26 @@ def _name(rng, male: bool) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def _birth(rng, today: dt.date) -> dt.date:
-    low, high, _ = rng.choices(AGE_BANDS, weights=[w for *_, w in AGE_BANDS])[0]
-    age_days = rng.randint(low * 365 + 1, high * 365 - 1)
-    return today - dt.timedelta(days=age_days)
+def _age_bands(rng, target: int, scale: float) -> list[tuple[int, int]]:
+    """One (low, high) age band per person: exactly round(59,800 × scale) aged 80+, the rest by share."""
+    oldest = round(XUHUI_2019["80+"] * scale)
+    young = [b for b in AGE_BANDS if b[0] < 80]
+    old = [b for b in AGE_BANDS if b[0] >= 80]
+    bands = [b[:2] for b in rng.choices(old, weights=[w for *_, w in old], k=oldest)]
+    bands += [b[:2] for b in rng.choices(young, weights=[w for *_, w in young], k=target - oldest)]
+    rng.shuffle(bands)
+    return bands
+
+
+def _birth(rng, today: dt.date, band: tuple[int, int]) -> dt.date:
+    """A birth date whose age today lies in [low, high)."""
+    low, high = band
+    latest = (
+        today.replace(year=today.year - low)
+        if (today.month, today.day) != (2, 29)
+        else today.replace(year=today.year - low, day=28)
+    )
+    return latest - dt.timedelta(days=rng.randint(0, (high - low) * 365 - 2))
 
 
 def _phone(rng) -> str:
@@ -84,8 +100,10 @@ def seed_people(ctx: demo.SeedContext) -> None:
     used_ids: set[str] = set()
     people: list[dict] = []
 
+    bands = iter(_age_bands(rng, target, ctx.scale))
+
     def person(region: str, living: str, male: bool, address: str, household: str | None) -> dict:
-        birth = _birth(rng, today)
+        birth = _birth(rng, today, next(bands))
         while True:
             sequence = rng.randrange(0, 999, 2) + (1 if male else 0)
             number = idcard.make(rng.choice(OTHER_HUKOU), birth, sequence)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
-from yanglao.people import exports, groups, reports, selectors, services
+from yanglao.people import exports, groups, panels, reports, selectors, services
 from yanglao.people.forms import ElderFilterForm, ElderForm, ImportForm, LifeEventForm, MoveForm
 from yanglao.people.models import ImportJob
 
@@ -53,6 +53,7 @@ def elder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": request.user.has_perm("people.reveal_elder"),
         "can_change": request.user.has_perm("people.change_elder"),
         "today": timezone.localdate(),
+        "panels": panels.urls_for(request.user, elder.pk),
     }
     return render(request, "people/elder_detail.html", context)
 

@@ -282,3 +282,26 @@ def django_capture_on_commit():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_reveal_and_events_of_a_foreign_person_are_404(client, street_officer):
+    foreign = factories.elder(region_code="310104004001", name="外街道老人")
+    client.force_login(street_officer)
+    assert client.post(f"/elders/{foreign.pk}/reveal/phone/").status_code == 404
+    assert client.get(f"/elders/{foreign.pk}/events/death/").status_code == 404
+    assert client.post(f"/elders/{foreign.pk}/events/death/", {"date": "2026-01-01"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == "active"
+
+
+def test_person_page_renders_registered_panels(client, street_officer, people):
+    from yanglao.people import panels
+
+    panel = panels.ElderPanel("people:elder_detail", "people.view_elder")  # any URL taking pk will do
+    panels.register(panel)
+    try:
+        client.force_login(street_officer)
+        page = client.get(f"/elders/{people['zsf'].pk}/").content.decode()
+        assert f'hx-get="/elders/{people["zsf"].pk}/"' in page
+    finally:
+        panels.PANELS.remove(panel)
