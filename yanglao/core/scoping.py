@@ -15,6 +15,8 @@ import logging
 from django.db import models
 from django.db.models import Q
 
+from yanglao.core import divisions
+
 log = logging.getLogger(__name__)
 
 
@@ -63,6 +65,15 @@ class RegionScopedQuerySet(models.QuerySet):
         qs = self._chain()
         qs._scope = f"unscoped:{reason}"
         return qs
+
+    def in_region(self, code: str) -> RegionScopedQuerySet:
+        """Narrow to one region's subtree (a code range); a malformed code matches nothing."""
+        try:
+            lo, hi = divisions.subtree_range(divisions.normalise(code))
+        except divisions.DivisionCodeError:
+            return self.none()
+        field = self.model.scope_region_field
+        return self.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
 
     @property
     def is_scoped(self) -> bool:

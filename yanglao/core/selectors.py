@@ -89,11 +89,7 @@ def organisation_list(*, user: User, filters: OrganisationFilter | None = None):
         if filters.kind:
             qs = qs.filter(kind=filters.kind)
         if filters.region:
-            try:
-                lo, hi = divisions.subtree_range(divisions.normalise(filters.region))
-            except divisions.DivisionCodeError:
-                return qs.none()
-            qs = qs.filter(region__gte=lo, region__lt=hi)
+            qs = qs.in_region(filters.region)
     return qs.order_by("region", "name", "pk")
 
 

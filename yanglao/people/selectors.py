@@ -12,7 +12,6 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from yanglao.core import divisions
 from yanglao.core.crypto import blind_index
 from yanglao.core.models import User
 from yanglao.people import groups, identity
@@ -71,11 +70,7 @@ def elder_list(*, user: User, filters: ElderFilter | None = None, today: dt.date
     if filters.q:
         qs = qs.filter(search_q(filters.q))
     if filters.region:
-        try:
-            lo, hi = divisions.subtree_range(divisions.normalise(filters.region))
-        except divisions.DivisionCodeError:
-            return qs.none()
-        qs = qs.filter(region__gte=lo, region__lt=hi)
+        qs = qs.in_region(filters.region)
     for code in filters.group:
         if code in groups.BY_CODE:
             qs = qs.filter(**groups.BY_CODE[code].lookups(today))

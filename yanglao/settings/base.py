@@ -188,7 +188,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YANGLAO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # huey's consumer installs its own handler; do not print its lines twice through the root logger.
+    "loggers": {"axes": {"level": "WARNING"}, "huey": {"propagate": False}},
 }
 
 # Map tiles: empty means our own region boundaries only (nothing is fetched from the internet).
