@@ -109,3 +109,10 @@ def test_related_lists_are_guarded_too(orgs):
     # A reverse relation goes through the scoped default manager and must be scoped explicitly.
     with pytest.raises(UnscopedQueryError):
         list(Organisation.objects.filter(region=region))
+
+
+def test_in_region_narrows_to_a_subtree_and_refuses_malformed_codes(orgs, district_officer):
+    scoped = Organisation.objects.for_user(district_officer)
+    assert names(scoped.in_region("310104003")) == ["天平乙", "天平甲"]
+    assert names(scoped.in_region("310104003001000")) == []
+    assert names(scoped.in_region("310105")) == []  # out of scope stays out of scope
