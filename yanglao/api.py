@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from yanglao.assessment.api import router as assessment_router
 from yanglao.core import services
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
@@ -116,3 +117,4 @@ def on_unauthenticated(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/", people_router)
+api.add_router("/", assessment_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "yanglao.core",
     "yanglao.people",
+    "yanglao.assessment",
 ]
 
 MIDDLEWARE = [

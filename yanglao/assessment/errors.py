@@ -1,0 +1,26 @@
+"""Assessment refusals; each message names the item, in Chinese, with the English in ``fields``."""
+
+from yanglao.core.errors import DomainError
+
+
+class UnknownInstrument(DomainError):
+    code = "assessment.unknown_instrument"
+
+    def __init__(self, name: str):
+        from yanglao.assessment import instruments
+
+        known = "、".join(instruments.all_instruments())
+        super().__init__(
+            f"未知的评估量表“{name}”（可选：{known}）",
+            fields={"instrument": f"unknown instrument {name!r}; known: {known}"},
+        )
+
+
+class InvalidAnswers(DomainError):
+    code = "assessment.invalid_answers"
+
+    def __init__(self, problems: list[dict[str, str]]):
+        super().__init__(
+            "；".join(p["zh"] for p in problems),
+            fields={p["item"]: f"{p['zh']} / {p['en']}" for p in problems},
+        )
