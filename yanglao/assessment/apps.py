@@ -5,3 +5,24 @@ class AssessmentConfig(AppConfig):
     name = "yanglao.assessment"
     label = "assessment"
     verbose_name = "老年人能力评估"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from yanglao.assessment import models
+        from yanglao.core import roles
+        from yanglao.core.choices import Role
+
+        auditlog.register(models.Assessment)
+        roles.register(Role.ASSESSOR, ["assessment.view_assessment"])
+        for role in (Role.GOV_ADMIN, Role.GOVERNMENT):
+            roles.register(
+                role,
+                [
+                    "assessment.view_assessment",
+                    "assessment.add_assessment",
+                    "assessment.change_assessment",
+                    "assessment.review_assessment",
+                ],
+            )
+        roles.register(Role.ADVISOR, ["assessment.view_assessment", "assessment.add_assessment"])

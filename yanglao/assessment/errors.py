@@ -1,4 +1,4 @@
-"""Assessment refusals; each message names the item, in Chinese, with the English in ``fields``."""
+"""Assessment refusals; each message names the item or the state, in Chinese, with the English in ``fields``."""
 
 from yanglao.core.errors import DomainError
 
@@ -24,3 +24,13 @@ class InvalidAnswers(DomainError):
             "；".join(p["zh"] for p in problems),
             fields={p["item"]: f"{p['zh']} / {p['en']}" for p in problems},
         )
+
+
+class WrongState(DomainError):
+    code = "assessment.wrong_state"
+    message = "评估当前状态不允许此操作"
+
+
+class InvalidAssignment(DomainError):
+    code = "assessment.invalid_assignment"
+    message = "派单信息有误"

@@ -32,7 +32,9 @@ def _plan():
             converters.append(lambda v: json.dumps(v, ensure_ascii=False))
         else:
             converters.append(None)
-    defaults = {"status": "active", "status_date": None, "death_date": None, "household_id": None}
+    # Every column the values do not give takes the model field's own default (computed once here).
+    defaults = {f.attname: (None if f.null else f.get_default()) for f in fields}
+    defaults["status"] = "active"
     return fields, converters, defaults
 
 
@@ -46,7 +48,7 @@ def db_row(item: dict, now: dt.datetime) -> list:
         elif f.attname in ("created_at", "updated_at"):
             value = now
         else:
-            value = defaults.get(f.attname, None)
+            value = defaults[f.attname]
         row.append(convert(value) if convert else value)
     return row
 

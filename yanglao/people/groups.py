@@ -67,6 +67,18 @@ GROUPS: tuple[Group, ...] = (
         lambda r, d: r.get("disability_grade") in SEVERE_DISABILITY_GRADES,
         lambda d: {"disability_grade__in": list(SEVERE_DISABILITY_GRADES)},
     ),
+    # 失能: the latest approved, unexpired ability assessment says at least 轻度 (level ≥ 1 on every
+    # instrument); set by the assessment module, expiring with the assessment.
+    Group(
+        "disabled",
+        "失能",
+        lambda r, d: (
+            (r.get("ability_level") or 0) >= 1
+            and r.get("ability_valid_until") is not None
+            and r["ability_valid_until"] >= d
+        ),
+        lambda d: {"ability_level__gte": 1, "ability_valid_until__gte": d},
+    ),
 )
 BY_CODE = {g.code: g for g in GROUPS}
 

@@ -100,6 +100,11 @@ class Elder(ScopedModel):
     status_date = models.DateField("状态日期", null=True, blank=True)
     death_date = models.DateField("死亡日期", null=True, blank=True)
     row_hash = models.CharField(max_length=32, blank=True, default="")
+    # The current ability level, set only by the assessment module when it approves an assessment.
+    ability_level = models.PositiveSmallIntegerField("能力等级", null=True, blank=True)
+    ability_level_name = models.CharField("能力等级名称", max_length=40, blank=True, default="")
+    ability_instrument = models.CharField("评估量表", max_length=40, blank=True, default="")
+    ability_valid_until = models.DateField("评估有效期至", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -154,6 +159,8 @@ class Elder(ScopedModel):
             "economic_status": self.economic_status,
             "family_planning_special": self.family_planning_special,
             "disability_grade": self.disability_grade,
+            "ability_level": self.ability_level,
+            "ability_valid_until": self.ability_valid_until,
         }
 
 

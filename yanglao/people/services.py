@@ -265,6 +265,31 @@ def elder_record_death(
     return elder
 
 
+@transaction.atomic
+def elder_set_ability(
+    *, elder_id: int, level: int, name: str, instrument: str, valid_until: dt.date
+) -> Elder:
+    """Record the ability level of an approved assessment (called by the assessment module only, which has
+    already checked the scope and the workflow). The 失能 group follows it until ``valid_until``."""
+    elder = (
+        Elder.objects.unscoped(reason="ability level from an approved assessment")
+        .select_for_update()
+        .get(pk=elder_id)
+    )
+    elder.ability_level, elder.ability_level_name = level, name
+    elder.ability_instrument, elder.ability_valid_until = instrument, valid_until
+    elder.save(
+        update_fields=[
+            "ability_level",
+            "ability_level_name",
+            "ability_instrument",
+            "ability_valid_until",
+            "updated_at",
+        ]
+    )
+    return elder
+
+
 def elder_reveal(*, actor: User, elder: Elder, field_name: str) -> str:
     """Return one field in clear and leave an access entry in the audit log (who, when, which field)."""
     if field_name not in ("id_number", "phone", "address") or not actor.has_perm("people.reveal_elder"):

@@ -199,3 +199,6 @@ MAP_TILE_URL = os.environ.get("YANGLAO_MAP_TILE_URL", "")
 # The registry (people): youngest age that may be registered; where uploads and error reports are kept.
 REGISTRY_MIN_AGE = int(os.environ.get("YANGLAO_REGISTRY_MIN_AGE", 60))
 IMPORT_DIR = VAR_DIR / "imports"
+
+# Assessments: an approved result is valid this many months (configurable per deployment).
+ASSESSMENT_VALID_MONTHS = int(os.environ.get("YANGLAO_ASSESSMENT_VALID_MONTHS", 12))

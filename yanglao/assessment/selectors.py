@@ -1,0 +1,46 @@
+"""Reads of the assessment workflow, always scoped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from yanglao.assessment.choices import Status
+from yanglao.assessment.models import Assessment
+from yanglao.core.models import User
+
+
+def assessment_list(*, user: User, status: str = ""):
+    qs = Assessment.objects.for_user(user).select_related("elder", "region", "agency")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-requested_at", "-pk")
+
+
+def assessment_get(*, user: User, assessment_id: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.for_user(user).select_related("elder", "region", "agency"), pk=assessment_id
+    )
+
+
+def assessments_for_assessor(*, user: User):
+    """Today's work of an assessor: assigned, in progress or returned, oldest first."""
+    open_states = [Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED]
+    return (
+        assessment_list(user=user)
+        .filter(Q(assessor_1=user) | Q(assessor_2=user), status__in=open_states)
+        .order_by("requested_at", "pk")
+    )
+
+
+def reassessment_due(*, user: User, within_days: int = 30, today: dt.date | None = None):
+    """Current results that expire within ``within_days`` (or have expired): the re-assessment list."""
+    today = today or timezone.localdate()
+    return (
+        assessment_list(user=user)
+        .filter(status=Status.APPROVED, valid_until__lte=today + dt.timedelta(days=within_days))
+        .order_by("valid_until", "pk")
+    )

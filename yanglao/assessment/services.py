@@ -1,0 +1,233 @@
+"""The assessment workflow: request → assign (agency, two assessors) → drafts → submit (scored) → review
+(approve or return) → the person's current level. A dispute opens a 复评 by other assessors.
+
+Each step is one transaction that locks the assessment and checks its state; repeating a finished step
+is refused with the current state named. A submitted assessment is never edited.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from yanglao.assessment import errors, instruments, scoring
+from yanglao.assessment.choices import Reason, Status
+from yanglao.assessment.models import Assessment
+from yanglao.core.models import Organisation, User
+from yanglao.people import selectors as people_selectors
+from yanglao.people import services as people_services
+
+
+def _locked(actor: User, assessment_id: int, action: str = "view") -> Assessment:
+    assessment = (
+        Assessment.objects.for_user(actor, action=action).select_for_update().filter(pk=assessment_id).first()
+    )
+    if assessment is None:
+        raise errors.WrongState("评估不存在或无权操作", code="assessment.not_found")
+    return assessment
+
+
+def _require(assessment: Assessment, *states: str) -> None:
+    if assessment.status not in states:
+        allowed = "、".join(Status(s).label for s in states)
+        raise errors.WrongState(f"评估当前为“{assessment.get_status_display()}”，此操作仅适用于：{allowed}")
+
+
+def _instrument(code: str) -> dict:
+    try:
+        return instruments.get(code)
+    except instruments.UnknownInstrument:
+        raise errors.UnknownInstrument(code) from None
+
+
+@transaction.atomic
+def assessment_request(
+    *,
+    actor: User,
+    elder_id: int,
+    instrument: str,
+    reason: str,
+    note: str = "",
+    disputed_of: Assessment | None = None,
+) -> Assessment:
+    """Ask for an assessment of a person in the actor's scope."""
+    if not actor.has_perm("assessment.add_assessment"):
+        raise PermissionDenied
+    elder = people_selectors.elder_get(user=actor, elder_id=elder_id)
+    if elder.status != "active":
+        raise errors.WrongState("该老人已不在册，不能申请评估")
+    data = _instrument(instrument)
+    if reason not in Reason.values:
+        raise errors.WrongState(f"评估原因“{reason}”无效", fields={"reason": "评估原因无效"})
+    return Assessment.objects.create(
+        elder=elder,
+        region_id=elder.region_id,
+        instrument=instrument,
+        instrument_version=data["version"],
+        reason=reason,
+        reason_note=note,
+        requested_by=actor,
+        disputed_of=disputed_of,
+    )
+
+
+@transaction.atomic
+def assessment_assign(
+    *, actor: User, assessment_id: int, agency_id: int, assessor_ids: tuple[int, int]
+) -> Assessment:
+    """Give the assessment to an agency and two different assessors of that agency. A 复评 needs assessors
+    other than those of the disputed assessment."""
+    if not actor.has_perm("assessment.change_assessment"):
+        raise PermissionDenied
+    assessment = _locked(actor, assessment_id, "change")
+    _require(assessment, Status.REQUESTED, Status.ASSIGNED)
+    agency = (
+        Organisation.objects.unscoped(reason="agency named in an assignment")
+        .filter(pk=agency_id, kind="assessment_agency", is_active=True)
+        .first()
+    )
+    if agency is None:
+        raise errors.InvalidAssignment("评估机构不存在或不是评估机构", fields={"agency": "请选择评估机构"})
+    first, second = assessor_ids
+    if first == second:
+        raise errors.InvalidAssignment(
+            "两名评估员不能是同一人", fields={"assessors": "两名评估员不能是同一人"}
+        )
+    assessors = list(
+        User.objects.filter(pk__in=assessor_ids, organisation=agency, role="assessor", is_active=True)
+    )
+    if len(assessors) != 2:
+        raise errors.InvalidAssignment(
+            "评估员须为该评估机构的在职评估员", fields={"assessors": "评估员不属于该机构"}
+        )
+    if assessment.disputed_of_id:
+        original = Assessment.objects.unscoped(reason="the disputed assessment's assessors").get(
+            pk=assessment.disputed_of_id
+        )
+        if {original.assessor_1_id, original.assessor_2_id} & set(assessor_ids):
+            raise errors.InvalidAssignment(
+                "复评须由原评估员以外的评估员进行", fields={"assessors": "须更换评估员"}
+            )
+    assessment.agency, assessment.assessor_1_id, assessment.assessor_2_id = agency, first, second
+    assessment.status = Status.ASSIGNED
+    assessment.save(update_fields=["agency", "assessor_1", "assessor_2", "status"])
+    return assessment
+
+
+def _check_assessor(actor: User, assessment: Assessment) -> None:
+    if actor.pk not in (assessment.assessor_1_id, assessment.assessor_2_id):
+        raise PermissionDenied
+
+
+def _partial_check(data: dict, answers: dict) -> None:
+    """A draft may miss items but may not hold unknown items or impossible scores."""
+    try:
+        scoring.check_answers(data, answers)
+    except scoring.ScoringError as exc:
+        real = [p for p in exc.problems if "required" not in p["en"]]
+        if real:
+            raise errors.InvalidAnswers(real) from None
+
+
+@transaction.atomic
+def assessment_save_draft(
+    *, actor: User, assessment_id: int, answers: dict, context: dict | None = None
+) -> Assessment:
+    """Keep what the assessor has entered so far (resumable after a lost connection). Idempotent."""
+    assessment = _locked(actor, assessment_id)
+    _check_assessor(actor, assessment)
+    _require(assessment, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+    _partial_check(_instrument(assessment.instrument), answers)
+    assessment.answers, assessment.context = answers, context or assessment.context
+    assessment.status = Status.IN_PROGRESS
+    assessment.save(update_fields=["answers", "context", "status"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(
+    *, actor: User, assessment_id: int, answers: dict, context: dict | None = None
+) -> Assessment:
+    """Score the complete answers and hand the result to review. From here on the record is frozen."""
+    assessment = _locked(actor, assessment_id)
+    _check_assessor(actor, assessment)
+    _require(assessment, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+    data = _instrument(assessment.instrument)
+    try:
+        result = scoring.score(data, answers, context or {})
+    except scoring.ScoringError as exc:
+        raise errors.InvalidAnswers(exc.problems) from None
+    assessment.answers, assessment.context, assessment.result = answers, context or {}, result.as_dict()
+    assessment.total, assessment.preliminary_level = result.total, result.preliminary_level
+    assessment.final_level, assessment.level_name = result.final_level, result.level_name
+    assessment.instrument_version = data["version"]
+    assessment.status, assessment.submitted_at = Status.SUBMITTED, timezone.now()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_review(
+    *, actor: User, assessment_id: int, approve: bool, comment: str = "", valid_months: int | None = None
+) -> Assessment:
+    """Approve (the person's level changes, the previous result is superseded) or return with comments."""
+    if not actor.has_perm("assessment.review_assessment"):
+        raise PermissionDenied
+    assessment = _locked(actor, assessment_id)
+    _require(assessment, Status.SUBMITTED)
+    if actor.pk in (assessment.assessor_1_id, assessment.assessor_2_id):
+        raise errors.WrongState("评估员不能审核自己的评估")
+    assessment.reviewed_by, assessment.reviewed_at, assessment.review_comment = actor, timezone.now(), comment
+    if not approve:
+        if not comment.strip():
+            raise errors.WrongState("退回时须填写审核意见", fields={"comment": "请填写退回原因"})
+        assessment.status = Status.RETURNED
+        assessment.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "status"])
+        return assessment
+    months = valid_months or settings.ASSESSMENT_VALID_MONTHS
+    assessment.valid_until = add_months(timezone.localdate(), months)
+    assessment.status = Status.APPROVED
+    assessment.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "status", "valid_until"])
+    previous = (
+        Assessment.objects.unscoped(reason="supersede the person's earlier result")
+        .filter(elder_id=assessment.elder_id, status=Status.APPROVED)
+        .exclude(pk=assessment.pk)
+    )
+    previous.update(status=Status.SUPERSEDED, superseded_by=assessment)
+    people_services.elder_set_ability(
+        elder_id=assessment.elder_id,
+        level=assessment.final_level,
+        name=assessment.level_name,
+        instrument=assessment.instrument,
+        valid_until=assessment.valid_until,
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_dispute(*, actor: User, assessment_id: int, note: str) -> Assessment:
+    """Doubt about an approved result opens a 复评 (reason "review") to be done by other assessors."""
+    original = _locked(actor, assessment_id)
+    _require(original, Status.APPROVED)
+    if not note.strip():
+        raise errors.WrongState("请说明对评估结果的疑问", fields={"note": "请填写复评理由"})
+    return assessment_request(
+        actor=actor,
+        elder_id=original.elder_id,
+        instrument=original.instrument,
+        reason=Reason.REVIEW,
+        note=note,
+        disputed_of=original,
+    )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
