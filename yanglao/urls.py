@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("yanglao.people.urls")),
+    path("", include("yanglao.assessment.urls")),
     path("", include("yanglao.core.urls")),
 ]

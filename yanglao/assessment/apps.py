@@ -26,3 +26,12 @@ class AssessmentConfig(AppConfig):
                 ],
             )
         roles.register(Role.ADVISOR, ["assessment.view_assessment", "assessment.add_assessment"])
+
+        from yanglao.core import navigation
+        from yanglao.people import panels
+
+        navigation.register(
+            navigation.NavItem("能力评估", "assessment:list", "assessment.view_assessment"),
+            before="core:organisation_list",
+        )
+        panels.register(panels.ElderPanel("assessment:elder_panel", "assessment.view_assessment"))

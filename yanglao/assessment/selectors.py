@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from yanglao.assessment.choices import Status
 from yanglao.assessment.models import Assessment
-from yanglao.core.models import User
+from yanglao.core.models import Organisation, User
 
 
 def assessment_list(*, user: User, status: str = ""):
@@ -43,4 +43,19 @@ def reassessment_due(*, user: User, within_days: int = 30, today: dt.date | None
         assessment_list(user=user)
         .filter(status=Status.APPROVED, valid_until__lte=today + dt.timedelta(days=within_days))
         .order_by("valid_until", "pk")
+    )
+
+
+def agencies_for(*, user: User):
+    return (
+        Organisation.objects.for_user(user).filter(kind="assessment_agency", is_active=True).order_by("name")
+    )
+
+
+def assessors_for(*, user: User):
+    """Active assessors of the agencies the user can see (for the assignment form)."""
+    return (
+        User.objects.filter(role="assessor", is_active=True, organisation__in=agencies_for(user=user))
+        .select_related("organisation")
+        .order_by("organisation__name", "username")
     )
