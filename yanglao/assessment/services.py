@@ -231,3 +231,81 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+RESCORE_CHUNK = 5000
+
+
+def assessment_rescore(*, instrument: str, reason: str) -> dict[str, int]:
+    """Re-score every submitted and approved assessment of an instrument with its current data (after a
+    rule change), from the stored answers. Idempotent: unchanged results are not written. Approved results
+    that change move the person's current level with them. Returns counts."""
+    data = _instrument(instrument)
+    counts = {"checked": 0, "changed": 0}
+    qs = Assessment.objects.unscoped(reason=f"re-score after a rule change: {reason}").filter(
+        instrument=instrument, status__in=[Status.SUBMITTED, Status.APPROVED]
+    )
+    last = 0
+    while True:
+        rows = list(
+            qs.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "answers",
+                "context",
+                "total",
+                "preliminary_level",
+                "final_level",
+                "status",
+                "elder_id",
+                "valid_until",
+            )[:RESCORE_CHUNK]
+        )
+        if not rows:
+            return counts
+        last = rows[-1][0]
+        changed, levels = [], []
+        for pk, answers, context, total, preliminary, final, status, elder_id, valid_until in rows:
+            result = scoring.score(data, answers, context)
+            counts["checked"] += 1
+            if (result.total, result.preliminary_level, result.final_level) != (total, preliminary, final):
+                changed.append((result, pk))
+                if status == Status.APPROVED:
+                    levels.append((elder_id, result, valid_until))
+        if changed:
+            with transaction.atomic():
+                _write_rescored(changed)
+                for elder_id, result, valid_until in levels:
+                    people_services.elder_set_ability(
+                        elder_id=elder_id,
+                        level=result.final_level,
+                        name=result.level_name,
+                        instrument=instrument,
+                        valid_until=valid_until,
+                    )
+            counts["changed"] += len(changed)
+
+
+def _write_rescored(changed: list[tuple[scoring.Result, int]]) -> None:
+    import json
+
+    from django.db import connection
+
+    table = Assessment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET result = %s, total = %s, preliminary_level = %s, final_level = %s, "  # noqa: S608
+            "level_name = %s WHERE id = %s",
+            [
+                (
+                    json.dumps(r.as_dict(), ensure_ascii=False),
+                    r.total,
+                    r.preliminary_level,
+                    r.final_level,
+                    r.level_name,
+                    pk,
+                )
+                for r, pk in changed
+            ],
+        )

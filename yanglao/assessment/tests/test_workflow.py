@@ -170,3 +170,30 @@ def test_add_months_handles_month_ends():
     assert services.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert services.add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
     assert services.add_months(dt.date(2026, 11, 24), 12) == dt.date(2027, 11, 24)
+
+
+def test_rescore_after_a_rule_change_moves_results_and_levels(
+    street_officer, district_officer, team, elder, monkeypatch
+):
+    import copy
+
+    from yanglao.assessment import instruments
+
+    picked = answers(True)
+    a = run_to_submitted(street_officer, team, elder, picked=picked)
+    services.assessment_review(actor=district_officer, assessment_id=a.pk, approve=True)
+    assert services.assessment_rescore(instrument="gbt42195-2022", reason="test") == {
+        "checked": 1,
+        "changed": 0,
+    }
+    changed = copy.deepcopy(instruments.get("gbt42195-2022"))
+    changed["level"]["bands"][0]["min"] = 91  # a stricter (hypothetical) rule: 90 is no longer 能力完好
+    changed["level"]["bands"][1]["max"] = 90
+    monkeypatch.setattr(instruments, "get", lambda code: changed)
+    assert services.assessment_rescore(instrument="gbt42195-2022", reason="test") == {
+        "checked": 1,
+        "changed": 1,
+    }
+    stored = Assessment.objects.unscoped(reason="test").get(pk=a.pk)
+    assert stored.final_level == 1 and stored.result["final_level"]["level"] == 1
+    assert Elder.objects.unscoped(reason="test").get(pk=elder.pk).ability_level == 1
