@@ -19,7 +19,9 @@ def test_demo_assessments():
     assert set(approved.values_list("final_level", flat=True)) == {0, 1, 2, 3, 4}
     today = dt.date.today()
     assert approved.filter(valid_until__lt=today).exists()  # expired
-    assert approved.filter(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=30)).exists()  # due
+    assert approved.filter(
+        valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=30)
+    ).exists()  # due
     data = instruments.get("gbt42195-2022")
     for a in approved[:50]:
         assert scoring.score(data, a.answers, a.context).final_level == a.final_level  # answers match results
