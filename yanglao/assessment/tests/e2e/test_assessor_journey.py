@@ -35,9 +35,11 @@ def assigned(street_officer, district_officer):
     return a, elder
 
 
-def test_fill_submit_approve_and_print(page, live_server, assigned):
+@pytest.mark.parametrize("viewport", [{"width": 820, "height": 1180}, {"width": 390, "height": 844}],
+                         ids=["tablet", "phone"])
+def test_fill_submit_approve_and_print(page, live_server, assigned, viewport):
     assessment, elder = assigned
-    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet
+    page.set_viewport_size(viewport)
     login(page, live_server, "assessor_one", PASSWORD)
     page.get_by_role("button", name="展开导航").click()  # the side menu folds away below 992 px
     page.get_by_role("link", name="能力评估").click()
@@ -52,7 +54,9 @@ def test_fill_submit_approve_and_print(page, live_server, assigned):
             section.locator(f"input[name='{item['code']}'][value='{lowest}']").check()
         if number == 0:
             expect(page.get_by_test_id("level-preview")).to_contain_text("已答 8 / 26")
-            shot(page, "assessment-form-tablet")
+            shot(page, f"assessment-form-{viewport['width']}")
+            assert page.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
         section.get_by_role("button", name="下一页").click()
     expect(page.get_by_test_id("level-preview")).to_contain_text("最终等级：能力完全丧失（完全失能）")
     page.get_by_role("button", name="两名评估员确认，提交审核").click()
