@@ -70,6 +70,15 @@ def seed_assessments(ctx: demo.SeedContext) -> None:
     eighty = today.replace(year=today.year - 80)
     chosen = [p for p in people if (p[2] <= eighty and rng.random() < 0.7) or rng.random() < 0.1]
     rows, levels = [], []
+    common = {
+        "instrument": data["code"],
+        "instrument_version": data["version"],
+        "reason": "first",
+        "requested_by": reviewer,
+        "agency": agency,
+        "assessor_1": first,
+        "assessor_2": second,
+    }
     for pk, region, _ in chosen:
         level = rng.choices([lv for lv, _ in LEVEL_SHARE], weights=[w for _, w in LEVEL_SHARE])[0]
         total = rng.randint(*BANDS[level])
@@ -85,14 +94,8 @@ def seed_assessments(ctx: demo.SeedContext) -> None:
             Assessment(
                 elder_id=pk,
                 region_id=region,
-                instrument=data["code"],
-                instrument_version=data["version"],
-                reason="first",
                 status="approved",
-                requested_by=reviewer,
-                agency=agency,
-                assessor_1=first,
-                assessor_2=second,
+                **common,
                 answers=answers,
                 context=context,
                 result=result.as_dict(),
@@ -123,18 +126,7 @@ def seed_assessments(ctx: demo.SeedContext) -> None:
         waiting = [p for p in people if p[0] not in by_pk][:3]
         Assessment.objects.bulk_create(
             [
-                Assessment(
-                    elder_id=pk,
-                    region_id=region,
-                    instrument=data["code"],
-                    instrument_version=data["version"],
-                    reason="first",
-                    status="assigned",
-                    requested_by=reviewer,
-                    agency=agency,
-                    assessor_1=first,
-                    assessor_2=second,
-                )
+                Assessment(elder_id=pk, region_id=region, status="assigned", **common)
                 for pk, region, _ in waiting
             ]
         )

@@ -35,8 +35,9 @@ def assigned(street_officer, district_officer):
     return a, elder
 
 
-@pytest.mark.parametrize("viewport", [{"width": 820, "height": 1180}, {"width": 390, "height": 844}],
-                         ids=["tablet", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 820, "height": 1180}, {"width": 390, "height": 844}], ids=["tablet", "phone"]
+)
 def test_fill_submit_approve_and_print(page, live_server, assigned, viewport):
     assessment, elder = assigned
     page.set_viewport_size(viewport)
@@ -56,7 +57,8 @@ def test_fill_submit_approve_and_print(page, live_server, assigned, viewport):
             expect(page.get_by_test_id("level-preview")).to_contain_text("已答 8 / 26")
             shot(page, f"assessment-form-{viewport['width']}")
             assert page.evaluate(
-                "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+            )
         section.get_by_role("button", name="下一页").click()
     expect(page.get_by_test_id("level-preview")).to_contain_text("最终等级：能力完全丧失（完全失能）")
     page.get_by_role("button", name="两名评估员确认，提交审核").click()
