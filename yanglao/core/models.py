@@ -115,10 +115,6 @@ class Organisation(ScopedModel):
         return self.name
 
     @property
-    def region_code(self) -> str:
-        return self.region_id
-
-    @property
     def licence_expired(self) -> bool:
         return self.licence_expiry is not None and self.licence_expiry < timezone.localdate()
 

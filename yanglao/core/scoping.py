@@ -125,3 +125,8 @@ class ScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def region_code(self) -> str | None:
+        """The 12-digit division code of a model whose region field is the ``region_code`` column."""
+        return getattr(self, "region_id", None)

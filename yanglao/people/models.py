@@ -140,10 +140,6 @@ class Elder(ScopedModel):
         return self.name
 
     @property
-    def region_code(self) -> str:
-        return self.region_id
-
-    @property
     def id_masked(self) -> str:
         return f"{self.id_number[:6]}********{self.id_last4}" if self.id_number else ""
 
