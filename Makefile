@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= 0.05
 
-.PHONY: demo test install install-dev assets lint serve clean
+.PHONY: demo test install install-dev assets browser lint serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ demo: install
 serve:
 	$(BIN)/yanglao serve
 
-test: install
+# Browser tests drive Debian's Chromium with CJK fonts (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	  else echo "install chromium and fonts-noto-cjk (sudo apt-get install chromium fonts-noto-cjk)"; exit 1; fi; }
+
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
