@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yanglao.core",
     "yanglao.people",
     "yanglao.assessment",
+    "yanglao.facilities",
 ]
 
 MIDDLEWARE = [

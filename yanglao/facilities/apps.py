@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class FacilitiesConfig(AppConfig):
+    name = "yanglao.facilities"
+    label = "facilities"
+    verbose_name = "养老设施与床位"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from yanglao.core import roles
+        from yanglao.core.choices import Role
+        from yanglao.facilities import models
+
+        auditlog.register(models.Facility)
+        auditlog.register(models.Bed)
+        auditlog.register(models.BedStay)
+        staff = ["facilities.view_facility", "facilities.view_bed", "facilities.view_bedstay"]
+        for role in (Role.GOV_ADMIN, Role.GOVERNMENT):
+            roles.register(role, [*staff, "facilities.add_facility", "facilities.change_facility"])
+        roles.register(
+            Role.PROVIDER,
+            [
+                *staff,
+                "facilities.change_facility",
+                "facilities.add_bed",
+                "facilities.change_bed",
+                "facilities.add_bedstay",
+                "facilities.change_bedstay",
+            ],
+        )
+        for role in (Role.OPERATOR, Role.ADVISOR, Role.CAREGIVER):
+            roles.register(role, ["facilities.view_facility"])

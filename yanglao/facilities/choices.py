@@ -1,0 +1,35 @@
+"""Enumerations of facilities and beds; labels are the seeds' terms (docs/glossary.md)."""
+
+from django.db import models
+
+
+class FacilityKind(models.TextChoices):
+    INSTITUTION = "institution", "养老机构"
+    ELDER_CARE_HOME = "elder_care_home", "长者照护之家"
+    COMMUNITY_CENTRE = "community_centre", "社区综合为老服务中心"
+    COMMUNITY_SUBCENTRE = "community_subcentre", "社区综合为老服务分中心"
+    DAY_CARE = "day_care", "日间照料中心"
+    MEAL_SITE = "meal_site", "老年助餐服务场所"
+    CANTEEN = "canteen", "社区长者食堂"
+    NEIGHBOURHOOD_POINT = "neighbourhood_point", "睦邻点/老年活动室"
+    ADVISOR_POINT = "advisor_point", "养老顾问点"
+    NURSING_STATION = "nursing_station", "护理站"
+    HEALTH_CENTRE = "health_centre", "社区卫生服务中心/站"
+    RURAL_HAPPINESS_HOME = "rural_happiness_home", "农村互助幸福院"
+    REGIONAL_CENTRE = "regional_centre", "区域性养老服务中心"
+    COUNTY_HARDSHIP_FACILITY = "county_hardship_facility", "县级特困供养服务设施"
+    RESIDENTIAL_STATION = "residential_station", "小区养老服务驿站"
+
+
+class OperatingModel(models.TextChoices):
+    PUBLIC = "public", "公办"
+    PRIVATE = "private", "民办"
+    PUBLIC_PRIVATE = "public_private", "公建民营"
+
+
+class BedType(models.TextChoices):
+    NURSING = "nursing", "护理型床位"
+    COGNITIVE = "cognitive", "认知障碍照护床位"
+    INCLUSIVE = "inclusive", "普惠型床位"
+    MEDICAL = "medical", "医护型床位"
+    ORDINARY = "ordinary", "普通床位"

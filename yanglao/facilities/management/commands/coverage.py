@@ -1,0 +1,49 @@
+"""yanglao coverage --region CODE --kind KIND --radius 1000 [--json] [--user NAME]"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yanglao.core.models import Region, User
+from yanglao.facilities import selectors
+from yanglao.facilities.choices import FacilityKind
+
+
+class Command(BaseCommand):
+    help = "服务圈覆盖率：某区划内老人在某类设施一定半径内的比例（按下级区划）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", required=True)
+        parser.add_argument("--kind", required=True, choices=FacilityKind.values)
+        parser.add_argument("--radius", type=float, default=1000.0)
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--user", help="act as this account (its scope applies); default: first superuser"
+        )
+
+    def handle(self, *args, region, kind, radius, json: bool, user, **options):
+        actor = (
+            User.objects.filter(username=user).first()
+            if user
+            else User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        )
+        if actor is None:
+            raise CommandError("没有可用的账号，请用 --user 指定")
+        if not Region.objects.filter(code=region).exists():
+            raise CommandError(f"区划代码 {region} 不存在")
+        if radius <= 0:
+            raise CommandError("半径必须大于 0")
+        report = selectors.coverage_report(user=actor, region_code=region, kind=kind, radius=radius)
+        if json:
+            self.stdout.write(_dumps(report.as_json()))
+            return
+        self.stdout.write(
+            f"{FacilityKind(kind).label} {radius:.0f} 米服务圈：{report.covered}/{report.elders}"
+            f"（{report.share:.1%}）"
+        )
+        for row in report.by_region:
+            self.stdout.write(f"  {row['name']}：{row['covered']}/{row['elders']}（{row['share']:.1%}）")
+
+
+def _dumps(payload) -> str:
+    return json.dumps(payload, ensure_ascii=False)
