@@ -20,6 +20,8 @@ from yanglao.assessment.api import router as assessment_router
 from yanglao.core import services
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
+from yanglao.facilities.api import public_router as public_facilities_router
+from yanglao.facilities.api import router as facilities_router
 from yanglao.people.api import router as people_router
 
 log = logging.getLogger("yanglao.api")
@@ -118,3 +120,5 @@ def on_unauthenticated(request, exc):
 api.add_router("/", core_router)
 api.add_router("/", people_router)
 api.add_router("/", assessment_router)
+api.add_router("/", facilities_router)
+api.add_router("/public", public_facilities_router)

@@ -19,6 +19,29 @@ def facility_list(*, user: User, kind: str = ""):
     return (qs.filter(kind=kind) if kind else qs).order_by("region", "name", "pk")
 
 
+def vacancies(facility_ids: list[int]) -> dict[int, list[dict]]:
+    """Vacant active beds by type per facility (what the public may know about beds: counts only)."""
+    rows = (
+        Bed.objects.unscoped(reason="vacancy counts carry no personal data")
+        .filter(facility_id__in=facility_ids, active=True, occupant__isnull=True, family_bed=False)
+        .values("facility_id", "bed_type")
+        .annotate(vacant=Count("pk"))
+        .order_by("facility_id", "bed_type")
+    )
+    out: dict[int, list[dict]] = {}
+    for row in rows:
+        out.setdefault(row["facility_id"], []).append({"bed_type": row["bed_type"], "vacant": row["vacant"]})
+    return out
+
+
+def public_facilities(*, kind: str = ""):
+    """What the public map shows: facilities marked public, with no operator-internal fields."""
+    qs = Facility.objects.unscoped(reason="the public map lists facilities marked public").filter(
+        is_public=True
+    )
+    return (qs.filter(kind=kind) if kind else qs).order_by("kind", "name", "pk")
+
+
 def bed_counts(*, user: User, facility: Facility) -> list[dict]:
     """Beds and occupied beds by type, straight from the register."""
     return list(
