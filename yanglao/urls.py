@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("yanglao.people.urls")),
     path("", include("yanglao.assessment.urls")),
+    path("", include("yanglao.facilities.urls")),
     path("", include("yanglao.core.urls")),
 ]
