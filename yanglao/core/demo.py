@@ -56,7 +56,14 @@ def run(*, profile: str = "xuhui", scale: float = 0.05, seed: int = 1, log=print
 
     autodiscover_modules("demo")  # each app's demo.py registers its steps, in INSTALLED_APPS order
     ctx = SeedContext(profile=profile, scale=scale, seed=seed, rng=random.Random(seed), log=log)
-    for name, fn in STEPS:
+    from django.apps import apps
+
+    # Apps' order, not import order: a test importing one app's demo.py must not run its step first.
+    order = [a.name for a in apps.get_app_configs()]
+    steps = sorted(
+        STEPS, key=lambda s: next((i for i, n in enumerate(order) if s[1].__module__.startswith(n + ".")), -1)
+    )
+    for name, fn in steps:
         ctx.rng = random.Random(f"{seed}:{name}")  # each step is deterministic on its own
         fn(ctx)
     return ctx
@@ -88,6 +95,20 @@ def jitter(ctx: SeedContext, lat: float, lng: float, metres: float = 700) -> tup
     )
 
 
+def region_centres() -> dict[str, tuple[float, float]]:
+    """Centres of Xuhui's regions that have one (streets; committees once boundaries are generated)."""
+    rows = Region.objects.filter(code__gte=XUHUI, code__lt="310105000000", lat__isnull=False)
+    return {code: (lat, lng) for code, lat, lng in rows.values_list("code", "lat", "lng")}
+
+
+def place(ctx: SeedContext, centres: dict[str, tuple[float, float]], region_code: str) -> tuple[float, float]:
+    """A demo position in a region: near its committee's centre when known, else its street's, else the
+    district's."""
+    if region_code in centres and region_code[9:] != "000":
+        return jitter(ctx, *centres[region_code], metres=250)
+    return jitter(ctx, *centres.get(region_code[:9] + "000", (31.1885, 121.4365)))
+
+
 def demo_credit_code(ctx: SeedContext, authority_type: str, county6: str) -> str:
     body = "".join(ctx.rng.choice(creditcode.ALPHABET) for _ in range(9))
     return creditcode.make(f"{authority_type}{county6}{body}")
@@ -101,7 +122,52 @@ def seed_regions(ctx: SeedContext) -> None:
     for code, (_, lat, lng, _) in XUHUI_STREETS.items():
         Region.objects.filter(code=code).update(lat=lat, lng=lng)
     Region.objects.filter(code=XUHUI).update(lat=31.1885, lng=121.4365)
+    if not Region.objects.filter(code=XUHUI, boundary__isnull=False).exists():
+        _seed_boundaries(ctx)
     services.roles_sync()
+
+
+XUHUI_POPULATION = 1_113_078  # 常住人口, seventh census (2020)
+
+
+def _seed_boundaries(ctx: SeedContext) -> None:
+    """Generated boundaries, centres and resident population for Xuhui, its streets and committees."""
+    from shapely.geometry import Polygon
+
+    from yanglao.core import boundaries
+
+    outline = Polygon(boundaries.XUHUI_OUTLINE)
+    codes = list(XUHUI_STREETS)
+    cells = boundaries.voronoi_cells(outline, [(XUHUI_STREETS[c][2], XUHUI_STREETS[c][1]) for c in codes])
+    weight = sum(w for *_, w in XUHUI_STREETS.values())
+    rows = {r.code: r for r in Region.objects.filter(code__gte=XUHUI, code__lt="310105000000")}
+    source = "演示生成（非真实边界）"
+    district = rows[XUHUI]
+    district.boundary, district.boundary_source, district.population = (
+        boundaries.feature(outline, {})["geometry"],
+        source,
+        XUHUI_POPULATION,
+    )
+    for code, cell in zip(codes, cells, strict=True):
+        street = rows[code]
+        street.boundary, street.boundary_source = boundaries.feature(cell, {})["geometry"], source
+        street.population = round(XUHUI_POPULATION * XUHUI_STREETS[code][3] / weight)
+        committees = sorted((r for r in rows.values() if r.parent_id == code), key=lambda r: r.code)
+        if not committees:
+            continue
+        centres = boundaries.scatter_centres(cell, len(committees), ctx.rng)
+        shares = [ctx.rng.uniform(0.6, 1.4) for _ in committees]
+        for region, sub, share in zip(
+            committees, boundaries.voronoi_cells(cell, centres), shares, strict=True
+        ):
+            centre = sub.representative_point()
+            region.boundary, region.boundary_source = boundaries.feature(sub, {})["geometry"], source
+            region.lat, region.lng = round(centre.y, 6), round(centre.x, 6)
+            region.population = round(street.population * share / sum(shares))
+    Region.objects.bulk_update(
+        rows.values(), ["boundary", "boundary_source", "population", "lat", "lng"], batch_size=500
+    )
+    ctx.log(f"区划边界：生成 {sum(1 for r in rows.values() if r.boundary)} 个（演示用，非真实边界）")
 
 
 # (kind, ownership weights, name pattern, count) — Xuhui at the end of 2019 (PRODUCT.md, seed 004).
@@ -205,13 +271,13 @@ def seed_organisations(ctx: SeedContext) -> None:
         .values_list("region", "name")
     )
     created = 0
-    centres = {code: (lat, lng) for code, (_, lat, lng, _) in XUHUI_STREETS.items()}
+    centres = region_centres()
     with transaction.atomic():
         batch = []
         for spec in _organisation_specs(ctx):
             type_code = spec.pop("type_code")
             street_code = spec["region_code"][:9] + "000"
-            lat, lng = jitter(ctx, *centres.get(street_code, (31.1885, 121.4365)))
+            lat, lng = place(ctx, centres, spec["region_code"])
             kind = spec["kind"]
             weights = OWNERSHIP_BY_KIND.get(kind, [(Ownership.PUBLIC, 2), (Ownership.PUBLIC_PRIVATE, 1)])
             ownership = ctx.rng.choices([o for o, _ in weights], weights=[w for _, w in weights])[0]

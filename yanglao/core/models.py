@@ -53,6 +53,11 @@ class Region(models.Model):
     # Centre point for maps and the demo generator; optional.
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
+    # Resident population (常住人口) for per-resident planning indicators (e.g. 0.2 m² of facilities each).
+    population = models.PositiveIntegerField("常住人口", null=True, blank=True)
+    # GeoJSON geometry (WGS-84) for maps without tiles; ``boundary_source`` says where it came from.
+    boundary = models.JSONField("边界", null=True, blank=True)
+    boundary_source = models.CharField("边界来源", max_length=100, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "行政区划"

@@ -145,6 +145,78 @@ def region_load_file(*, path: Path | str, actor: User | None = None) -> Division
     return result
 
 
+@dataclass
+class BoundaryLoadResult:
+    loaded: int = 0
+    problems: list[dict] = field(default_factory=list)  # {"feature": n (1-based), "reason": "…"}
+
+
+@transaction.atomic
+def region_boundaries_load(
+    *, features: list[dict], source: str, actor: User | None = None
+) -> BoundaryLoadResult:
+    """Store region boundaries from GeoJSON features whose ``properties.code`` is a division code.
+
+    Good features are kept; every bad one is reported with its position and reason (unknown code, not a
+    valid polygon, outside China), never silently dropped.
+    """
+    from shapely.errors import ShapelyError
+
+    from yanglao.core import boundaries
+
+    result = BoundaryLoadResult()
+    known = set(Region.objects.values_list("code", flat=True))
+    update = []
+    for number, feat in enumerate(features, start=1):
+        code = str((feat.get("properties") or {}).get("code", "")).strip()
+        try:
+            code = divisions.validate(code)
+        except divisions.DivisionCodeError as exc:
+            result.problems.append({"feature": number, "reason": f"区划代码无效：{exc}"})
+            continue
+        if code not in known:
+            result.problems.append({"feature": number, "reason": f"区划代码 {code} 不存在"})
+            continue
+        try:
+            geometry = boundaries.geometry_of(feat)
+        except (ShapelyError, KeyError, TypeError, ValueError, AttributeError):
+            result.problems.append({"feature": number, "reason": "几何图形无法解析"})
+            continue
+        if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid:
+            result.problems.append({"feature": number, "reason": "不是有效的面（Polygon/MultiPolygon）"})
+            continue
+        west, south, east, north = geometry.bounds
+        if not (73 <= west and east <= 136 and 3 <= south and north <= 54):
+            result.problems.append({"feature": number, "reason": "边界不在中国境内（须为 WGS-84 经纬度）"})
+            continue
+        centre = geometry.representative_point()
+        update.append(
+            Region(
+                code=code,
+                boundary=feat.get("geometry", feat),
+                boundary_source=source[:100],
+                lat=round(centre.y, 6),
+                lng=round(centre.x, 6),
+            )
+        )
+    existing = {r.code: r for r in Region.objects.filter(code__in=[r.code for r in update])}
+    for new in update:
+        row = existing[new.code]
+        row.boundary, row.boundary_source = new.boundary, new.boundary_source
+        if row.lat is None:
+            row.lat, row.lng = new.lat, new.lng
+    Region.objects.bulk_update(existing.values(), ["boundary", "boundary_source", "lat", "lng"], batch_size=500)
+    result.loaded = len(update)
+    audit_batch_record(
+        actor=actor,
+        action="region.boundaries",
+        model=Region,
+        count=result.loaded,
+        detail={"source": source[:100], "problems": len(result.problems)},
+    )
+    return result
+
+
 def region_require(code: str, *, field_name: str = "region_code") -> Region:
     try:
         normalised = divisions.validate(str(code).strip())

@@ -1,7 +1,8 @@
-"""Demo facilities for the Xuhui profile: every service organisation's facility, and the institutions' bed
-register — 57 institutions (14 长者照护之家) with 6,829 beds as in 2019 (seed 004), typed, with the demo's
-institution residents admitted. The network is not scaled; at small ``--scale`` there are few residents, so
-most beds stand empty. Deterministic; idempotent."""
+"""Demo facilities for the Xuhui profile: every service organisation's facility, an activity room (睦邻点/
+老年活动室) in most residents' committees, and the bed register — 57 institutions (14 长者照护之家) with
+6,829 beds at scale 1 as in 2019 (seed 004), plus day-care places. Beds scale with the population like the
+residents who fill them, so occupancy is realistic at any ``--scale`` (decision 22). Deterministic; idempotent.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yanglao.core import demo
-from yanglao.core.models import Organisation
+from yanglao.core.models import Organisation, Region
 from yanglao.core.services import audit_batch_record
 from yanglao.facilities.models import Bed, BedStay, Facility
 from yanglao.people.models import Elder
@@ -46,14 +47,99 @@ SERVICES = {
 BED_MIX = [("nursing", 0.60), ("inclusive", 0.12), ("cognitive", 0.08), ("medical", 0.05), ("ordinary", 0.15)]
 
 
-def _bed_sizes(rng, homes: int, institutions: int) -> list[int]:
-    """长者照护之家 have 20–49 beds; institutions share the rest of 6,829 in varied sizes."""
+ACTIVITY_ROOMS = 305
+DAY_CARE_PLACES = (15, 40)
+FLOOR_AREA = {  # m² ranges by kind; institutions get theirs from their beds
+    "community_centre": (1200, 3000),
+    "day_care": (300, 800),
+    "canteen": (150, 500),
+    "meal_site": (60, 200),
+    "advisor_point": (20, 60),
+    "health_centre": (150, 400),
+    "nursing_station": (100, 300),
+    "neighbourhood_point": (30, 150),
+}
+
+
+def bed_sizes(rng, homes: int, institutions: int, scale: float) -> list[int]:
+    """长者照护之家 have 20–49 beds and institutions share the rest of 6,829 in varied sizes (scale 1);
+    smaller demos keep every facility but scale its beds, at least two each."""
     small = [rng.randint(20, 49) for _ in range(homes)]
     weights = [rng.uniform(0.4, 2.5) for _ in range(institutions)]
     rest = TOTAL_BEDS - sum(small)
     large = [int(rest * w / sum(weights)) for w in weights]
     large[0] += rest - sum(large)
-    return small + large
+    sizes = small + large
+    return sizes if scale >= 1 else [max(2, round(n * scale)) for n in sizes]
+
+
+def _facility(rng, o: Organisation) -> Facility:
+    low_high = FLOOR_AREA.get(o.kind)
+    if o.kind == "health_centre" and o.name.endswith("中心"):
+        low_high = (2000, 6000)
+    return Facility(
+        name=o.name,
+        kind=KINDS[o.kind],
+        operator=o,
+        operating_model=o.ownership,
+        region_id=o.region_id,
+        address=o.address,
+        lat=o.lat,
+        lng=o.lng,
+        phone=o.contact_phone,
+        floor_area=rng.randint(*low_high) if low_high else None,
+        opening_hours=HOURS.get(o.kind, "全天"),
+        services=SERVICES.get(o.kind, []),
+        meal_capacity=rng.choice([80, 120, 150, 200])
+        if o.kind == "canteen"
+        else (rng.choice([30, 50, 60]) if o.kind == "meal_site" else None),
+        open_to_community=o.kind in ("institution", "elder_care_home") and rng.random() < 0.9,
+        star_level=rng.choice([None, 1, 2, 3, 3, 4, 5]) if o.kind == "institution" else None,
+        licence_no=o.licence_no,
+        licence_expiry=o.licence_expiry,
+    )
+
+
+def _activity_rooms(ctx: demo.SeedContext) -> list[Facility]:
+    """Activity rooms run by the street offices in their committees: most have one, some two, some none."""
+    rng = ctx.rng
+    offices = dict(
+        Organisation.objects.unscoped(reason="demo seed")
+        .filter(region__gte=demo.XUHUI, region__lt="310105000000", kind="government")
+        .values_list("region", "pk")
+    )
+    committees = list(
+        Region.objects.filter(code__gte=demo.XUHUI, code__lt="310105000000", level="village", lat__isnull=False)
+    )
+    if not committees or not offices:
+        return []
+    centres = demo.region_centres()
+    rooms = []
+    for n in range(ACTIVITY_ROOMS):
+        community = committees[n] if n < len(committees) * 0.85 else rng.choice(committees)
+        street = community.parent_id
+        if street not in offices:
+            continue
+        name = community.name.removesuffix("居委会").removesuffix("居民委员会")
+        label = rng.choice(["睦邻点", "老年活动室"])
+        lat, lng = demo.place(ctx, centres, community.code)
+        rooms.append(
+            Facility(
+                name=f"{name}{label}" if n < len(committees) * 0.85 else f"{name}{label}（{n}）",
+                kind="neighbourhood_point",
+                operator_id=offices[street],
+                operating_model="public",
+                region_id=community.code,
+                address=f"上海市徐汇区{demo.XUHUI_STREETS[street][0]}{name}活动室",
+                lat=lat,
+                lng=lng,
+                floor_area=rng.randint(*FLOOR_AREA["neighbourhood_point"]),
+                opening_hours="08:30–11:30，13:30–16:30",
+                services=["文娱活动", "健康讲座", "助老服务"],
+                open_to_community=True,
+            )
+        )
+    return rooms
 
 
 @demo.step("facilities")
@@ -68,76 +154,74 @@ def seed_facilities(ctx: demo.SeedContext) -> None:
         .order_by("pk")
     )
     with transaction.atomic():
-        facilities = Facility.objects.bulk_create(
-            [
-                Facility(
-                    name=o.name,
-                    kind=KINDS[o.kind],
-                    operator=o,
-                    operating_model=o.ownership,
-                    region_id=o.region_id,
-                    address=o.address,
-                    lat=o.lat,
-                    lng=o.lng,
-                    phone=o.contact_phone,
-                    opening_hours=HOURS.get(o.kind, "全天"),
-                    services=SERVICES.get(o.kind, []),
-                    meal_capacity=rng.choice([80, 120, 150, 200])
-                    if o.kind == "canteen"
-                    else (rng.choice([30, 50, 60]) if o.kind == "meal_site" else None),
-                    open_to_community=o.kind in ("institution", "elder_care_home") and rng.random() < 0.9,
-                    star_level=rng.choice([None, 1, 2, 3, 3, 4, 5]) if o.kind == "institution" else None,
-                    licence_no=o.licence_no,
-                    licence_expiry=o.licence_expiry,
-                )
-                for o in orgs
-            ]
-        )
+        facilities = Facility.objects.bulk_create([_facility(rng, o) for o in orgs] + _activity_rooms(ctx))
         homes = [f for f in facilities if f.kind == "elder_care_home"]
         institutions = [f for f in facilities if f.kind == "institution"]
-        beds = []
-        for place, size in zip(
-            homes + institutions, _bed_sizes(rng, len(homes), len(institutions)), strict=True
-        ):
-            kinds = rng.choices([k for k, _ in BED_MIX], weights=[w for _, w in BED_MIX], k=size)
-            beds += [
-                Bed(
-                    facility=place,
-                    building=f"{1 + n // 60}号楼",
-                    room=f"{1 + n // 60}{(n % 60) // 3 + 1:02d}",
-                    number=str(n % 3 + 1),
-                    bed_type=kind,
-                )
-                for n, kind in enumerate(kinds)
-            ]
-        beds = Bed.objects.bulk_create(beds, batch_size=5000)
-        residents = list(
-            Elder.objects.unscoped(reason="demo seed")
-            .filter(
-                region__gte=demo.XUHUI,
-                region__lt="310105000000",
-                status="active",
-                living_arrangement="institution",
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        rng.shuffle(beds)
-        today = timezone.localdate()
-        stays = []
-        for bed, elder_id in zip(beds, residents, strict=False):
-            bed.occupant_id, bed.occupied_since = elder_id, today - dt.timedelta(days=rng.randint(1, 1500))
-            stays.append(BedStay(bed=bed, elder_id=elder_id, admitted_on=bed.occupied_since))
-        Bed.objects.unscoped(reason="demo seed").bulk_update(
-            [s.bed for s in stays], ["occupant", "occupied_since"], batch_size=2000
-        )
-        BedStay.objects.bulk_create(stays, batch_size=5000)
+        sizes = bed_sizes(rng, len(homes), len(institutions), ctx.scale)
+        for place, size in zip(homes + institutions, sizes, strict=True):
+            place.floor_area = size * rng.randint(25, 45)
+        Facility.objects.unscoped(reason="demo seed").bulk_update(homes + institutions, ["floor_area"])
+        residential = _beds(rng, zip(homes + institutions, sizes, strict=True), BED_MIX)
+        day_care = [f for f in facilities if f.kind == "day_care"]
+        places = [max(2, round(rng.randint(*DAY_CARE_PLACES) * min(ctx.scale, 1))) for _ in day_care]
+        day_beds = _beds(rng, zip(day_care, places, strict=True), [("ordinary", 0.7), ("nursing", 0.3)])
+        Bed.objects.bulk_create(residential + day_beds, batch_size=5000)
+        stays = _admit(ctx, residential, "institution", share=1.0)
+        stays += _admit(ctx, day_beds, "with_children", share=0.6)
         audit_batch_record(
             actor=None,
             action="facility.seed",
             model=Facility,
             count=len(facilities),
-            detail={"beds": len(beds), "occupied": len(stays)},
+            detail={"beds": len(residential) + len(day_beds), "occupied": len(stays)},
         )
     ctx.stats["facilities"] = len(facilities)
-    ctx.log(f"养老设施：{len(facilities)} 处，床位 {len(beds)} 张，入住 {len(stays)} 人")
+    ctx.log(
+        f"养老设施：{len(facilities)} 处，机构床位 {len(residential)} 张，日间照料床位 {len(day_beds)} 张，"
+        f"入住 {len(stays)} 人"
+    )
+
+
+def _beds(rng, sized, mix) -> list[Bed]:
+    beds = []
+    for place, size in sized:
+        kinds = rng.choices([k for k, _ in mix], weights=[w for _, w in mix], k=size)
+        beds += [
+            Bed(
+                facility=place,
+                building=f"{1 + n // 60}号楼",
+                room=f"{1 + n // 60}{(n % 60) // 3 + 1:02d}",
+                number=str(n % 3 + 1),
+                bed_type=kind,
+            )
+            for n, kind in enumerate(kinds)
+        ]
+    return beds
+
+
+def _admit(ctx: demo.SeedContext, beds: list[Bed], living: str, share: float) -> list[BedStay]:
+    """Fill up to ``share`` of the beds with active demo elders of the given living arrangement who lie in
+    no bed yet; stays began up to four years ago (day care: up to a year)."""
+    rng = ctx.rng
+    taken = Bed.objects.unscoped(reason="demo seed").filter(occupant__isnull=False).values("occupant")
+    people = list(
+        Elder.objects.unscoped(reason="demo seed")
+        .filter(region__gte=demo.XUHUI, region__lt="310105000000", status="active", living_arrangement=living)
+        .exclude(pk__in=taken)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    free = list(beds)
+    rng.shuffle(free)
+    free = free[: round(len(free) * share)]
+    today = timezone.localdate()
+    days = 1500 if living == "institution" else 365
+    stays = []
+    for bed, elder_id in zip(free, people, strict=False):
+        bed.occupant_id, bed.occupied_since = elder_id, today - dt.timedelta(days=rng.randint(1, days))
+        stays.append(BedStay(bed=bed, elder_id=elder_id, admitted_on=bed.occupied_since))
+    Bed.objects.unscoped(reason="demo seed").bulk_update(
+        [s.bed for s in stays], ["occupant", "occupied_since"], batch_size=2000
+    )
+    BedStay.objects.bulk_create(stays, batch_size=5000)
+    return stays

@@ -101,6 +101,7 @@ def seed_people(ctx: demo.SeedContext) -> None:
     people: list[dict] = []
 
     bands = iter(_age_bands(rng, target, ctx.scale))
+    centres = demo.region_centres()
 
     def person(region: str, living: str, male: bool, address: str, household: str | None) -> dict:
         birth = _birth(rng, today, next(bands))
@@ -110,8 +111,7 @@ def seed_people(ctx: demo.SeedContext) -> None:
             if number not in used_ids:
                 used_ids.add(number)
                 break
-        street_code = region[:9] + "000"
-        lat, lng = demo.jitter(ctx, *demo.XUHUI_STREETS[street_code][1:3])
+        lat, lng = demo.place(ctx, centres, region)
         grade = rng.choice([1, 2, 3, 4]) if rng.random() < 0.05 else None
         return {
             "name": _name(rng, male),

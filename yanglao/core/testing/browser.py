@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 CHROMIUM = os.environ.get("YANGLAO_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -24,6 +26,18 @@ ARGS = [
     "--disable-quic",
     "--disable-dev-shm-usage",
 ]
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time. SQLite's in-memory test database is one connection
+    shared by the server's threads, so parallel requests (htmx loads fragments side by side) collided inside
+    a transaction and failed at random; Chromium queues its requests instead."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 
 @pytest.fixture(scope="session")

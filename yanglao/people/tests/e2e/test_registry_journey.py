@@ -80,7 +80,7 @@ def test_import_search_reveal_export(page, live_server, officer, tmp_path, setti
     page.get_by_test_id("group-counts").wait_for()
     shot(page, "people-list-search")
     page.get_by_role("link", name="张三丰").click()
-    assert page.get_by_text("138****5678").count() == 1
+    expect(page.get_by_text("138****5678")).to_have_count(1)
     before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
     page.locator("#reveal-phone").locator("xpath=..").get_by_role("button", name="查看").click()
     page.get_by_test_id("revealed").filter(has_text="13812345678").wait_for()
