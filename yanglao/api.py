@@ -18,6 +18,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from yanglao.assessment.api import router as assessment_router
 from yanglao.core import services
+from yanglao.core.api import public_router as public_core_router
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
 from yanglao.facilities.api import public_router as public_facilities_router
@@ -122,3 +123,4 @@ api.add_router("/", people_router)
 api.add_router("/", assessment_router)
 api.add_router("/", facilities_router)
 api.add_router("/public", public_facilities_router)
+api.add_router("/public", public_core_router)

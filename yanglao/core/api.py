@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -17,6 +19,15 @@ from yanglao.core.schemas import (
 )
 
 router = Router(tags=["基础数据"])
+public_router = Router(tags=["公众服务"])
+
+
+@public_router.get("/boundaries", auth=None)
+def get_boundaries(
+    request: HttpRequest, parent: str, depth: Literal["self", "children", "villages"] = "children"
+):
+    """Region outlines as GeoJSON (public reference data, no counts)."""
+    return selectors.region_boundaries(code=parent, depth=depth)
 
 
 @router.get("/me", response=MeOut)

@@ -54,7 +54,9 @@ def _largest(geometry) -> Polygon:
     return max((g for g in getattr(geometry, "geoms", []) if g.geom_type == "Polygon"), key=lambda g: g.area)
 
 
-def scatter_centres(area: Polygon, count: int, rng: random.Random, rounds: int = 3) -> list[tuple[float, float]]:
+def scatter_centres(
+    area: Polygon, count: int, rng: random.Random, rounds: int = 3
+) -> list[tuple[float, float]]:
     """``count`` well-spread points inside ``area``: random points relaxed a few Lloyd rounds, so generated
     communities come out of similar size rather than as slivers."""
     west, south, east, north = area.bounds

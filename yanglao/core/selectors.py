@@ -33,6 +33,32 @@ def region_get(*, user: User, code: str) -> Region:
     return get_object_or_404(Region, code=code)
 
 
+def region_boundaries(*, code: str, depth: str = "children") -> dict:
+    """A GeoJSON FeatureCollection of a region's children (``depth="children"``) or of its residents'
+    committees (``"villages"``), or of the region itself (``"self"``). Public reference data: outlines and
+    names only."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404
+    if depth == "self":
+        rows = [region]
+    elif depth == "villages":
+        low, high = region.subtree_range
+        rows = Region.objects.filter(code__gte=low, code__lt=high, level=divisions.VILLAGE)
+    else:
+        rows = Region.objects.filter(parent=region)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": r.code, "name": r.name, "source": r.boundary_source},
+            "geometry": r.boundary,
+        }
+        for r in rows
+        if r.boundary
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def region_ancestors(region: Region) -> list[Region]:
     codes, code = [], region.parent_id
     while code:

@@ -205,7 +205,9 @@ def region_boundaries_load(
         row.boundary, row.boundary_source = new.boundary, new.boundary_source
         if row.lat is None:
             row.lat, row.lng = new.lat, new.lng
-    Region.objects.bulk_update(existing.values(), ["boundary", "boundary_source", "lat", "lng"], batch_size=500)
+    Region.objects.bulk_update(
+        existing.values(), ["boundary", "boundary_source", "lat", "lng"], batch_size=500
+    )
     result.loaded = len(update)
     audit_batch_record(
         actor=actor,

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from yanglao.core.models import Region
-from yanglao.facilities import selectors
+from yanglao.facilities import errors, geo, selectors, services
 from yanglao.facilities.choices import FacilityKind
-from yanglao.facilities.schemas import CoverageOut, CoverageQuery, FacilityOut, PublicFacilityOut
+from yanglao.facilities.schemas import (
+    AdmitIn,
+    BedOut,
+    CoverageMapOut,
+    CoverageMapQuery,
+    CoverageOut,
+    CoverageQuery,
+    DischargeIn,
+    FacilityOut,
+    IndicatorsOut,
+    PublicFacilityOut,
+    StayOut,
+    TrendOut,
+)
 
 router = Router(tags=["养老设施"])
 public_router = Router(tags=["公众服务"])
@@ -53,14 +66,95 @@ def list_facilities(request: HttpRequest, kind: str = ""):
 
 @router.get("/coverage", response=CoverageOut)
 def get_coverage(request: HttpRequest, params: Query[CoverageQuery]):
-    if params.kind not in FacilityKind.values or not request.user.in_scope(params.region):
-        raise Http404
-    if not Region.objects.filter(code=params.region).exists():
-        raise Http404
+    _require_region(request, params.region, params.kind)
     report = selectors.coverage_report(
         user=request.user, region_code=params.region, kind=params.kind, radius=params.radius
     )
     return report.as_json()
+
+
+def _candidates(text: str) -> list[tuple[str, float, float]] | None:
+    """“名称,纬度,经度;…” → [(name, lat, lng)]; a bad entry is a 422 naming it, never silently skipped."""
+    if not text.strip():
+        return None
+    out = []
+    for n, part in enumerate(p for p in text.split(";") if p.strip()):
+        bits = [b.strip() for b in part.split(",")]
+        try:
+            name, lat, lng = bits[0], float(bits[1]), float(bits[2])
+        except (IndexError, ValueError):
+            raise errors.InvalidFacility(
+                f"第 {n + 1} 个候选点格式应为“名称,纬度,经度”：{part}", fields={"candidates": "格式错误"}
+            ) from None
+        if not geo.in_china(lng, lat):
+            raise errors.InvalidFacility(
+                f"第 {n + 1} 个候选点不在中国境内：{part}", fields={"candidates": "坐标无效"}
+            )
+        out.append((name or f"候选点{n + 1}", lat, lng))
+    return out
+
+
+@router.get("/coverage/map", response=CoverageMapOut)
+def get_coverage_map(request: HttpRequest, params: Query[CoverageMapQuery]):
+    """What the staff map draws: coverage by child region and committee, uncovered clusters, site picks."""
+    _require_region(request, params.region, params.kind)
+    return selectors.coverage_map(
+        user=request.user,
+        region_code=params.region,
+        kind=params.kind,
+        radius=params.radius,
+        k=params.k,
+        candidates=_candidates(params.candidates),
+    )
+
+
+@router.get("/indicators", response=IndicatorsOut)
+def get_indicators(request: HttpRequest, region: str):
+    """Planning indicators: beds per 1,000 elders by type, floor area per 1,000 residents, gaps."""
+    _require_region(request, region)
+    return selectors.planning_indicators(user=request.user, region_code=region)
+
+
+@router.get("/facilities/{facility_id}/beds", response=list[BedOut])
+def list_beds(request: HttpRequest, facility_id: int):
+    facility = selectors.facility_get(user=request.user, facility_id=facility_id)
+    return [
+        {
+            **{f: getattr(b, f) for f in BedOut.model_fields if f != "occupied"},
+            "occupied": b.occupant_id is not None,
+        }
+        for b in selectors.bed_register(user=request.user, facility=facility)
+    ]
+
+
+@router.get("/facilities/{facility_id}/occupancy", response=list[TrendOut])
+def get_occupancy(request: HttpRequest, facility_id: int, days: int = 90):
+    facility = selectors.facility_get(user=request.user, facility_id=facility_id)
+    return selectors.occupancy_trend(user=request.user, facility=facility, days=min(max(days, 1), 3660))
+
+
+@router.post("/beds/{bed_id}/admit", response={201: StayOut})
+def admit(request: HttpRequest, bed_id: int, payload: AdmitIn):
+    stay = services.bed_admit(
+        actor=request.user,
+        bed_id=bed_id,
+        elder_id=payload.elder_id,
+        id_number=payload.id_number,
+        date=payload.date,
+    )
+    return Status(201, stay)
+
+
+@router.post("/beds/{bed_id}/discharge", response=StayOut)
+def discharge(request: HttpRequest, bed_id: int, payload: DischargeIn):
+    return services.bed_discharge(actor=request.user, bed_id=bed_id, date=payload.date)
+
+
+def _require_region(request: HttpRequest, code: str, kind: str | None = None) -> None:
+    if kind is not None and kind not in FacilityKind.values:
+        raise Http404
+    if not request.user.in_scope(code) or not Region.objects.filter(code=code).exists():
+        raise Http404
 
 
 @public_router.get("/facilities", response=list[PublicFacilityOut], auth=None)

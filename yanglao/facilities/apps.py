@@ -16,7 +16,12 @@ class FacilitiesConfig(AppConfig):
         auditlog.register(models.Facility)
         auditlog.register(models.Bed)
         auditlog.register(models.BedStay)
-        staff = ["facilities.view_facility", "facilities.view_bed", "facilities.view_bedstay"]
+        staff = [
+            "facilities.view_facility",
+            "facilities.view_bed",
+            "facilities.view_bedstay",
+            "facilities.view_occupancysnapshot",
+        ]
         for role in (Role.GOV_ADMIN, Role.GOVERNMENT):
             roles.register(role, [*staff, "facilities.add_facility", "facilities.change_facility"])
         roles.register(

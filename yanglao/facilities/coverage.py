@@ -80,3 +80,39 @@ def suggest_sites(
         taken[sets[best]] = True
         picks.append(SitePick(best, best_gain))
     return picks
+
+
+@dataclass(frozen=True)
+class Cluster:
+    x: float  # mean position of the cell's elders, projected metres
+    y: float
+    elders: int
+
+
+def clusters(uncovered_xy: np.ndarray, cell: float = 300.0, minimum: int = 5) -> list[Cluster]:
+    """Uncovered elders aggregated on a ``cell``-metre grid: cells with at least ``minimum`` people, largest
+    first. Only counts and cell means leave this function, never a person's position."""
+    if len(uncovered_xy) == 0:
+        return []
+    cells = np.floor(uncovered_xy / cell).astype(np.int64)
+    keys, inverse, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    sx = np.bincount(inverse, weights=uncovered_xy[:, 0], minlength=len(keys))
+    sy = np.bincount(inverse, weights=uncovered_xy[:, 1], minlength=len(keys))
+    order = np.argsort(-counts, kind="stable")
+    return [
+        Cluster(float(sx[i] / counts[i]), float(sy[i] / counts[i]), int(counts[i]))
+        for i in order
+        if counts[i] >= minimum
+    ]
+
+
+def centres_of_gravity(xy: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean position of the people of each key (e.g. a residents' committee): the default site candidates."""
+    if len(xy) == 0:
+        return np.array([], dtype=str), np.zeros((0, 2))
+    unique, inverse = np.unique(keys, return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(unique))
+    sx = np.bincount(inverse, weights=xy[:, 0], minlength=len(unique))
+    sy = np.bincount(inverse, weights=xy[:, 1], minlength=len(unique))
+    return unique, np.column_stack([sx / counts, sy / counts])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from yanglao.core import demo
 from yanglao.core.models import Organisation, Region
 from yanglao.core.services import audit_batch_record
+from yanglao.facilities import services
 from yanglao.facilities.models import Bed, BedStay, Facility
 from yanglao.people.models import Elder
 
@@ -48,6 +49,8 @@ BED_MIX = [("nursing", 0.60), ("inclusive", 0.12), ("cognitive", 0.08), ("medica
 
 
 ACTIVITY_ROOMS = 305
+SNAPSHOT_DAYS = 90
+FAMILY_BEDS = 600  # 家庭照护床位 at scale 1, run by the institutions of the same street
 DAY_CARE_PLACES = (15, 40)
 FLOOR_AREA = {  # m² ranges by kind; institutions get theirs from their beds
     "community_centre": (1200, 3000),
@@ -109,7 +112,9 @@ def _activity_rooms(ctx: demo.SeedContext) -> list[Facility]:
         .values_list("region", "pk")
     )
     committees = list(
-        Region.objects.filter(code__gte=demo.XUHUI, code__lt="310105000000", level="village", lat__isnull=False)
+        Region.objects.filter(
+            code__gte=demo.XUHUI, code__lt="310105000000", level="village", lat__isnull=False
+        )
     )
     if not committees or not offices:
         return []
@@ -168,17 +173,22 @@ def seed_facilities(ctx: demo.SeedContext) -> None:
         Bed.objects.bulk_create(residential + day_beds, batch_size=5000)
         stays = _admit(ctx, residential, "institution", share=1.0)
         stays += _admit(ctx, day_beds, "with_children", share=0.6)
+        family = _family_beds(ctx, homes + institutions)
+        stays += family
+        today = timezone.localdate()
+        for back in range(SNAPSHOT_DAYS, 0, -1):  # the trend a running system would have gathered
+            services.occupancy_snapshot_take(date=today - dt.timedelta(days=back))
         audit_batch_record(
             actor=None,
             action="facility.seed",
             model=Facility,
             count=len(facilities),
-            detail={"beds": len(residential) + len(day_beds), "occupied": len(stays)},
+            detail={"beds": len(residential) + len(day_beds) + len(family), "occupied": len(stays)},
         )
     ctx.stats["facilities"] = len(facilities)
     ctx.log(
         f"养老设施：{len(facilities)} 处，机构床位 {len(residential)} 张，日间照料床位 {len(day_beds)} 张，"
-        f"入住 {len(stays)} 人"
+        f"家庭养老床位 {len(family)} 张，入住 {len(stays)} 人"
     )
 
 
@@ -224,4 +234,51 @@ def _admit(ctx: demo.SeedContext, beds: list[Bed], living: str, share: float) ->
         [s.bed for s in stays], ["occupant", "occupied_since"], batch_size=2000
     )
     BedStay.objects.bulk_create(stays, batch_size=5000)
+    return stays
+
+
+def _family_beds(ctx: demo.SeedContext, providers: list[Facility]) -> list[BedStay]:
+    """Family care beds at the homes of people living alone or with a spouse, each served by an institution
+    or 长者照护之家 of the person's street; the person lies in it from its first day."""
+    rng = ctx.rng
+    by_street: dict[str, list[Facility]] = {}
+    for place in providers:
+        by_street.setdefault(place.region_id[:9], []).append(place)
+    taken = Bed.objects.unscoped(reason="demo seed").filter(occupant__isnull=False).values("occupant")
+    people = list(
+        Elder.objects.unscoped(reason="demo seed")
+        .filter(
+            region__gte=demo.XUHUI,
+            region__lt="310105000000",
+            status="active",
+            living_arrangement__in=["alone", "spouse_only"],
+        )
+        .exclude(pk__in=taken)
+        .order_by("pk")
+        .values_list("pk", "region")
+    )
+    rng.shuffle(people)
+    today = timezone.localdate()
+    beds, stays = [], []
+    for elder_id, region in people:
+        if len(beds) >= round(FAMILY_BEDS * ctx.scale):
+            break
+        if region[:9] not in by_street:
+            continue
+        since = today - dt.timedelta(days=rng.randint(1, 700))
+        bed = Bed(
+            facility=rng.choice(by_street[region[:9]]),
+            building="家庭",
+            room=str(elder_id),
+            number="1",
+            bed_type="nursing",
+            family_bed=True,
+            home_elder_id=elder_id,
+            occupant_id=elder_id,
+            occupied_since=since,
+        )
+        beds.append(bed)
+        stays.append(BedStay(bed=bed, elder_id=elder_id, admitted_on=since))
+    Bed.objects.bulk_create(beds)
+    BedStay.objects.bulk_create(stays)
     return stays

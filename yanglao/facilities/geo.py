@@ -101,3 +101,8 @@ def project(lngs, lats, *, lon_0: float, lat_0: float):
     """WGS-84 degrees → metres in a transverse Mercator centred on the area (distortion < 0.1 % within
     ~100 km of the centre), so straight-line distances are true metres. Accepts scalars or arrays."""
     return _transformer(round(lon_0, 3), round(lat_0, 3)).transform(lngs, lats)
+
+
+def unproject(xs, ys, *, lon_0: float, lat_0: float):
+    """Projected metres back to WGS-84 degrees (lng, lat), for cluster and site positions on the map."""
+    return _transformer(round(lon_0, 3), round(lat_0, 3)).transform(xs, ys, direction="INVERSE")

@@ -141,3 +141,27 @@ class BedStay(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.admitted_on}–{self.discharged_on or ''}"
+
+
+class OccupancySnapshot(ScopedModel):
+    """Beds and occupied beds of one type in one facility at the end of a day, for trends. Taken each night
+    from the stays, so a late-entered admission can be re-taken for past days."""
+
+    scope_region_field = "facility__region"
+    scope_organisation_field = "facility__operator"
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="snapshots")
+    date = models.DateField("日期")
+    bed_type = models.CharField("床位类型", max_length=12, choices=BedType.choices)
+    beds = models.PositiveIntegerField("床位数")
+    occupied = models.PositiveIntegerField("入住数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "床位占用日快照"
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "date", "bed_type"], name="one_snapshot_per_day"),
+            models.CheckConstraint(
+                condition=Q(occupied__lte=models.F("beds")), name="snapshot_occupied_le_beds"
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "facility"])]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ninja import Field, Schema
 
 
@@ -58,3 +60,100 @@ class CoverageQuery(Schema):
     region: str = Field(..., pattern=r"^\d{12}$")
     kind: str
     radius: float = Field(1000.0, gt=0, le=20_000)
+
+
+class ClusterOut(Schema):
+    lat: float
+    lng: float
+    elders: int
+
+
+class SuggestionOut(Schema):
+    rank: int
+    name: str
+    lat: float
+    lng: float
+    gain: int
+    share_after: float
+
+
+class MapFacilityOut(Schema):
+    id: int
+    name: str
+    lat: float
+    lng: float
+
+
+class CoverageMapOut(CoverageOut):
+    communities: list[CoverageRowOut]
+    clusters: list[ClusterOut]
+    suggestions: list[SuggestionOut]
+    facilities: list[MapFacilityOut]
+
+
+class CoverageMapQuery(CoverageQuery):
+    k: int = Field(3, ge=0, le=20)
+    candidates: str = Field("", description="候选点，格式“名称,纬度,经度;…”；留空则用各居委会老人分布的重心")
+
+
+class IndicatorRowOut(Schema):
+    code: str
+    name: str
+    population: int | None
+    elders: int
+    facilities: int
+    by_kind: dict[str, int]
+    floor_area: float
+    beds: dict[str, int]
+    beds_total: int
+    family_beds: int
+    beds_per_1000_elders: float | None
+    beds_per_1000_elders_by_type: dict[str, float]
+    floor_area_per_1000_residents: float | None
+    floor_area_per_resident: float | None
+    floor_area_per_elder: float | None
+    communities: int
+    communities_without_facility: list[dict[str, str]]
+
+
+class IndicatorsOut(Schema):
+    region: str
+    name: str
+    total: IndicatorRowOut
+    by_region: list[IndicatorRowOut]
+
+
+class BedOut(Schema):
+    id: int
+    building: str
+    room: str
+    number: str
+    bed_type: str
+    family_bed: bool
+    occupied: bool
+    occupied_since: dt.date | None
+
+
+class AdmitIn(Schema):
+    id_number: str = Field("", description="公民身份号码（可跨区划查找）")
+    elder_id: int | None = Field(None, description="或：您权限范围内的老人记录编号")
+    date: dt.date | None = None
+
+
+class DischargeIn(Schema):
+    date: dt.date | None = None
+
+
+class StayOut(Schema):
+    id: int
+    bed_id: int
+    elder_id: int
+    admitted_on: dt.date
+    discharged_on: dt.date | None
+
+
+class TrendOut(Schema):
+    date: dt.date
+    beds: int
+    occupied: int
+    rate: float | None

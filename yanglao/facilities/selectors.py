@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils import timezone
 
 from yanglao.core import divisions
 from yanglao.core.models import Region, User
 from yanglao.facilities import coverage, geo
-from yanglao.facilities.models import Bed, Facility
+from yanglao.facilities.models import Bed, Facility, OccupancySnapshot
 from yanglao.people.models import Elder
 
 
@@ -78,9 +81,33 @@ class CoverageReport:
         }
 
 
-def coverage_report(*, user: User, region_code: str, kind: str, radius: float = 1000.0) -> CoverageReport:
-    """Share of the user's active elders in a region within ``radius`` metres of a facility of ``kind``,
-    per child region. Facilities just across the boundary count: people cross streets for lunch."""
+@dataclass(frozen=True)
+class _Population:
+    """The scoped active elders of a region with a position, projected around their mean."""
+
+    region: Region
+    children: dict[str, Region]
+    width: int  # prefix length of the child level
+    codes: np.ndarray  # each elder's region code
+    lngs: np.ndarray
+    lats: np.ndarray
+    xy: np.ndarray
+    lon_0: float
+    lat_0: float
+
+    def child_keys(self) -> np.ndarray:
+        return np.array([c[: self.width].ljust(12, "0") for c in self.codes])
+
+    def project(self, lngs, lats) -> np.ndarray:
+        if len(lngs) == 0:
+            return np.zeros((0, 2))
+        return np.column_stack(geo.project(lngs, lats, lon_0=self.lon_0, lat_0=self.lat_0))
+
+    def unproject(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return geo.unproject(xy[:, 0], xy[:, 1], lon_0=self.lon_0, lat_0=self.lat_0)
+
+
+def _population(user: User, region_code: str) -> _Population | None:
     region = Region.objects.get(code=region_code)
     children = {r.code: r for r in Region.objects.filter(parent=region)}
     width = divisions.PREFIX_LENGTH[next(iter(children.values())).level] if children else 12
@@ -91,41 +118,280 @@ def coverage_report(*, user: User, region_code: str, kind: str, radius: float = 
         .values_list("lng", "lat", "region")
     )
     if not rows:
-        return CoverageReport(region.code, kind, radius, 0, 0, [])
+        return None
     lngs = np.fromiter((r[0] for r in rows), float, len(rows))
     lats = np.fromiter((r[1] for r in rows), float, len(rows))
-    margin = radius / 111_000 * 1.5  # degrees, generous: the box only limits what is read
-    places = np.array(
-        list(
-            Facility.objects.unscoped(reason="coverage counts facilities across region boundaries")
-            .filter(
-                kind=kind,
-                lng__gte=lngs.min() - margin,
-                lng__lte=lngs.max() + margin,
-                lat__gte=lats.min() - margin,
-                lat__lte=lats.max() + margin,
-            )
-            .values_list("lng", "lat")
-        ),
-        dtype=float,
-    ).reshape(-1, 2)
     lon_0, lat_0 = float(lngs.mean()), float(lats.mean())
-    elders_xy = np.column_stack(geo.project(lngs, lats, lon_0=lon_0, lat_0=lat_0))
-    facilities_xy = (
-        np.column_stack(geo.project(places[:, 0], places[:, 1], lon_0=lon_0, lat_0=lat_0))
-        if len(places)
-        else np.zeros((0, 2))
+    xy = np.column_stack(geo.project(lngs, lats, lon_0=lon_0, lat_0=lat_0))
+    codes = np.array([r[2] for r in rows])
+    return _Population(region, children, width, codes, lngs, lats, xy, lon_0, lat_0)
+
+
+def _facilities_near(pop: _Population, kind: str, radius: float) -> list[tuple[int, str, float, float]]:
+    """Facilities of ``kind`` in the elders' bounding box plus a margin: ones just across the boundary count,
+    people cross streets for lunch."""
+    margin = radius / 111_000 * 1.5  # degrees, generous: the box only limits what is read
+    return list(
+        Facility.objects.unscoped(reason="coverage counts facilities across region boundaries")
+        .filter(
+            kind=kind,
+            lng__gte=pop.lngs.min() - margin,
+            lng__lte=pop.lngs.max() + margin,
+            lat__gte=pop.lats.min() - margin,
+            lat__lte=pop.lats.max() + margin,
+        )
+        .order_by("pk")
+        .values_list("pk", "name", "lng", "lat")
     )
-    mask = coverage.covered(elders_xy, facilities_xy, radius)
-    keys = np.array([r[2][:width].ljust(12, "0") for r in rows])
-    by_region = [
+
+
+def _covered(pop: _Population, places: list, radius: float) -> np.ndarray:
+    xy = pop.project(np.array([p[2] for p in places]), np.array([p[3] for p in places]))
+    return coverage.covered(pop.xy, xy, radius)
+
+
+def _rows(mask: np.ndarray, keys: np.ndarray, names: dict[str, str]) -> list[dict]:
+    return [
         {
             "code": c.key,
-            "name": children[c.key].name if c.key in children else c.key,
+            "name": names.get(c.key, c.key),
             "elders": c.elders,
             "covered": c.covered,
             "share": round(c.share, 4),
         }
         for c in coverage.by_region(mask, keys)
     ]
-    return CoverageReport(region.code, kind, radius, len(rows), int(mask.sum()), by_region)
+
+
+def coverage_report(*, user: User, region_code: str, kind: str, radius: float = 1000.0) -> CoverageReport:
+    """Share of the user's active elders in a region within ``radius`` metres of a facility of ``kind``,
+    per child region."""
+    pop = _population(user, region_code)
+    if pop is None:
+        return CoverageReport(region_code, kind, radius, 0, 0, [])
+    mask = _covered(pop, _facilities_near(pop, kind, radius), radius)
+    names = {code: r.name for code, r in pop.children.items()}
+    by_region = _rows(mask, pop.child_keys(), names)
+    return CoverageReport(pop.region.code, kind, radius, len(mask), int(mask.sum()), by_region)
+
+
+def coverage_map(
+    *,
+    user: User,
+    region_code: str,
+    kind: str,
+    radius: float = 1000.0,
+    k: int = 3,
+    candidates: list[tuple[str, float, float]] | None = None,
+) -> dict:
+    """Everything the staff map draws for one kind and radius: coverage per child region and per residents'
+    committee, uncovered clusters (aggregated on a grid, never a person's position) and ``k`` suggested
+    sites with their gains. Candidates default to each committee's centre of gravity of its elders."""
+    pop = _population(user, region_code)
+    empty = {"region": region_code, "kind": kind, "radius_m": radius, "elders": 0, "covered": 0, "share": 0.0}
+    if pop is None:
+        return empty | {
+            "by_region": [],
+            "communities": [],
+            "clusters": [],
+            "suggestions": [],
+            "facilities": [],
+        }
+    places = _facilities_near(pop, kind, radius)
+    mask = _covered(pop, places, radius)
+    names = dict(
+        Region.objects.filter(
+            code__gte=pop.region.subtree_range[0], code__lt=pop.region.subtree_range[1]
+        ).values_list("code", "name")
+    )
+    left = pop.xy[~mask]
+    cells = coverage.clusters(left)[:60]
+    if candidates:
+        labels = [c[0] for c in candidates]
+        cand_xy = pop.project(np.array([c[2] for c in candidates]), np.array([c[1] for c in candidates]))
+    else:
+        keys, cand_xy = coverage.centres_of_gravity(pop.xy, pop.codes)
+        labels = [names.get(str(key), str(key)) for key in keys]
+    picks = coverage.suggest_sites(left, cand_xy, radius, k)
+    suggestions, total = [], int(mask.sum())
+    if picks:
+        lngs, lats = pop.unproject(cand_xy[[p.candidate for p in picks]])
+        for rank, (pick, lng, lat) in enumerate(zip(picks, lngs, lats, strict=True), start=1):
+            total += pick.gain
+            suggestions.append(
+                {
+                    "rank": rank,
+                    "name": labels[pick.candidate],
+                    "lat": round(float(lat), 6),
+                    "lng": round(float(lng), 6),
+                    "gain": pick.gain,
+                    "share_after": round(total / len(mask), 4),
+                }
+            )
+    cluster_xy = np.array([[c.x, c.y] for c in cells]).reshape(-1, 2)
+    c_lngs, c_lats = pop.unproject(cluster_xy) if cells else ([], [])
+    return {
+        "region": pop.region.code,
+        "kind": kind,
+        "radius_m": radius,
+        "elders": len(mask),
+        "covered": int(mask.sum()),
+        "share": round(float(mask.mean()), 4),
+        "by_region": _rows(mask, pop.child_keys(), names),
+        "communities": _rows(mask, pop.codes, names),
+        "clusters": [
+            {"lat": round(float(la), 5), "lng": round(float(lo), 5), "elders": c.elders}
+            for c, lo, la in zip(cells, c_lngs, c_lats, strict=True)
+        ],
+        "suggestions": suggestions,
+        "facilities": [{"id": p[0], "name": p[1], "lng": p[2], "lat": p[3]} for p in places],
+    }
+
+
+# Facilities whose beds are elderly-care beds (养老床位); day-care places are counted apart.
+RESIDENTIAL_KINDS = (
+    "institution",
+    "elder_care_home",
+    "regional_centre",
+    "county_hardship_facility",
+    "rural_happiness_home",
+)
+# Medical facilities are in the network but not in the elderly-care floor area (0.2 m² per resident).
+NOT_CARE_FLOOR_AREA = ("health_centre",)
+
+
+def planning_indicators(*, user: User, region_code: str) -> dict:
+    """The plan's network indicators for a region and each child region: beds per 1,000 elders by bed type,
+    elderly-care floor area per 1,000 residents and per resident, facilities per child region, and the
+    residents' committees without any facility."""
+    region = Region.objects.get(code=region_code)
+    low, high = region.subtree_range
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    width = divisions.PREFIX_LENGTH[children[0].level] if children else 12
+
+    def key(code: str) -> str:
+        return code[:width].ljust(12, "0")
+
+    rows = {c.code: _indicator_row(c.code, c.name, c.population) for c in children}
+    total = _indicator_row(region.code, region.name, region.population)
+    elders = (
+        Elder.objects.for_user(user)
+        .in_region(region.code)
+        .filter(status="active")
+        .values("region")
+        .annotate(n=Count("pk"))
+        .values_list("region", "n")
+    )
+    for code, n in elders:
+        for row in (rows.get(key(code)), total):
+            if row is not None:
+                row["elders"] += n
+    facilities = Facility.objects.for_user(user).in_region(region.code)
+    with_facility = set()
+    for code, kind, area in facilities.values_list("region", "kind", "floor_area"):
+        with_facility.add(code)
+        for row in (rows.get(key(code)), total):
+            if row is None:
+                continue
+            row["facilities"] += 1
+            row["by_kind"][kind] = row["by_kind"].get(kind, 0) + 1
+            if area is not None and kind not in NOT_CARE_FLOOR_AREA:
+                row["floor_area"] += float(area)
+    beds = (
+        Bed.objects.for_user(user)
+        .filter(facility__region__gte=low, facility__region__lt=high, active=True)
+        .filter(Q(facility__kind__in=RESIDENTIAL_KINDS) | Q(family_bed=True))
+        .values("facility__region", "bed_type", "family_bed")
+        .annotate(n=Count("pk"))
+        .values_list("facility__region", "bed_type", "family_bed", "n")
+    )
+    for code, bed_type, family, n in beds:
+        for row in (rows.get(key(code)), total):
+            if row is None:
+                continue
+            row["beds"][bed_type] = row["beds"].get(bed_type, 0) + n
+            row["family_beds"] += n if family else 0
+    committees = Region.objects.filter(code__gte=low, code__lt=high, level=divisions.VILLAGE)
+    for code, name in committees.order_by("code").values_list("code", "name"):
+        for row in (rows.get(key(code)), total):
+            if row is None:
+                continue
+            row["communities"] += 1
+            if code not in with_facility:
+                row["communities_without_facility"].append({"code": code, "name": name})
+    out = [_indicator_finish(r) for r in rows.values()]
+    return {"region": region.code, "name": region.name, "total": _indicator_finish(total), "by_region": out}
+
+
+def _indicator_row(code: str, name: str, population: int | None) -> dict:
+    return {
+        "code": code,
+        "name": name,
+        "population": population,
+        "elders": 0,
+        "facilities": 0,
+        "by_kind": {},
+        "floor_area": 0.0,
+        "beds": {},
+        "family_beds": 0,
+        "communities": 0,
+        "communities_without_facility": [],
+    }
+
+
+def _indicator_finish(row: dict) -> dict:
+    """Ratios from the counts; None where the denominator is unknown or zero (never a made-up figure)."""
+    elders, population = row["elders"], row["population"]
+    beds_total = sum(row["beds"].values())
+    row["beds_total"] = beds_total
+    row["beds_per_1000_elders"] = round(beds_total * 1000 / elders, 1) if elders else None
+    row["beds_per_1000_elders_by_type"] = (
+        {t: round(n * 1000 / elders, 1) for t, n in sorted(row["beds"].items())} if elders else {}
+    )
+    row["floor_area"] = round(row["floor_area"], 1)
+    row["floor_area_per_1000_residents"] = (
+        round(row["floor_area"] * 1000 / population, 1) if population else None
+    )
+    row["floor_area_per_resident"] = round(row["floor_area"] / population, 3) if population else None
+    row["floor_area_per_elder"] = round(row["floor_area"] / elders, 2) if elders else None
+    return row
+
+
+def facility_get(*, user: User, facility_id: int) -> Facility:
+    facility = (
+        Facility.objects.for_user(user).select_related("region", "operator").filter(pk=facility_id).first()
+    )
+    if facility is None:
+        raise Http404
+    return facility
+
+
+def bed_register(*, user: User, facility: Facility):
+    """The facility's beds in building, room and number order, with their occupants."""
+    return (
+        Bed.objects.for_user(user)
+        .filter(facility=facility)
+        .select_related("occupant", "home_elder")
+        .order_by("family_bed", "building", "room", "number", "pk")
+    )
+
+
+def occupancy_trend(*, user: User, facility: Facility | None = None, region_code: str = "", days: int = 90):
+    """Daily beds and occupied beds (all types together) from the nightly snapshots, oldest first."""
+    qs = OccupancySnapshot.objects.for_user(user)
+    if facility is not None:
+        qs = qs.filter(facility=facility)
+    if region_code:
+        low, high = divisions.subtree_range(region_code)
+        qs = qs.filter(facility__region__gte=low, facility__region__lt=high)
+    since = timezone.localdate() - dt.timedelta(days=days)
+    rows = qs.filter(date__gte=since).values("date").annotate(beds=Sum("beds"), occupied=Sum("occupied"))
+    return [
+        {
+            "date": r["date"],
+            "beds": r["beds"],
+            "occupied": r["occupied"],
+            "rate": round(r["occupied"] / r["beds"], 4) if r["beds"] else None,
+        }
+        for r in rows.order_by("date")
+    ]

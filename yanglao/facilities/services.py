@@ -11,13 +11,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from yanglao.core import services as core_services
+from yanglao.core.crypto import blind_index
 from yanglao.core.models import Organisation, User
 from yanglao.facilities import errors, geo
 from yanglao.facilities.choices import BedType, FacilityKind, OperatingModel
-from yanglao.facilities.models import Bed, BedStay, Facility
+from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
+from yanglao.people import identity
 from yanglao.people.models import Elder
 
 
@@ -122,33 +125,69 @@ def bed_create(
         ) from exc
 
 
+def _elder_for_admission(actor: User, elder_id: int | None, id_number: str) -> Elder:
+    """By ID number (what the person's papers show: found across regions, as people move into homes
+    elsewhere) or by record id within the actor's scope. Messages never name the person."""
+    if id_number:
+        try:
+            number = identity.normalise_id(id_number, today=timezone.localdate())
+        except identity.IdentityError as exc:
+            raise errors.AdmissionRefused(str(exc), fields={"id_number": str(exc)}) from exc
+        qs = Elder.objects.unscoped(reason="admission finds the person by ID number across regions").filter(
+            id_hash=blind_index(number)
+        )
+    elif elder_id is not None:
+        qs = Elder.objects.for_user(actor).filter(pk=elder_id)
+    else:
+        raise errors.AdmissionRefused("请填写老人的公民身份号码", fields={"id_number": "必填"})
+    elder = qs.select_for_update().first()
+    if elder is None:
+        raise errors.AdmissionRefused(
+            "老年人信息库中没有此人，请先由社区登记", fields={"id_number": "未登记"}
+        )
+    return elder
+
+
 @transaction.atomic
-def bed_admit(*, actor: User, bed_id: int, elder_id: int, date: dt.date | None = None) -> BedStay:
+def bed_admit(
+    *,
+    actor: User,
+    bed_id: int,
+    elder_id: int | None = None,
+    id_number: str = "",
+    date: dt.date | None = None,
+) -> BedStay:
     """Admit a registered, living person who lies in no other bed into an empty bed."""
     bed = Bed.objects.for_user(actor, action="change").select_for_update().filter(pk=bed_id).first()
     if bed is None:
         raise errors.BedUnavailable("床位不存在或无权操作", code="facilities.not_found")
-    elder = (
-        Elder.objects.unscoped(reason="admission checks the person across regions")
-        .select_for_update()
-        .filter(pk=elder_id)
-        .first()
-    )
-    if elder is None:
-        raise errors.AdmissionRefused("老人不存在", fields={"elder": "老人不存在"})
+    elder = _elder_for_admission(actor, elder_id, id_number)
     if elder.status == "deceased":
-        raise errors.AdmissionRefused(f"{elder.name} 已登记死亡，不能入住", fields={"elder": "已死亡"})
+        raise errors.AdmissionRefused("该老人已登记死亡，不能入住", fields={"elder": "已死亡"})
     if elder.status != "active":
-        raise errors.AdmissionRefused(f"{elder.name} 已迁出，不能入住", fields={"elder": "已迁出"})
+        raise errors.AdmissionRefused("该老人已迁出，不能入住", fields={"elder": "已迁出"})
     if bed.occupant_id is not None:
         raise errors.BedUnavailable("该床位已有人入住", fields={"bed": "已有人入住"})
     if Bed.objects.unscoped(reason="one bed per person").filter(occupant=elder).exists():
         raise errors.AdmissionRefused(
-            f"{elder.name} 已入住其他床位，请先办理离开", fields={"elder": "已入住其他床位"}
+            "该老人已入住其他床位，请先办理离开", fields={"elder": "已入住其他床位"}
         )
     if not bed.active:
         raise errors.BedUnavailable("该床位已停用", fields={"bed": "已停用"})
     date = date or timezone.localdate()
+    if date > timezone.localdate():
+        raise errors.AdmissionRefused("入住日期不能晚于今天", fields={"date": "晚于今天"})
+    last = (
+        BedStay.objects.unscoped(reason="stays must not overlap")
+        .filter(Q(elder=elder) | Q(bed=bed))
+        .aggregate(last=Max("discharged_on"))["last"]
+    )
+    if last is not None and date < last:
+        raise errors.AdmissionRefused(
+            f"入住日期不能早于上一次离开日期 {last:%Y-%m-%d}", fields={"date": "与上一次入住重叠"}
+        )
+    if bed.family_bed and bed.home_elder_id != elder.pk:
+        raise errors.AdmissionRefused("家庭养老床位只能由其所在家庭的老人使用", fields={"bed": "家庭床位"})
     bed.occupant, bed.occupied_since = elder, date
     bed.save(update_fields=["occupant", "occupied_since"])
     return BedStay.objects.create(bed=bed, elder=elder, admitted_on=date)
@@ -173,3 +212,47 @@ def bed_discharge(*, actor: User, bed_id: int, date: dt.date | None = None) -> B
     bed.occupant, bed.occupied_since = None, None
     bed.save(update_fields=["occupant", "occupied_since"])
     return stay
+
+
+@transaction.atomic
+def occupancy_snapshot_take(*, date: dt.date, facility_ids: list[int] | None = None) -> int:
+    """Record each facility's beds and occupied beds by type at the end of ``date``, from the stays (so past
+    days can be re-taken). Replaces that day's rows; family care beds are not institution occupancy."""
+    beds = Bed.objects.unscoped(reason="nightly occupancy snapshot, counts only").filter(
+        active=True, family_bed=False
+    )
+    stays = BedStay.objects.unscoped(reason="nightly occupancy snapshot, counts only").filter(
+        bed__active=True,
+        bed__family_bed=False,
+        admitted_on__lte=date,
+    )
+    stays = stays.filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=date))
+    if facility_ids is not None:
+        beds, stays = (
+            beds.filter(facility_id__in=facility_ids),
+            stays.filter(bed__facility_id__in=facility_ids),
+        )
+    totals = {
+        (f, t): n
+        for f, t, n in beds.values("facility_id", "bed_type")
+        .annotate(n=Count("pk"))
+        .values_list("facility_id", "bed_type", "n")
+    }
+    occupied = {
+        (f, t): n
+        for f, t, n in stays.values("bed__facility_id", "bed__bed_type")
+        .annotate(n=Count("pk"))
+        .values_list("bed__facility_id", "bed__bed_type", "n")
+    }
+    existing = OccupancySnapshot.objects.unscoped(reason="replace the day's snapshot").filter(date=date)
+    if facility_ids is not None:
+        existing = existing.filter(facility_id__in=facility_ids)
+    existing.delete()
+    rows = [
+        OccupancySnapshot(
+            facility_id=f, date=date, bed_type=t, beds=n, occupied=min(occupied.get((f, t), 0), n)
+        )
+        for (f, t), n in sorted(totals.items())
+    ]
+    OccupancySnapshot.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)

@@ -77,14 +77,14 @@ def test_bed_register_invariants(street_officer, ward):
     provider, f, beds = ward
     elder = people_factories.elder(actor=street_officer, name="入住甲")
     other = people_factories.elder(actor=street_officer, name="入住乙")
-    services.bed_admit(actor=provider, bed_id=beds[0].pk, elder_id=elder.pk, date=dt.date(2026, 1, 1))
+    services.bed_admit(actor=provider, bed_id=beds[0].pk, id_number=elder.id_number, date=dt.date(2026, 1, 1))
     with pytest.raises(errors.BedUnavailable, match="已有人入住"):
-        services.bed_admit(actor=provider, bed_id=beds[0].pk, elder_id=other.pk)
+        services.bed_admit(actor=provider, bed_id=beds[0].pk, id_number=other.id_number)
     with pytest.raises(errors.AdmissionRefused, match="已入住其他床位"):
-        services.bed_admit(actor=provider, bed_id=beds[1].pk, elder_id=elder.pk)
+        services.bed_admit(actor=provider, bed_id=beds[1].pk, id_number=elder.id_number)
     people_services.elder_record_death(actor=street_officer, elder_id=other.pk, date=dt.date(2026, 2, 1))
     with pytest.raises(errors.AdmissionRefused, match="已登记死亡"):
-        services.bed_admit(actor=provider, bed_id=beds[1].pk, elder_id=other.pk)
+        services.bed_admit(actor=provider, bed_id=beds[1].pk, id_number=other.id_number)
     counts = {
         c["bed_type"]: (c["beds"], c["occupied"]) for c in selectors.bed_counts(user=provider, facility=f)
     }
@@ -96,7 +96,7 @@ def test_bed_register_invariants(street_officer, ward):
     assert stay.discharged_on == dt.date(2026, 3, 1)
     with pytest.raises(errors.BedUnavailable, match="没有入住"):
         services.bed_discharge(actor=provider, bed_id=beds[0].pk)
-    services.bed_admit(actor=provider, bed_id=beds[1].pk, elder_id=elder.pk, date=dt.date(2026, 3, 2))
+    services.bed_admit(actor=provider, bed_id=beds[1].pk, id_number=elder.id_number, date=dt.date(2026, 3, 2))
     assert BedStay.objects.unscoped(reason="test").filter(elder=elder).count() == 2
     with pytest.raises(errors.InvalidFacility, match="已登记"):
         services.bed_create(actor=provider, facility_id=f.pk, room="101", number="1")

@@ -33,7 +33,9 @@ def test_demo_facilities_and_beds():
     )
     assert 0.5 <= beds.filter(occupant__isnull=False).count() / beds.count() <= 1  # realistic at small scale
     day_care = Bed.objects.unscoped(reason="test").filter(facility__kind="day_care")
-    assert day_care.filter(occupant__isnull=True).exists() and day_care.filter(occupant__isnull=False).exists()
+    assert (
+        day_care.filter(occupant__isnull=True).exists() and day_care.filter(occupant__isnull=False).exists()
+    )
     # Generated boundaries: every Xuhui street and committee has one, and its centre lies inside it.
     xuhui = Region.objects.filter(code__gte="310104000000", code__lt="310105000000").exclude(
         code__startswith="310104501"  # the development zone is no street; it has no demo outline
