@@ -7,6 +7,7 @@ residents who fill them, so occupancy is realistic at any ``--scale`` (decision 
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,7 +67,8 @@ FLOOR_AREA = {  # m² ranges by kind; institutions get theirs from their beds
 
 def bed_sizes(rng, homes: int, institutions: int, scale: float) -> list[int]:
     """长者照护之家 have 20–49 beds and institutions share the rest of 6,829 in varied sizes (scale 1);
-    smaller demos keep every facility but scale its beds, at least two each."""
+    smaller demos keep every facility but scale its beds, at least two each (buildings keep their
+    scale-1 floor area)."""
     small = [rng.randint(20, 49) for _ in range(homes)]
     weights = [rng.uniform(0.4, 2.5) for _ in range(institutions)]
     rest = TOTAL_BEDS - sum(small)
@@ -163,7 +165,8 @@ def seed_facilities(ctx: demo.SeedContext) -> None:
         homes = [f for f in facilities if f.kind == "elder_care_home"]
         institutions = [f for f in facilities if f.kind == "institution"]
         sizes = bed_sizes(rng, len(homes), len(institutions), ctx.scale)
-        for place, size in zip(homes + institutions, sizes, strict=True):
+        full = bed_sizes(random.Random(ctx.seed), len(homes), len(institutions), 1)
+        for place, size in zip(homes + institutions, full, strict=True):
             place.floor_area = size * rng.randint(25, 45)
         Facility.objects.unscoped(reason="demo seed").bulk_update(homes + institutions, ["floor_area"])
         residential = _beds(rng, zip(homes + institutions, sizes, strict=True), BED_MIX)
@@ -268,9 +271,9 @@ def _family_beds(ctx: demo.SeedContext, providers: list[Facility]) -> list[BedSt
         since = today - dt.timedelta(days=rng.randint(1, 700))
         bed = Bed(
             facility=rng.choice(by_street[region[:9]]),
-            building="家庭",
-            room=str(elder_id),
-            number="1",
+            building="家庭养老床位",
+            room="",
+            number=f"{len(beds) + 1:03d}",
             bed_type="nursing",
             family_bed=True,
             home_elder_id=elder_id,

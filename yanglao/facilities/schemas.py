@@ -109,6 +109,7 @@ class IndicatorRowOut(Schema):
     family_beds: int
     beds_per_1000_elders: float | None
     beds_per_1000_elders_by_type: dict[str, float]
+    nursing_share: float | None
     floor_area_per_1000_residents: float | None
     floor_area_per_resident: float | None
     floor_area_per_elder: float | None

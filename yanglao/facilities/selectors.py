@@ -46,14 +46,22 @@ def public_facilities(*, kind: str = ""):
 
 
 def bed_counts(*, user: User, facility: Facility) -> list[dict]:
-    """Beds and occupied beds by type, straight from the register."""
-    return list(
+    """Beds, occupied and vacant beds by type, straight from the register; family care beds (at people's
+    homes) are one row of their own, ``bed_type="family"``."""
+    rows = list(
         Bed.objects.for_user(user)
         .filter(facility=facility, active=True)
-        .values("bed_type")
+        .values("bed_type", "family_bed")
         .annotate(beds=Count("pk"), occupied=Count("pk", filter=Q(occupant__isnull=False)))
-        .order_by("bed_type")
+        .order_by("family_bed", "bed_type")
     )
+    out: dict[str, dict] = {}
+    for r in rows:
+        key = "family" if r["family_bed"] else r["bed_type"]
+        row = out.setdefault(key, {"bed_type": key, "beds": 0, "occupied": 0})
+        row["beds"] += r["beds"]
+        row["occupied"] += r["occupied"]
+    return [r | {"vacant": r["beds"] - r["occupied"]} for r in out.values()]
 
 
 @dataclass(frozen=True)
@@ -260,6 +268,34 @@ RESIDENTIAL_KINDS = (
 NOT_CARE_FLOOR_AREA = ("health_centre",)
 
 
+# Reference standards the indicators page compares against (PRODUCT.md, plan targets); a region's own plan
+# targets belong to the government-view module.
+PLANNING_STANDARDS = [
+    {
+        "key": "beds_per_1000_elders",
+        "label": "每千名老年人拥有养老床位",
+        "target": 35,
+        "unit": "张",
+        "source": "株洲",
+    },
+    {"key": "nursing_share", "label": "护理型床位占比", "target": 0.6, "unit": "", "source": "重庆"},
+    {
+        "key": "floor_area_per_1000_residents",
+        "label": "每千常住人口社区养老服务设施面积",
+        "target": 40,
+        "unit": "平方米",
+        "source": "徐汇",
+    },
+    {
+        "key": "floor_area_per_resident",
+        "label": "人均养老服务设施面积",
+        "target": 0.2,
+        "unit": "平方米",
+        "source": "重庆",
+    },
+]
+
+
 def planning_indicators(*, user: User, region_code: str) -> dict:
     """The plan's network indicators for a region and each child region: beds per 1,000 elders by bed type,
     elderly-care floor area per 1,000 residents and per resident, facilities per child region, and the
@@ -348,6 +384,7 @@ def _indicator_finish(row: dict) -> dict:
     row["beds_per_1000_elders_by_type"] = (
         {t: round(n * 1000 / elders, 1) for t, n in sorted(row["beds"].items())} if elders else {}
     )
+    row["nursing_share"] = round(row["beds"].get("nursing", 0) / beds_total, 4) if beds_total else None
     row["floor_area"] = round(row["floor_area"], 1)
     row["floor_area_per_1000_residents"] = (
         round(row["floor_area"] * 1000 / population, 1) if population else None
@@ -395,3 +432,51 @@ def occupancy_trend(*, user: User, facility: Facility | None = None, region_code
         }
         for r in rows.order_by("date")
     ]
+
+
+def analysis_regions(*, user: User) -> list[Region]:
+    """Regions a user can analyse on the staff map: their assigned regions and the streets under them (for
+    system administrators: the counties that have facilities, and their streets)."""
+    if user.is_superuser:
+        codes = Facility.objects.unscoped(reason="which counties have facilities").values_list(
+            "region", flat=True
+        )
+        counties = sorted({c[:6] + "000000" for c in codes.distinct()})
+        roots = list(Region.objects.filter(code__in=counties))
+    else:
+        roots = list(user.regions.all())
+    out = []
+    for root in sorted(roots, key=lambda r: r.code):
+        out.append(root)
+        if root.level != divisions.VILLAGE:
+            out += list(Region.objects.filter(parent=root).exclude(level=divisions.VILLAGE).order_by("code"))
+    return out
+
+
+def facility_rows(*, user: User, kind: str = "", q: str = "", limit: int = 500) -> list[dict]:
+    """The staff facility list with beds, occupied and vacant counts from the register."""
+    qs = facility_list(user=user, kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    facilities = list(qs[:limit])
+    counts = {
+        row["facility_id"]: row
+        for row in Bed.objects.for_user(user)
+        .filter(facility_id__in=[f.pk for f in facilities], active=True, family_bed=False)
+        .values("facility_id")
+        .annotate(beds=Count("pk"), occupied=Count("pk", filter=Q(occupant__isnull=False)))
+    }
+    soon = timezone.localdate() + dt.timedelta(days=90)
+    rows = []
+    for f in facilities:
+        beds, occupied = counts.get(f.pk, {}).get("beds", 0), counts.get(f.pk, {}).get("occupied", 0)
+        rows.append(
+            {
+                "facility": f,
+                "beds": beds,
+                "occupied": occupied,
+                "vacant": beds - occupied,
+                "licence_due": f.licence_expiry is not None and f.licence_expiry <= soon,
+            }
+        )
+    return rows

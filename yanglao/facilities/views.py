@@ -1,11 +1,19 @@
-"""The public elderly-care map (养老地图): no login, public facilities only, data from the public API."""
+"""Facilities pages: the public map (no login), the staff facility list and bed register, the staff coverage
+map and the planning indicators. Thin: selectors and services do the work."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from yanglao.core.errors import DomainError
+from yanglao.facilities import selectors, services
 from yanglao.facilities.choices import BedType, FacilityKind
 
 
@@ -17,5 +25,153 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "kinds": FacilityKind.choices,
             "bed_types": dict(BedType.choices),
             "tile_url": settings.MAP_TILE_URL,
+            "boundary_parent": settings.MAP_BOUNDARY_REGION,
+        },
+    )
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def facility_list(request: HttpRequest) -> HttpResponse:
+    kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
+    rows = selectors.facility_rows(user=request.user, kind=kind if kind in FacilityKind.values else "", q=q)
+    return render(
+        request,
+        "facilities/facility_list.html",
+        {"rows": rows, "kinds": FacilityKind.choices, "kind": kind, "q": q},
+    )
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = selectors.facility_get(user=request.user, facility_id=pk)
+    beds = list(selectors.bed_register(user=request.user, facility=facility))
+    trend = selectors.occupancy_trend(user=request.user, facility=facility, days=90)
+    return render(
+        request,
+        "facilities/facility_detail.html",
+        {
+            "facility": facility,
+            "beds": beds,
+            "counts": selectors.bed_counts(user=request.user, facility=facility),
+            "trend": trend,
+            "sparkline": _sparkline([r["rate"] or 0 for r in trend]),
+            "latest": trend[-1] if trend else None,
+            "latest_rate": f"{trend[-1]['rate'] or 0:.0%}" if trend else "",
+            "bed_types": BedType.choices,
+            "today": dt.date.today().isoformat(),
+            "can_change": request.user.has_perm("facilities.change_bed"),
+        },
+    )
+
+
+def _sparkline(values: list[float], width: int = 600, height: int = 80) -> str:
+    """SVG polyline points for occupancy rates in [0, 1] (drawing only; the numbers are in the table)."""
+    if len(values) < 2:
+        return ""
+    step = width / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - v * height:.1f}" for i, v in enumerate(values))
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def bed_create(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        bed = services.bed_create(
+            actor=request.user,
+            facility_id=pk,
+            building=request.POST.get("building", "").strip(),
+            room=request.POST.get("room", "").strip(),
+            number=request.POST.get("number", "").strip(),
+            bed_type=request.POST.get("bed_type", BedType.ORDINARY),
+        )
+        messages.success(request, f"已登记床位 {bed}")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("facilities:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def bed_admit(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
+    date = _date(request.POST.get("date", ""))
+    if request.POST.get("date") and date is None:
+        messages.error(request, "入住日期格式应为 年-月-日")
+        return redirect("facilities:detail", pk=pk)
+    try:
+        services.bed_admit(
+            actor=request.user, bed_id=bed_id, id_number=request.POST.get("id_number", ""), date=date
+        )
+        messages.success(request, "已办理入住")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("facilities:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def bed_discharge(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
+    date = _date(request.POST.get("date", ""))
+    try:
+        services.bed_discharge(actor=request.user, bed_id=bed_id, date=date)
+        messages.success(request, "已办理离开")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("facilities:detail", pk=pk)
+
+
+def _region_choice(request: HttpRequest) -> tuple[list, str]:
+    regions = selectors.analysis_regions(user=request.user)
+    if not regions:
+        raise Http404
+    code = request.GET.get("region") or regions[0].code
+    if code not in {r.code for r in regions}:
+        raise Http404
+    return regions, code
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def coverage_map(request: HttpRequest) -> HttpResponse:
+    regions, code = _region_choice(request)
+    kind = request.GET.get("kind", FacilityKind.DAY_CARE)
+    return render(
+        request,
+        "facilities/coverage_map.html",
+        {
+            "regions": regions,
+            "region": code,
+            "kinds": FacilityKind.choices,
+            "kind": kind if kind in FacilityKind.values else FacilityKind.DAY_CARE,
+            "radius": request.GET.get("radius", "1000"),
+            "k": request.GET.get("k", "3"),
+            "tile_url": settings.MAP_TILE_URL,
+        },
+    )
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def indicators(request: HttpRequest) -> HttpResponse:
+    regions, code = _region_choice(request)
+    result = selectors.planning_indicators(user=request.user, region_code=code)
+    return render(
+        request,
+        "facilities/indicators.html",
+        {
+            "regions": regions,
+            "region": code,
+            "result": result,
+            "rows": [*result["by_region"], result["total"]],
+            "bed_types": BedType.choices,
+            "standards": selectors.PLANNING_STANDARDS,
         },
     )

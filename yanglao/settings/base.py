@@ -196,6 +196,8 @@ LOGGING = {
 
 # Map tiles: empty means our own region boundaries only (nothing is fetched from the internet).
 MAP_TILE_URL = os.environ.get("YANGLAO_MAP_TILE_URL", "")
+# Whose street outlines the public map draws (the deployment's district or city).
+MAP_BOUNDARY_REGION = os.environ.get("YANGLAO_MAP_REGION", "310104000000")
 
 # The registry (people): youngest age that may be registered; where uploads and error reports are kept.
 REGISTRY_MIN_AGE = int(os.environ.get("YANGLAO_REGISTRY_MIN_AGE", 60))

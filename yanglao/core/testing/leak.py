@@ -9,6 +9,7 @@ or at least never show a marker, and never 500.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -90,7 +91,13 @@ def readable_text(body: bytes) -> str:
                 )
         except zipfile.BadZipFile:
             pass
-    return body.decode("utf-8", "replace")
+    text = body.decode("utf-8", "replace")
+    if text[:1] in "[{":  # JSON escapes non-ASCII (\uXXXX): unescape, or Chinese markers would pass unseen
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return text
 
 
 @dataclass

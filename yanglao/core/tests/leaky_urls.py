@@ -1,6 +1,6 @@
 """A URLconf with two deliberately wrong views, used only to prove the leak walker catches them."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
 
 from yanglao.core.models import Organisation
@@ -16,8 +16,15 @@ def forgot_scope(request):
     return HttpResponse("\n".join(o.name for o in Organisation.objects.all()))
 
 
+def unscoped_json(request):
+    """JSON escapes Chinese as \\uXXXX: the walker must still read the names."""
+    rows = Organisation.objects.unscoped(reason="deliberately leaky API for the leak-test self-check")
+    return JsonResponse({"names": [o.name for o in rows]})
+
+
 urlpatterns = [
     path("leaky/unscoped/", unscoped_list),
+    path("leaky/json/", unscoped_json),
     path("leaky/forgot-scope/", forgot_scope),
     *real_urlpatterns,
 ]

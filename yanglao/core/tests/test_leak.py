@@ -48,4 +48,5 @@ def test_walker_catches_a_view_that_reads_unscoped_rows(client, street_officer):
     leaked = {f.url for f in findings}
     assert "/leaky/unscoped/" in leaked  # shows foreign organisations
     assert "/leaky/forgot-scope/" in leaked  # the scoped manager refused: a 500, caught
+    assert "/leaky/json/" in leaked  # names escaped in JSON are still read
     assert all(url.startswith("/leaky/") for url in leaked)

@@ -230,3 +230,20 @@ def test_public_boundaries_are_outlines_only(client):
     feature = next(f for f in body["features"] if f["properties"]["code"] == "310104003000")
     assert set(feature["properties"]) == {"code", "name", "source"}
     assert client.get("/api/v1/public/boundaries?parent=999999999999").status_code == 404
+
+
+def test_staff_pages_are_scoped(client, town, operator, other_street_officer):
+    home = place(town, operator, "天平长者照护之家", "elder_care_home", *CENTRE)
+    client.force_login(town)
+    assert client.get("/facilities/").status_code == 200
+    assert "天平长者照护之家" in client.get("/facilities/").content.decode()
+    assert client.get(f"/facilities/{home.pk}/").status_code == 200
+    assert client.get("/facilities/coverage/?region=310104003000").status_code == 200
+    page = client.get("/facilities/indicators/?region=310104003000").content.decode()
+    assert "天平路街道" in page and "没有任何养老服务设施的居委会" in page
+    client.force_login(other_street_officer)  # 湖南路街道
+    assert "天平长者照护之家" not in client.get("/facilities/").content.decode()
+    assert client.get(f"/facilities/{home.pk}/").status_code == 404
+    assert client.get("/facilities/coverage/?region=310104003000").status_code == 404
+    assert client.get("/facilities/indicators/?region=310104003000").status_code == 404
+    assert client.get("/facilities/indicators/?region=310104004000").status_code == 200

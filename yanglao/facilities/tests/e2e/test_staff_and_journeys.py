@@ -1,0 +1,148 @@
+"""The issue's journeys in Chromium: a member of the public finds the nearest day-care centre with a vacant
+bed from a typed place; a district official sees coverage by street, the uncovered clusters and three
+suggested sites with their gains; provider staff admit and discharge on the bed register."""
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from yanglao.core.models import Region
+from yanglao.core.testing import factories as core_factories
+from yanglao.core.testing.browser import login, shot
+from yanglao.facilities import services
+from yanglao.people.tests import factories as people_factories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+PASSWORD = core_factories.PASSWORD
+CENTRE = (121.444, 31.2075)
+
+
+def square(lng: float, lat: float, half: float = 0.004) -> dict:
+    ring = [
+        [lng - half, lat - half],
+        [lng + half, lat - half],
+        [lng + half, lat + half],
+        [lng - half, lat + half],
+    ]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+@pytest.fixture
+def network(street_officer):
+    operator = core_factories.organisation(region_code="310104003001", name="天平照护服务社")
+    provider = core_factories.user(role="provider", organisation=operator, username="bed_staff")
+    sites = {}
+    for name, kind, lng, lat in [
+        ("近处日间照料中心", "day_care", CENTRE[0] + 0.002, CENTRE[1]),
+        ("远处日间照料中心", "day_care", CENTRE[0] + 0.03, CENTRE[1] + 0.01),
+        ("天平长者照护之家", "elder_care_home", CENTRE[0] - 0.002, CENTRE[1]),
+    ]:
+        sites[name] = services.facility_create(
+            actor=street_officer,
+            name=name,
+            kind=kind,
+            operator_id=operator.pk,
+            operating_model="public_private",
+            region_code="310104003001",
+            lat=lat,
+            lng=lng,
+            address=f"天平路{len(sites) + 1}号",
+            opening_hours="08:00–17:00",
+        )
+    near_bed = services.bed_create(actor=provider, facility_id=sites["近处日间照料中心"].pk, number="1")
+    far_bed = services.bed_create(actor=provider, facility_id=sites["远处日间照料中心"].pk, number="1")
+    occupant = people_factories.elder(actor=street_officer, name="日托甲")
+    services.bed_admit(
+        actor=provider, bed_id=near_bed.pk, id_number=occupant.id_number
+    )  # the near one is full
+    Region.objects.filter(code="310104003001").update(
+        boundary=square(*CENTRE), boundary_source="测试", lat=CENTRE[1], lng=CENTRE[0]
+    )
+    return provider, sites, far_bed
+
+
+def test_public_finds_nearest_day_care_with_a_vacant_bed(page, live_server, network):
+    page.goto(f"{live_server.url}/map/")
+    expect(page.locator("#map[data-ready=true]")).to_have_count(1)
+    page.get_by_label("设施类型").select_option("day_care")
+    page.get_by_label("只看有空余床位").check()
+    expect(page.get_by_test_id("facility-count")).to_have_text("共 1 处")
+    name = Region.objects.get(code="310104003001").name
+    page.get_by_label("地址").fill(name.removesuffix("居委会"))
+    page.get_by_role("button", name="查找附近").click()
+    nearest = page.get_by_test_id("nearest")
+    expect(nearest).to_contain_text(name)
+    expect(nearest.locator("button")).to_have_count(1)
+    expect(nearest.locator("button").first).to_contain_text("远处日间照料中心")
+    expect(nearest.locator("button").first).to_contain_text("空床 1")
+    nearest.locator("button").first.click()
+    expect(page.get_by_test_id("facility-card")).to_contain_text("普通床位：空余 1 张")
+    page.get_by_label("地址").fill("不存在的地方")
+    page.get_by_role("button", name="查找附近").click()
+    expect(page.locator("#search-note")).to_contain_text("未找到该地点")
+    assert "日托甲" not in page.content()
+    shot(page, "public-map-vacant-day-care")
+
+
+def test_district_official_sees_coverage_clusters_and_three_sites(
+    page, live_server, district_officer, network
+):
+    rng = np.random.default_rng(5)
+    groups = [("310104003002", 0.02, 0.0), ("310104003003", 0.0, -0.015), ("310104003004", -0.015, 0.008)]
+    for g, (code, dx, dy) in enumerate(groups):
+        for n in range(8 - g):
+            people_factories.elder(
+                actor=district_officer,
+                name=f"远{g}{n}",
+                region_code=code,
+                lng=round(CENTRE[0] + dx + rng.normal(0, 0.0004), 6),
+                lat=round(CENTRE[1] + dy + rng.normal(0, 0.0004), 6),
+            )
+    for n in range(6):
+        people_factories.elder(
+            actor=district_officer, name=f"近{n}", lng=CENTRE[0] + 0.001, lat=CENTRE[1] + 0.0005 * n
+        )
+    login(page, live_server, "district", PASSWORD)
+    page.get_by_role("link", name="养老设施").first.click()
+    expect(page.get_by_test_id("facility-table")).to_contain_text("天平长者照护之家")
+    page.get_by_role("link", name="服务圈覆盖分析").click()
+    page.get_by_label("区划").select_option("310104003000")
+    page.get_by_label("设施类型").select_option("day_care")
+    page.get_by_role("button", name="分析").click()
+    expect(page.locator("#map[data-ready=true]")).to_have_count(1)
+    expect(page.get_by_test_id("coverage-summary")).to_contain_text("27 名老人中 6 名")
+    by_region = page.get_by_test_id("coverage-by-region")
+    expect(by_region.locator("tbody tr")).to_have_count(4)  # the four committees with elders
+    sites = page.get_by_test_id("suggestion")
+    expect(sites).to_have_count(3)
+    expect(sites.nth(0)).to_contain_text("新增覆盖 8 名老人")
+    expect(sites.nth(1)).to_contain_text("新增覆盖 7 名老人")
+    expect(sites.nth(2)).to_contain_text("新增覆盖 6 名老人")
+    expect(page.locator(".site-label")).to_have_count(3)
+    shot(page, "staff-coverage-map")
+    page.get_by_role("link", name="规划指标").click()
+    expect(page.get_by_test_id("indicator-table")).to_contain_text("天平路街道")
+    expect(page.get_by_test_id("gaps")).to_be_visible()
+    shot(page, "staff-indicators")
+
+
+def test_provider_admits_and_discharges_on_the_bed_register(page, live_server, street_officer, network):
+    provider, sites, _ = network
+    newcomer = people_factories.elder(actor=street_officer, name="新入住老人")
+    home = sites["天平长者照护之家"]
+    services.bed_create(actor=provider, facility_id=home.pk, room="101", number="1", bed_type="nursing")
+    login(page, live_server, "bed_staff", PASSWORD)
+    page.goto(f"{live_server.url}/facilities/{home.pk}/")
+    register = page.get_by_test_id("bed-register")
+    register.get_by_label("公民身份号码").fill("110101194001011231")  # wrong check character
+    register.get_by_role("button", name="办理入住").click()
+    expect(page.locator(".alert")).to_contain_text("校验")
+    page.get_by_test_id("bed-register").get_by_label("公民身份号码").fill(newcomer.id_number)
+    page.get_by_test_id("bed-register").get_by_role("button", name="办理入住").click()
+    expect(page.locator(".alert")).to_contain_text("已办理入住")
+    expect(page.get_by_test_id("bed-register")).to_contain_text("新入住老人")
+    expect(page.get_by_test_id("bed-counts")).to_contain_text("护理型床位")
+    shot(page, "bed-register-admitted")
+    page.get_by_test_id("bed-register").get_by_role("button", name="办理离开").click()
+    expect(page.locator(".alert")).to_contain_text("已办理离开")
+    expect(page.get_by_test_id("bed-register")).to_contain_text("空床")
