@@ -16,7 +16,9 @@ from yanglao.facilities.schemas import (
     CoverageOut,
     CoverageQuery,
     DischargeIn,
+    FacilityIn,
     FacilityOut,
+    FacilityPatch,
     IndicatorsOut,
     PublicFacilityOut,
     StayOut,
@@ -62,6 +64,20 @@ def list_facilities(request: HttpRequest, kind: str = ""):
     rows = list(selectors.facility_list(user=request.user, kind=kind)[:2000])
     vacancies = selectors.vacancies([f.id for f in rows])
     return [_out(f, vacancies) for f in rows]
+
+
+@router.post("/facilities", response={201: FacilityOut})
+def create_facility(request: HttpRequest, payload: FacilityIn):
+    data = payload.dict(exclude_none=True)
+    facility = services.facility_create(actor=request.user, **data)
+    return Status(201, _out(facility, {}))
+
+
+@router.patch("/facilities/{facility_id}", response=FacilityOut)
+def update_facility(request: HttpRequest, facility_id: int, payload: FacilityPatch):
+    data = payload.dict(exclude_unset=True)
+    facility = services.facility_update(actor=request.user, facility_id=facility_id, **data)
+    return _out(facility, selectors.vacancies([facility.id]))
 
 
 @router.get("/coverage", response=CoverageOut)

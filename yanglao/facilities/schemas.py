@@ -158,3 +158,36 @@ class TrendOut(Schema):
     beds: int
     occupied: int
     rate: float | None
+
+
+class FacilityPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    operator_id: int | None = None
+    operating_model: str | None = None
+    region_code: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    coordinate_system: str = Field("wgs84", description="wgs84（GPS）、gcj02（高德/腾讯）或 bd09（百度）")
+    address: str | None = None
+    phone: str | None = None
+    floor_area: float | None = None
+    opening_hours: str | None = None
+    services: list[str] | None = None
+    meal_capacity: int | None = None
+    open_to_community: bool | None = None
+    oxygen_supply: bool | None = None
+    star_level: int | None = None
+    licence_no: str | None = None
+    licence_expiry: dt.date | None = None
+    is_public: bool | None = None
+
+
+class FacilityIn(FacilityPatch):
+    name: str
+    kind: str
+    operator_id: int
+    operating_model: str
+    region_code: str = Field(..., pattern=r"^\d{12}$")
+    lat: float
+    lng: float

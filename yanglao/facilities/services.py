@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.utils import timezone
 
 from yanglao.core import services as core_services
@@ -22,6 +23,97 @@ from yanglao.facilities.choices import BedType, FacilityKind, OperatingModel
 from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people import identity
 from yanglao.people.models import Elder
+
+EDITABLE = (
+    "name",
+    "kind",
+    "operating_model",
+    "address",
+    "phone",
+    "floor_area",
+    "opening_hours",
+    "services",
+    "meal_capacity",
+    "open_to_community",
+    "oxygen_supply",
+    "star_level",
+    "licence_no",
+    "licence_expiry",
+    "is_public",
+)
+
+
+def _clean(actor: User, data: dict) -> dict:
+    """Check and normalise facility fields (either all of them, or a partial update's)."""
+    out = {k: v for k, v in data.items() if k in EDITABLE}
+    if "name" in out:
+        out["name"] = str(out["name"]).strip()
+        if not out["name"]:
+            raise errors.InvalidFacility("名称不能为空", fields={"name": "必填"})
+    if "kind" in out and out["kind"] not in FacilityKind.values:
+        raise errors.InvalidFacility("设施类型无效", fields={"kind": "取值无效"})
+    if "operating_model" in out and out["operating_model"] not in OperatingModel.values:
+        raise errors.InvalidFacility("运营方式无效", fields={"operating_model": "取值无效"})
+    if out.get("floor_area") is not None:
+        out["floor_area"] = Decimal(str(out["floor_area"])).quantize(Decimal("0.1"))
+    for name, label in (("floor_area", "建筑面积"), ("meal_capacity", "每餐供餐能力")):
+        if out.get(name) is not None and out[name] < 0:
+            raise errors.InvalidFacility(f"{label}不能为负数", fields={name: "不能为负数"})
+    if out.get("star_level") is not None and not 1 <= out["star_level"] <= 5:
+        raise errors.InvalidFacility("星级应为 1 到 5", fields={"star_level": "应为 1–5"})
+    if "services" in out:
+        out["services"] = [str(x).strip() for x in out["services"] or [] if str(x).strip()]
+    if "region_code" in data:
+        region = core_services.region_require(data["region_code"])
+        if not actor.in_scope(region.code):
+            raise errors.InvalidFacility(
+                f"区划 {region.name} 不在您的管辖范围内", fields={"region_code": "不在管辖范围"}
+            )
+        out["region"] = region
+    if "lat" in data or "lng" in data:
+        try:
+            lng, lat = geo.to_wgs84(
+                float(data["lng"]), float(data["lat"]), data.get("coordinate_system") or geo.WGS84
+            )
+        except geo.CoordinateError as exc:
+            raise errors.InvalidFacility(str(exc), fields={"lat": str(exc)}) from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise errors.InvalidFacility("请同时填写经度和纬度（数字）", fields={"lat": "必填"}) from exc
+        out["lat"], out["lng"] = round(lat, 7), round(lng, 7)
+    if "operator_id" in data:
+        operator = (
+            Organisation.objects.unscoped(reason="operator of a facility")
+            .filter(pk=data["operator_id"])
+            .first()
+        )
+        if operator is None:
+            raise errors.InvalidFacility("运营机构不存在", fields={"operator": "运营机构不存在"})
+        out["operator"] = operator
+    return out
+
+
+# A facility on a boundary road may geocode a little across it: ~500 m of slack before refusing.
+BOUNDARY_SLACK_DEGREES = 0.005
+
+
+def _require_inside(region, lng: float, lat: float) -> None:
+    """Refuse coordinates outside the region's boundary (or the nearest ancestor's that has one); a wrong
+    datum is the usual cause, so the message names them."""
+    from shapely.geometry import Point
+
+    from yanglao.core import boundaries
+
+    current = region
+    while current is not None and not current.boundary:
+        current = current.parent
+    if current is None:
+        return
+    if not boundaries.geometry_of(current.boundary).buffer(BOUNDARY_SLACK_DEGREES).contains(Point(lng, lat)):
+        message = (
+            f"坐标不在{current.name}范围内；请核对坐标，以及坐标系是否选对"
+            "（高德、腾讯地图为 GCJ-02，百度地图为 BD-09，GPS 为 WGS-84）"
+        )
+        raise errors.InvalidFacility(message, fields={"lat": "不在所属区划内"})
 
 
 @transaction.atomic
@@ -36,47 +128,45 @@ def facility_create(
     lat: float,
     lng: float,
     coordinate_system: str = geo.WGS84,
-    floor_area: Decimal | None = None,
-    meal_capacity: int | None = None,
     **extra,
 ) -> Facility:
     """Register a facility in the actor's scope; coordinates are converted from their declared datum."""
     if not actor.has_perm("facilities.add_facility"):
         raise PermissionDenied
-    region = core_services.region_require(region_code)
-    if not actor.in_scope(region.code):
-        raise errors.InvalidFacility(
-            f"区划 {region.name} 不在您的管辖范围内", fields={"region_code": "不在管辖范围"}
-        )
-    if kind not in FacilityKind.values or operating_model not in OperatingModel.values:
-        raise errors.InvalidFacility("设施类型或运营方式无效", fields={"kind": "取值无效"})
-    try:
-        lng, lat = geo.to_wgs84(float(lng), float(lat), coordinate_system)
-    except geo.CoordinateError as exc:
-        raise errors.InvalidFacility(str(exc), fields={"lat": str(exc)}) from exc
-    for label, value in (("建筑面积", floor_area), ("每餐供餐能力", meal_capacity)):
-        if value is not None and value < 0:
-            raise errors.InvalidFacility(
-                f"{label}不能为负数",
-                fields={"floor_area" if label == "建筑面积" else "meal_capacity": "不能为负数"},
-            )
-    operator = (
-        Organisation.objects.unscoped(reason="operator of a new facility").filter(pk=operator_id).first()
-    )
-    if operator is None:
-        raise errors.InvalidFacility("运营机构不存在", fields={"operator": "运营机构不存在"})
-    return Facility.objects.create(
-        name=name.strip(),
-        kind=kind,
-        operator=operator,
-        operating_model=operating_model,
-        region=region,
-        lat=round(lat, 7),
-        lng=round(lng, 7),
-        floor_area=floor_area,
-        meal_capacity=meal_capacity,
+    unknown = set(extra) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown facility fields: {sorted(unknown)}")
+    data = {
+        "name": name,
+        "kind": kind,
+        "operator_id": operator_id,
+        "operating_model": operating_model,
+        "region_code": region_code,
+        "lat": lat,
+        "lng": lng,
+        "coordinate_system": coordinate_system,
         **extra,
+    }
+    clean = _clean(actor, data)
+    _require_inside(clean["region"], clean["lng"], clean["lat"])
+    return Facility.objects.create(**clean)
+
+
+@transaction.atomic
+def facility_update(*, actor: User, facility_id: int, **changes) -> Facility:
+    """Change a facility in the actor's scope; moving it re-checks the region and the coordinates."""
+    facility = (
+        Facility.objects.for_user(actor, action="change").select_for_update().filter(pk=facility_id).first()
     )
+    if facility is None:
+        raise Http404
+    clean = _clean(actor, changes)
+    for name, value in clean.items():
+        setattr(facility, name, value)
+    if {"region", "lat", "lng"} & set(clean):
+        _require_inside(facility.region, facility.lng, facility.lat)
+    facility.save()
+    return facility
 
 
 def _facility_for_change(actor: User, facility_id: int) -> Facility:

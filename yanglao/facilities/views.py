@@ -12,9 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.facilities import selectors, services
 from yanglao.facilities.choices import BedType, FacilityKind
+from yanglao.facilities.forms import FacilityForm
 
 
 def public_map(request: HttpRequest) -> HttpResponse:
@@ -62,8 +64,55 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bed_types": BedType.choices,
             "today": dt.date.today().isoformat(),
             "can_change": request.user.has_perm("facilities.change_bed"),
+            "can_edit": request.user.has_perm("facilities.change_facility"),
         },
     )
+
+
+def _facility_form_page(request: HttpRequest, *, facility=None) -> HttpResponse:
+    regions = core_selectors.regions_for_choice(user=request.user)
+    operators = core_selectors.organisation_list(user=request.user)[:2000]
+    initial = {}
+    if facility is not None:
+        initial = {f: getattr(facility, f) for f in services.EDITABLE} | {
+            "region_code": facility.region_id,
+            "operator_id": facility.operator_id,
+            "lat": facility.lat,
+            "lng": facility.lng,
+            "services": "、".join(facility.services),
+        }
+    form = FacilityForm(request.POST or None, regions=regions, operators=operators, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if facility is None:
+                facility = services.facility_create(actor=request.user, **form.cleaned_data)
+                messages.success(request, f"已登记：{facility.name}")
+            else:
+                facility = services.facility_update(
+                    actor=request.user, facility_id=facility.pk, **form.cleaned_data
+                )
+                messages.success(request, f"已保存：{facility.name}")
+            return redirect("facilities:detail", pk=facility.pk)
+        except DomainError as exc:
+            for name, message in (exc.fields or {None: exc.message}).items():
+                form.add_error(name if name in form.fields else None, message)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "facilities/facility_form.html", {"form": form, "facility": facility}, status=status
+    )
+
+
+@login_required
+@permission_required("facilities.add_facility", raise_exception=True)
+def facility_create(request: HttpRequest) -> HttpResponse:
+    return _facility_form_page(request)
+
+
+@login_required
+@permission_required("facilities.change_facility", raise_exception=True)
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = selectors.facility_get(user=request.user, facility_id=pk)
+    return _facility_form_page(request, facility=facility)
 
 
 def _sparkline(values: list[float], width: int = 600, height: int = 80) -> str:

@@ -247,3 +247,93 @@ def test_staff_pages_are_scoped(client, town, operator, other_street_officer):
     assert client.get("/facilities/coverage/?region=310104003000").status_code == 404
     assert client.get("/facilities/indicators/?region=310104003000").status_code == 404
     assert client.get("/facilities/indicators/?region=310104004000").status_code == 200
+
+
+def test_coordinates_outside_the_region_boundary_are_refused(street_officer, operator):
+    half = 0.004
+    ring = [
+        [CENTRE[0] + dx * half, CENTRE[1] + dy * half]
+        for dx, dy in [(-1, -1), (1, -1), (1, 1), (-1, 1), (-1, -1)]
+    ]
+    Region.objects.filter(code="310104003001").update(boundary={"type": "Polygon", "coordinates": [ring]})
+    inside = place(street_officer, operator, "界内设施", "canteen", *CENTRE)
+    with pytest.raises(errors.InvalidFacility, match=r"坐标不在.*GCJ-02"):
+        place(street_officer, operator, "界外设施", "canteen", CENTRE[0] + 0.02, CENTRE[1])
+    # BD-09 coordinates declared as such are converted and accepted; the same numbers taken as WGS-84 are not.
+    bd_lng, bd_lat = geo.gcj02_to_bd09(*geo.wgs84_to_gcj02(*CENTRE))
+    assert place(street_officer, operator, "百度坐标", "canteen", bd_lng, bd_lat, coordinate_system="bd09")
+    with pytest.raises(errors.InvalidFacility, match="坐标不在"):
+        place(street_officer, operator, "误作 WGS-84", "canteen", bd_lng, bd_lat)
+    with pytest.raises(errors.InvalidFacility, match="坐标不在"):
+        services.facility_update(
+            actor=street_officer, facility_id=inside.pk, lng=CENTRE[0] + 0.02, lat=CENTRE[1]
+        )
+    updated = services.facility_update(
+        actor=street_officer, facility_id=inside.pk, name="界内设施（改名）", meal_capacity=80
+    )
+    assert updated.name == "界内设施（改名）" and updated.lng == CENTRE[0]
+    with pytest.raises(errors.InvalidFacility, match="负数"):
+        services.facility_update(actor=street_officer, facility_id=inside.pk, meal_capacity=-1)
+
+
+def test_register_and_edit_a_facility_by_api_and_page(client, street_officer, operator, other_street_officer):
+    client.force_login(street_officer)
+    g_lng, g_lat = geo.wgs84_to_gcj02(*CENTRE)
+    payload = {
+        "name": "天平社区长者食堂",
+        "kind": "canteen",
+        "operator_id": operator.pk,
+        "operating_model": "public_private",
+        "region_code": "310104003001",
+        "lat": g_lat,
+        "lng": g_lng,
+        "coordinate_system": "gcj02",
+        "meal_capacity": 120,
+        "services": ["堂食", "送餐"],
+    }
+    made = client.post("/api/v1/facilities", payload, content_type="application/json")
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["lng"], body["lat"]) == pytest.approx(CENTRE, abs=1e-6)
+    bad = client.post("/api/v1/facilities", payload | {"meal_capacity": -3}, content_type="application/json")
+    assert bad.status_code == 422 and "负数" in bad.json()["message"]
+    swapped = client.post(
+        "/api/v1/facilities",
+        payload | {"lat": 121.4, "lng": 31.2, "coordinate_system": "wgs84"},
+        content_type="application/json",
+    )
+    assert swapped.status_code == 422 and "填反" in swapped.json()["message"]
+    patched = client.patch(
+        f"/api/v1/facilities/{body['id']}", {"opening_hours": "10:30–13:00"}, content_type="application/json"
+    )
+    assert patched.status_code == 200 and patched.json()["opening_hours"] == "10:30–13:00"
+    form = {
+        "name": "天平日间照料中心",
+        "kind": "day_care",
+        "operator_id": operator.pk,
+        "operating_model": "public",
+        "region_code": "310104003001",
+        "lng": CENTRE[0],
+        "lat": CENTRE[1],
+        "coordinate_system": "wgs84",
+        "floor_area": "-5",
+        "services": "日间照护，助浴、康复",
+        "is_public": "on",
+    }
+    refused = client.post("/facilities/new/", form)
+    assert refused.status_code == 422 and "不能为负数" in refused.content.decode()
+    saved = client.post("/facilities/new/", form | {"floor_area": "450"})
+    assert saved.status_code == 302
+    from yanglao.facilities.models import Facility
+
+    day_care = Facility.objects.for_user(street_officer).get(name="天平日间照料中心")
+    assert day_care.services == ["日间照护", "助浴", "康复"] and day_care.is_public
+    assert client.get(f"/facilities/{day_care.pk}/edit/").status_code == 200
+    client.force_login(other_street_officer)
+    assert (
+        client.patch(
+            f"/api/v1/facilities/{body['id']}", {"name": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/facilities/{day_care.pk}/edit/").status_code == 404
