@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
 from yanglao.core.models import Region
-from yanglao.facilities import errors, geo, selectors, services
+from yanglao.facilities import errors, geo, network, selectors, services
 from yanglao.facilities.choices import FacilityKind
 from yanglao.facilities.schemas import (
     AdmitIn,
@@ -84,7 +85,11 @@ def update_facility(request: HttpRequest, facility_id: int, payload: FacilityPat
 def get_coverage(request: HttpRequest, params: Query[CoverageQuery]):
     _require_region(request, params.region, params.kind)
     report = selectors.coverage_report(
-        user=request.user, region_code=params.region, kind=params.kind, radius=params.radius
+        user=request.user,
+        region_code=params.region,
+        kind=params.kind,
+        radius=params.radius,
+        roads=_roads(params.distance),
     )
     return report.as_json()
 
@@ -121,6 +126,7 @@ def get_coverage_map(request: HttpRequest, params: Query[CoverageMapQuery]):
         radius=params.radius,
         k=params.k,
         candidates=_candidates(params.candidates),
+        roads=_roads(params.distance),
     )
 
 
@@ -164,6 +170,19 @@ def admit(request: HttpRequest, bed_id: int, payload: AdmitIn):
 @router.post("/beds/{bed_id}/discharge", response=StayOut)
 def discharge(request: HttpRequest, bed_id: int, payload: DischargeIn):
     return services.bed_discharge(actor=request.user, bed_id=bed_id, date=payload.date)
+
+
+def _roads(distance: str) -> dict | None:
+    if distance != "network":
+        return None
+    if not settings.ROAD_NETWORK_FILE:
+        raise errors.InvalidFacility(
+            "未配置道路网络文件，只能按直线距离计算", fields={"distance": "未配置道路网络"}
+        )
+    try:
+        return selectors.road_network(settings.ROAD_NETWORK_FILE)
+    except network.NetworkError as exc:
+        raise errors.InvalidFacility(str(exc), fields={"distance": str(exc)}) from exc
 
 
 def _require_region(request: HttpRequest, code: str, kind: str | None = None) -> None:

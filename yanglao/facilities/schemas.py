@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -60,6 +61,9 @@ class CoverageQuery(Schema):
     region: str = Field(..., pattern=r"^\d{12}$")
     kind: str
     radius: float = Field(1000.0, gt=0, le=20_000)
+    distance: Literal["straight", "network"] = Field(
+        "straight", description="straight：直线距离；network：按运营方提供的道路网络计算步行距离"
+    )
 
 
 class ClusterOut(Schema):

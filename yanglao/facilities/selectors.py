@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from django.db.models import Count, Q, Sum
@@ -12,7 +15,7 @@ from django.utils import timezone
 
 from yanglao.core import divisions
 from yanglao.core.models import Region, User
-from yanglao.facilities import coverage, geo
+from yanglao.facilities import coverage, geo, network
 from yanglao.facilities.models import Bed, Facility, OccupancySnapshot
 from yanglao.people.models import Elder
 
@@ -153,9 +156,34 @@ def _facilities_near(pop: _Population, kind: str, radius: float) -> list[tuple[i
     )
 
 
-def _covered(pop: _Population, places: list, radius: float) -> np.ndarray:
+def _covered(pop: _Population, places: list, radius: float, roads: dict | None = None) -> np.ndarray:
+    """Straight-line coverage, or walking distance over ``roads`` (a road GeoJSON) when given."""
     xy = pop.project(np.array([p[2] for p in places]), np.array([p[3] for p in places]))
-    return coverage.covered(pop.xy, xy, radius)
+    if roads is None:
+        return coverage.covered(pop.xy, xy, radius)
+    net = network.from_geojson(
+        roads, lambda lng, lat: geo.project(lng, lat, lon_0=pop.lon_0, lat_0=pop.lat_0)
+    )
+    return net.covered(pop.xy, xy, radius)
+
+
+def road_network(path: str) -> dict:
+    """The operator's road file (settings.ROAD_NETWORK_FILE or a CLI argument), parsed once per change."""
+    file = Path(path)
+    try:
+        return _read_roads(str(file), file.stat().st_mtime)
+    except OSError as exc:
+        raise network.NetworkError(f"无法读取道路文件 {file.name}") from exc
+
+
+@lru_cache(maxsize=2)
+def _read_roads(path: str, mtime: float) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise network.NetworkError("道路文件不是有效的 GeoJSON") from exc
+    network.lines_from_geojson(data)  # refuse a file without lines now, not in the middle of a request
+    return data
 
 
 def _rows(mask: np.ndarray, keys: np.ndarray, names: dict[str, str]) -> list[dict]:
@@ -171,13 +199,15 @@ def _rows(mask: np.ndarray, keys: np.ndarray, names: dict[str, str]) -> list[dic
     ]
 
 
-def coverage_report(*, user: User, region_code: str, kind: str, radius: float = 1000.0) -> CoverageReport:
+def coverage_report(
+    *, user: User, region_code: str, kind: str, radius: float = 1000.0, roads: dict | None = None
+) -> CoverageReport:
     """Share of the user's active elders in a region within ``radius`` metres of a facility of ``kind``,
-    per child region."""
+    per child region; walking distance over ``roads`` when an operator supplied them."""
     pop = _population(user, region_code)
     if pop is None:
         return CoverageReport(region_code, kind, radius, 0, 0, [])
-    mask = _covered(pop, _facilities_near(pop, kind, radius), radius)
+    mask = _covered(pop, _facilities_near(pop, kind, radius), radius, roads)
     names = {code: r.name for code, r in pop.children.items()}
     by_region = _rows(mask, pop.child_keys(), names)
     return CoverageReport(pop.region.code, kind, radius, len(mask), int(mask.sum()), by_region)
@@ -191,6 +221,7 @@ def coverage_map(
     radius: float = 1000.0,
     k: int = 3,
     candidates: list[tuple[str, float, float]] | None = None,
+    roads: dict | None = None,
 ) -> dict:
     """Everything the staff map draws for one kind and radius: coverage per child region and per residents'
     committee, uncovered clusters (aggregated on a grid, never a person's position) and ``k`` suggested
@@ -206,7 +237,7 @@ def coverage_map(
             "facilities": [],
         }
     places = _facilities_near(pop, kind, radius)
-    mask = _covered(pop, places, radius)
+    mask = _covered(pop, places, radius, roads)
     names = dict(
         Region.objects.filter(
             code__gte=pop.region.subtree_range[0], code__lt=pop.region.subtree_range[1]

@@ -196,6 +196,8 @@ LOGGING = {
 
 # Map tiles: empty means our own region boundaries only (nothing is fetched from the internet).
 MAP_TILE_URL = os.environ.get("YANGLAO_MAP_TILE_URL", "")
+# An operator's road network (GeoJSON lines, WGS-84) for walking-distance coverage; empty: straight lines only.
+ROAD_NETWORK_FILE = os.environ.get("YANGLAO_ROAD_NETWORK", "")
 # Whose street outlines the public map draws (the deployment's district or city).
 MAP_BOUNDARY_REGION = os.environ.get("YANGLAO_MAP_REGION", "310104000000")
 

@@ -2,10 +2,11 @@
 daily occupancy snapshots against the register, admission by ID number, and their API."""
 
 import datetime as dt
+import json
 
 import numpy as np
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from yanglao.core import idcard
@@ -337,3 +338,57 @@ def test_register_and_edit_a_facility_by_api_and_page(client, street_officer, op
         == 404
     )
     assert client.get(f"/facilities/{day_care.pk}/edit/").status_code == 404
+
+
+def test_walking_distance_over_an_operators_road_file(town, client, settings, tmp_path, capsys):
+    # One road along the latitude of the centre, then north: the far group (2 km east) walks further.
+    road = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[CENTRE[0] - 0.01, CENTRE[1]], [CENTRE[0] + 0.03, CENTRE[1]]],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "roads.geojson"
+    path.write_text(json.dumps(road), encoding="utf-8")
+    roads = selectors.road_network(str(path))
+    walk = selectors.coverage_report(
+        user=town, region_code="310104003000", kind="day_care", radius=1000, roads=roads
+    )
+    assert walk.covered == 30  # the near group walks a few hundred metres
+    wide = selectors.coverage_report(
+        user=town, region_code="310104003000", kind="day_care", radius=2500, roads=roads
+    )
+    straight = selectors.coverage_report(user=town, region_code="310104003000", kind="day_care", radius=2500)
+    assert wide.covered <= straight.covered == 50
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("net_root", password="Root-password-1")
+    call_command(
+        "coverage", "--region", "310104003000", "--kind", "day_care", "--network", str(path), "--json"
+    )
+    assert json.loads(capsys.readouterr().out)["covered"] == 30
+    client.force_login(town)
+    url = "/api/v1/coverage?region=310104003000&kind=day_care&radius=1000&distance=network"
+    settings.ROAD_NETWORK_FILE = ""
+    refused = client.get(url)
+    assert refused.status_code == 422 and "未配置道路网络" in refused.json()["message"]
+    settings.ROAD_NETWORK_FILE = str(path)
+    assert client.get(url).json()["covered"] == 30
+    (tmp_path / "empty.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(CommandError, match="没有线要素"):
+        call_command(
+            "coverage",
+            "--region",
+            "310104003000",
+            "--kind",
+            "day_care",
+            "--network",
+            str(tmp_path / "empty.geojson"),
+        )

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from yanglao.core.models import Region, User
 from yanglao.facilities import selectors
 from yanglao.facilities.choices import FacilityKind
+from yanglao.facilities.network import NetworkError
 
 
 class Command(BaseCommand):
@@ -17,11 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=FacilityKind.values)
         parser.add_argument("--radius", type=float, default=1000.0)
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--network", help="道路网络 GeoJSON（WGS-84 线要素），按步行距离计算")
         parser.add_argument(
             "--user", help="act as this account (its scope applies); default: first superuser"
         )
 
-    def handle(self, *args, region, kind, radius, json: bool, user, **options):
+    def handle(self, *args, region, kind, radius, json: bool, user, network, **options):
         actor = (
             User.objects.filter(username=user).first()
             if user
@@ -33,12 +35,21 @@ class Command(BaseCommand):
             raise CommandError(f"区划代码 {region} 不存在")
         if radius <= 0:
             raise CommandError("半径必须大于 0")
-        report = selectors.coverage_report(user=actor, region_code=region, kind=kind, radius=radius)
+        roads = None
+        if network:
+            try:
+                roads = selectors.road_network(network)
+            except NetworkError as exc:
+                raise CommandError(str(exc)) from exc
+        report = selectors.coverage_report(
+            user=actor, region_code=region, kind=kind, radius=radius, roads=roads
+        )
         if json:
             self.stdout.write(_dumps(report.as_json()))
             return
+        how = "步行" if roads else "直线"
         self.stdout.write(
-            f"{FacilityKind(kind).label} {radius:.0f} 米服务圈：{report.covered}/{report.elders}"
+            f"{FacilityKind(kind).label} {how} {radius:.0f} 米服务圈：{report.covered}/{report.elders}"
             f"（{report.share:.1%}）"
         )
         for row in report.by_region:
