@@ -108,6 +108,7 @@ class IndicatorRowOut(Schema):
     facilities: int
     by_kind: dict[str, int]
     floor_area: float
+    community_floor_area: float
     beds: dict[str, int]
     beds_total: int
     family_beds: int

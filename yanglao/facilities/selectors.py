@@ -295,8 +295,10 @@ RESIDENTIAL_KINDS = (
     "county_hardship_facility",
     "rural_happiness_home",
 )
-# Medical facilities are in the network but not in the elderly-care floor area (0.2 m² per resident).
+# Medical facilities are in the network but not in the elderly-care floor area (0.2 m² per resident); the
+# community standard (40 m² per 1,000 residents) counts community facilities, not the institutions.
 NOT_CARE_FLOOR_AREA = ("health_centre",)
+NOT_COMMUNITY_FLOOR_AREA = (*NOT_CARE_FLOOR_AREA, *RESIDENTIAL_KINDS)
 
 
 # Reference standards the indicators page compares against (PRODUCT.md, plan targets); a region's own plan
@@ -364,6 +366,8 @@ def planning_indicators(*, user: User, region_code: str) -> dict:
             row["by_kind"][kind] = row["by_kind"].get(kind, 0) + 1
             if area is not None and kind not in NOT_CARE_FLOOR_AREA:
                 row["floor_area"] += float(area)
+            if area is not None and kind not in NOT_COMMUNITY_FLOOR_AREA:
+                row["community_floor_area"] += float(area)
     beds = (
         Bed.objects.for_user(user)
         .filter(facility__region__gte=low, facility__region__lt=high, active=True)
@@ -399,6 +403,7 @@ def _indicator_row(code: str, name: str, population: int | None) -> dict:
         "facilities": 0,
         "by_kind": {},
         "floor_area": 0.0,
+        "community_floor_area": 0.0,
         "beds": {},
         "family_beds": 0,
         "communities": 0,
@@ -417,8 +422,9 @@ def _indicator_finish(row: dict) -> dict:
     )
     row["nursing_share"] = round(row["beds"].get("nursing", 0) / beds_total, 4) if beds_total else None
     row["floor_area"] = round(row["floor_area"], 1)
+    row["community_floor_area"] = round(row["community_floor_area"], 1)
     row["floor_area_per_1000_residents"] = (
-        round(row["floor_area"] * 1000 / population, 1) if population else None
+        round(row["community_floor_area"] * 1000 / population, 1) if population else None
     )
     row["floor_area_per_resident"] = round(row["floor_area"] / population, 3) if population else None
     row["floor_area_per_elder"] = round(row["floor_area"] / elders, 2) if elders else None
@@ -444,9 +450,18 @@ def bed_register(*, user: User, facility: Facility):
     )
 
 
-def occupancy_trend(*, user: User, facility: Facility | None = None, region_code: str = "", days: int = 90):
+def occupancy_trend(
+    *,
+    user: User,
+    facility: Facility | None = None,
+    region_code: str = "",
+    days: int = 90,
+    kinds: tuple[str, ...] = (),
+):
     """Daily beds and occupied beds (all types together) from the nightly snapshots, oldest first."""
     qs = OccupancySnapshot.objects.for_user(user)
+    if kinds:
+        qs = qs.filter(facility__kind__in=kinds)
     if facility is not None:
         qs = qs.filter(facility=facility)
     if region_code:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("map/", views.public_map, name="public_map"),
     path("facilities/", views.facility_list, name="list"),
     path("facilities/new/", views.facility_create, name="create"),
+    path("facilities/import/", views.facility_import, name="import"),
     path("facilities/<int:pk>/edit/", views.facility_edit, name="edit"),
     path("facilities/coverage/", views.coverage_map, name="coverage_map"),
     path("facilities/indicators/", views.indicators, name="indicators"),

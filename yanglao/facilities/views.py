@@ -4,6 +4,8 @@ map and the planning indicators. Thin: selectors and services do the work."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
-from yanglao.facilities import selectors, services
+from yanglao.facilities import importing, selectors, services
 from yanglao.facilities.choices import BedType, FacilityKind
 from yanglao.facilities.forms import FacilityForm
 
@@ -115,6 +117,35 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _facility_form_page(request, facility=facility)
 
 
+@login_required
+@permission_required("facilities.add_facility", raise_exception=True)
+def facility_import(request: HttpRequest) -> HttpResponse:
+    """Upload a facility list; the result page lists every bad row (facility lists are small: in-request)."""
+    result, status = None, 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的文件")
+            status = 422
+        else:
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    result = importing.facility_import_file(actor=request.user, path=tmp.name)
+                except DomainError as exc:
+                    messages.error(request, exc.message)
+                    status = 422
+    return render(
+        request,
+        "facilities/facility_import.html",
+        {"result": result, "columns": importing.COLUMNS},
+        status=status,
+    )
+
+
 def _sparkline(values: list[float], width: int = 600, height: int = 80) -> str:
     """SVG polyline points for occupancy rates in [0, 1] (drawing only; the numbers are in the table)."""
     if len(values) < 2:
@@ -212,6 +243,9 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
 def indicators(request: HttpRequest) -> HttpResponse:
     regions, code = _region_choice(request)
     result = selectors.planning_indicators(user=request.user, region_code=code)
+    trend = selectors.occupancy_trend(
+        user=request.user, region_code=code, days=90, kinds=selectors.RESIDENTIAL_KINDS
+    )
     return render(
         request,
         "facilities/indicators.html",
@@ -222,5 +256,9 @@ def indicators(request: HttpRequest) -> HttpResponse:
             "rows": [*result["by_region"], result["total"]],
             "bed_types": BedType.choices,
             "standards": selectors.PLANNING_STANDARDS,
+            "trend": trend,
+            "sparkline": _sparkline([r["rate"] or 0 for r in trend]),
+            "latest": trend[-1] if trend else None,
+            "latest_rate": f"{trend[-1]['rate'] or 0:.1%}" if trend else "",
         },
     )
