@@ -11,6 +11,7 @@ from yanglao.facilities import errors, geo, network, selectors, services
 from yanglao.facilities.choices import FacilityKind
 from yanglao.facilities.schemas import (
     AdmitIn,
+    BedIn,
     BedOut,
     CoverageMapOut,
     CoverageMapQuery,
@@ -147,6 +148,14 @@ def list_beds(request: HttpRequest, facility_id: int):
         }
         for b in selectors.bed_register(user=request.user, facility=facility)
     ]
+
+
+@router.post("/facilities/{facility_id}/beds", response={201: BedOut})
+def create_bed(request: HttpRequest, facility_id: int, payload: BedIn):
+    bed = services.bed_create(actor=request.user, facility_id=facility_id, **payload.dict())
+    return Status(
+        201, {**{f: getattr(bed, f) for f in BedOut.model_fields if f != "occupied"}, "occupied": False}
+    )
 
 
 @router.get("/facilities/{facility_id}/occupancy", response=list[TrendOut])

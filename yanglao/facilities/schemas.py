@@ -196,3 +196,11 @@ class FacilityIn(FacilityPatch):
     region_code: str = Field(..., pattern=r"^\d{12}$")
     lat: float
     lng: float
+
+
+class BedIn(Schema):
+    number: str
+    bed_type: str = "ordinary"
+    building: str = ""
+    room: str = ""
+    home_id_number: str = Field("", description="家庭养老床位：所在家庭老人的公民身份号码")

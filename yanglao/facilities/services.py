@@ -186,18 +186,25 @@ def bed_create(
     building: str = "",
     room: str = "",
     home_elder_id: int | None = None,
+    home_id_number: str = "",
 ) -> Bed:
-    """Add a bed to a facility's register; a family care bed names the person at whose home it stands."""
+    """Add a bed to a facility's register; a family care bed names the person at whose home it stands (by
+    ID number, or by record id inside the actor's scope)."""
     if not actor.has_perm("facilities.add_bed"):
         raise PermissionDenied
     facility = _facility_for_change(actor, facility_id)
     if bed_type not in BedType.values:
         raise errors.InvalidFacility("床位类型无效", fields={"bed_type": "取值无效"})
+    number, building, room = str(number).strip(), str(building).strip(), str(room).strip()
+    if not number:
+        raise errors.InvalidFacility("请填写床号", fields={"number": "必填"})
     home = None
-    if home_elder_id is not None:
-        home = Elder.objects.unscoped(reason="home of a family care bed").filter(pk=home_elder_id).first()
-        if home is None:
-            raise errors.InvalidFacility("家庭床位所在老人不存在", fields={"home_elder": "老人不存在"})
+    if home_elder_id is not None or home_id_number:
+        home = _elder_for_admission(actor, home_elder_id, home_id_number)
+        if home.status != "active":
+            raise errors.InvalidFacility(
+                "该老人已死亡或迁出，不能设立家庭养老床位", fields={"home_elder": "非在册"}
+            )
     try:
         with transaction.atomic():
             return Bed.objects.create(

@@ -106,7 +106,7 @@ def test_family_care_bed_stands_at_the_home(street_officer, ward):
     provider, f, _ = ward
     home = people_factories.elder(actor=street_officer, name="家床老人")
     bed = services.bed_create(
-        actor=provider, facility_id=f.pk, number="家床1", bed_type="nursing", home_elder_id=home.pk
+        actor=provider, facility_id=f.pk, number="家床1", bed_type="nursing", home_id_number=home.id_number
     )
     assert bed.family_bed and bed.home_elder_id == home.pk
 

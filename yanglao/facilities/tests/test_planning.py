@@ -392,3 +392,32 @@ def test_walking_distance_over_an_operators_road_file(town, client, settings, tm
             "--network",
             str(tmp_path / "empty.geojson"),
         )
+
+
+def test_beds_by_api_including_a_family_care_bed(client, street_officer, operator):
+    home = place(street_officer, operator, "天平长者照护之家", "elder_care_home", *CENTRE)
+    provider = core_factories.user(role="provider", organisation=operator, username="bed_api_staff")
+    person = people_factories.elder(actor=street_officer, name="家床老人乙")
+    client.force_login(provider)
+    url = f"/api/v1/facilities/{home.pk}/beds"
+    made = client.post(
+        url, {"number": "1", "room": "201", "bed_type": "cognitive"}, content_type="application/json"
+    )
+    assert made.status_code == 201 and made.json()["bed_type"] == "cognitive"
+    twice = client.post(url, {"number": "1", "room": "201"}, content_type="application/json")
+    assert twice.status_code == 422 and "已登记" in twice.json()["message"]
+    blank = client.post(url, {"number": "  "}, content_type="application/json")
+    assert blank.status_code == 422 and "床号" in blank.json()["message"]
+    family = client.post(
+        url,
+        {"number": "家1", "bed_type": "nursing", "home_id_number": person.id_number},
+        content_type="application/json",
+    )
+    assert family.status_code == 201 and family.json()["family_bed"] is True
+    unknown = client.post(
+        url,
+        {"number": "家2", "home_id_number": idcard.make("110101", dt.date(1941, 2, 3), 5)},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 422 and "没有此人" in unknown.json()["message"]
+    assert "家床老人乙" not in family.content.decode()
