@@ -31,7 +31,7 @@
     layer.clearLayers();
     const rows = shown();
     rows.forEach((f) => L.circleMarker([f.lat, f.lng], { radius: 7, weight: 2, color: vacant(f) ? "#2fb344" : "#206bc4", fillOpacity: 0.7 })
-      .bindTooltip(f.name).on("click", () => card(f)).addTo(layer));
+      .bindTooltip(f.name).on("click", (e) => { L.DomEvent.stopPropagation(e); card(f); }).addTo(layer));
     document.getElementById("count").textContent = `共 ${rows.length} 处`;
     if (fit && rows.length) map.fitBounds(L.latLngBounds(rows.map((f) => [f.lat, f.lng])), { padding: [30, 30], maxZoom: 15 });
     if (here) nearest(here.getLatLng(), here.options.title);

@@ -58,7 +58,8 @@ def test_public_map(page, live_server, places):
     expect(page.get_by_test_id("facility-count")).to_have_text("共 2 处")
     page.locator("path.leaflet-interactive").first.dispatch_event("click")
     expect(page.get_by_test_id("facility-card")).to_contain_text("地图设施")
-    page.locator("#map").click(position={"x": 40, "y": 40})
+    width = page.locator("#map").bounding_box()["width"]
+    page.locator("#map").click(position={"x": width - 12, "y": 12})  # a corner: no marker, no control
     expect(page.get_by_test_id("nearest").locator("button")).to_have_count(2)
     page.get_by_test_id("nearest").locator("button").first.click()
     expect(page.get_by_test_id("facility-card")).to_contain_text("开放时间")
@@ -70,6 +71,7 @@ def test_vacant_cognitive_bed_is_shown(page, live_server, places):
     page.goto(f"{live_server.url}/map/")
     expect(page.locator("#map[data-ready=true]")).to_have_count(1)
     page.get_by_label("设施类型").select_option("day_care")
-    page.locator("#map").click(position={"x": 10, "y": 10})
+    width = page.locator("#map").bounding_box()["width"]
+    page.locator("#map").click(position={"x": width - 12, "y": 12})
     page.get_by_test_id("nearest").get_by_role("button", name="地图设施0").click()
     expect(page.get_by_test_id("facility-card")).to_contain_text("认知障碍照护床位：空余 1 张")
