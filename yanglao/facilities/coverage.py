@@ -52,16 +52,22 @@ class SitePick:
 
 
 def suggest_sites(
-    uncovered_xy: np.ndarray, candidates_xy: np.ndarray, radius: float, k: int
+    uncovered_xy: np.ndarray,
+    candidates_xy: np.ndarray,
+    radius: float,
+    k: int,
+    reach: list[np.ndarray] | None = None,
 ) -> list[SitePick]:
     """Greedy maximal coverage: pick up to ``k`` candidates, each covering the most still-uncovered elders.
 
-    Ties go to the lower candidate index, so results are deterministic. Stops early when no candidate adds
-    anyone.
+    ``reach`` (the uncovered elders' indices each candidate would serve) defaults to straight lines; a road
+    network passes its own. Ties go to the lower candidate index, so results are deterministic. Stops early
+    when no candidate adds anyone.
     """
     if k <= 0 or len(uncovered_xy) == 0 or len(candidates_xy) == 0:
         return []
-    reach = cKDTree(uncovered_xy).query_ball_point(candidates_xy, r=radius)
+    if reach is None:
+        reach = cKDTree(uncovered_xy).query_ball_point(candidates_xy, r=radius)
     sets = [np.asarray(r, dtype=np.int64) for r in reach]
     taken = np.zeros(len(uncovered_xy), dtype=bool)
     picks: list[SitePick] = []

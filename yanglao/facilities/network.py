@@ -92,6 +92,23 @@ class RoadNetwork:
         e_snap, e_node = self.tree.query(elders_xy)
         return e_snap + dist[e_node] <= radius + 1e-9
 
+    def reach(self, sources_xy: np.ndarray, targets_xy: np.ndarray, radius: float) -> list[np.ndarray]:
+        """For each source (a candidate site), the indices of the targets within a ``radius`` walk: what the
+        greedy site search needs. One Dijkstra per source, cut off at the radius."""
+        if len(targets_xy) == 0:
+            return [np.zeros(0, dtype=np.int64) for _ in range(len(sources_xy))]
+        graph = self._graph(np.zeros((0, 2), dtype=np.int64), np.zeros(0), len(self.nodes))
+        t_snap, t_node = self.tree.query(targets_xy)
+        out = []
+        for snap, node in zip(*self.tree.query(sources_xy), strict=True):
+            left = radius - snap
+            if left < 0:
+                out.append(np.zeros(0, dtype=np.int64))
+                continue
+            dist = dijkstra(graph, directed=True, indices=int(node), limit=left + 1e-9)
+            out.append(np.nonzero(t_snap + dist[t_node] <= left + 1e-9)[0])
+        return out
+
     def distance(self, a_xy: np.ndarray, b_xy: np.ndarray) -> float:
         """The walk between two points (for tests and one-off questions)."""
         (sa, na), (sb, nb) = self.tree.query(a_xy), self.tree.query(b_xy)

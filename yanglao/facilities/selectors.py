@@ -156,14 +156,21 @@ def _facilities_near(pop: _Population, kind: str, radius: float) -> list[tuple[i
     )
 
 
-def _covered(pop: _Population, places: list, radius: float, roads: dict | None = None) -> np.ndarray:
-    """Straight-line coverage, or walking distance over ``roads`` (a road GeoJSON) when given."""
-    xy = pop.project(np.array([p[2] for p in places]), np.array([p[3] for p in places]))
+def _network(pop: _Population, roads: dict | None) -> network.RoadNetwork | None:
     if roads is None:
-        return coverage.covered(pop.xy, xy, radius)
-    net = network.from_geojson(
+        return None
+    return network.from_geojson(
         roads, lambda lng, lat: geo.project(lng, lat, lon_0=pop.lon_0, lat_0=pop.lat_0)
     )
+
+
+def _covered(
+    pop: _Population, places: list, radius: float, net: network.RoadNetwork | None = None
+) -> np.ndarray:
+    """Straight-line coverage, or walking distance over an operator's road network when given."""
+    xy = pop.project(np.array([p[2] for p in places]), np.array([p[3] for p in places]))
+    if net is None:
+        return coverage.covered(pop.xy, xy, radius)
     return net.covered(pop.xy, xy, radius)
 
 
@@ -207,7 +214,7 @@ def coverage_report(
     pop = _population(user, region_code)
     if pop is None:
         return CoverageReport(region_code, kind, radius, 0, 0, [])
-    mask = _covered(pop, _facilities_near(pop, kind, radius), radius, roads)
+    mask = _covered(pop, _facilities_near(pop, kind, radius), radius, _network(pop, roads))
     names = {code: r.name for code, r in pop.children.items()}
     by_region = _rows(mask, pop.child_keys(), names)
     return CoverageReport(pop.region.code, kind, radius, len(mask), int(mask.sum()), by_region)
@@ -237,7 +244,8 @@ def coverage_map(
             "facilities": [],
         }
     places = _facilities_near(pop, kind, radius)
-    mask = _covered(pop, places, radius, roads)
+    net = _network(pop, roads)
+    mask = _covered(pop, places, radius, net)
     names = dict(
         Region.objects.filter(
             code__gte=pop.region.subtree_range[0], code__lt=pop.region.subtree_range[1]
@@ -251,7 +259,8 @@ def coverage_map(
     else:
         keys, cand_xy = coverage.centres_of_gravity(pop.xy, pop.codes)
         labels = [names.get(str(key), str(key)) for key in keys]
-    picks = coverage.suggest_sites(left, cand_xy, radius, k)
+    reach = net.reach(cand_xy, left, radius) if net is not None and k > 0 else None
+    picks = coverage.suggest_sites(left, cand_xy, radius, k, reach=reach)
     suggestions, total = [], int(mask.sum())
     if picks:
         lngs, lats = pop.unproject(cand_xy[[p.candidate for p in picks]])

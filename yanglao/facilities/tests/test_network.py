@@ -60,3 +60,34 @@ def test_bad_road_files_are_refused_in_chinese():
         network.lines_from_geojson({"type": "LineString", "coordinates": [["a", 1], [2, 3]]})
     multi = {"type": "MultiLineString", "coordinates": [[[121.4, 31.2], [121.41, 31.2]], [[121.4, 31.2]]]}
     assert len(network.lines_from_geojson(multi)) == 1
+
+
+def test_site_reach_over_the_network_matches_brute_force():
+    rng = np.random.default_rng(4)
+    net = network.RoadNetwork(grid(), step=50)
+    targets = rng.uniform(0, 1000, size=(80, 2))
+    sources = rng.uniform(0, 1000, size=(5, 2))
+    reach = net.reach(sources, targets, 300)
+    for s, members in zip(sources, reach, strict=True):
+        expected = np.nonzero(brute(net, targets, np.array([s]), 300))[0]
+        assert list(members) == list(expected)
+    picks = coverage.suggest_sites(targets, sources, 300, 2, reach=reach)
+    assert picks[0].gain == max(len(r) for r in reach)
+
+
+def test_sites_across_the_river_gain_nobody_on_foot():
+    lines = [
+        np.array([[0, 0], [2000, 0]], dtype=float),
+        np.array([[0, 100], [2000, 100]], dtype=float),
+        np.array([[1000, 0], [1000, 100]], dtype=float),
+    ]
+    net = network.RoadNetwork(lines, step=25)
+    people = np.array([[0.0, 0.0], [20.0, 0.0], [40.0, 0.0]])
+    candidates = np.array([[0.0, 100.0], [1500.0, 0.0]])  # across the water, or 1.5 km along the bank
+    assert [p.gain for p in coverage.suggest_sites(people, candidates, 1000, 1)] == [3]  # straight line
+    reach = net.reach(candidates, people, 1000)
+    assert coverage.suggest_sites(people, candidates, 1000, 1, reach=reach) == []  # no walk within 1 km
+    reach = net.reach(candidates, people, 1600)
+    assert [
+        (p.candidate, p.gain) for p in coverage.suggest_sites(people, candidates, 1600, 1, reach=reach)
+    ] == [(1, 3)]
