@@ -5,11 +5,12 @@
   const el = document.getElementById("map");
   if (!el || !window.L) return;
   const bedTypes = JSON.parse(document.getElementById("bed-types").textContent);
-  const map = L.map(el).setView([31.19, 121.44], 13);  // SVG markers: 500+ stay interactive
+  const map = L.map(el).setView([31.19, 121.44], 13);
   map.attributionControl.setPrefix("Leaflet");
   if (el.dataset.tileUrl) L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map);
   else map.attributionControl.addAttribution("未配置底图，显示区划边界");
   const layer = L.layerGroup().addTo(map);
+  const canvas = L.canvas({ padding: 0.3 });  // for a city's thousands of markers; SVG below that
   const kindEl = document.getElementById("kind"), vacantEl = document.getElementById("vacant-only");
   let facilities = [], places = [], here = null;
   const text = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -30,7 +31,8 @@
   function draw(fit) {
     layer.clearLayers();
     const rows = shown();
-    rows.forEach((f) => L.circleMarker([f.lat, f.lng], { radius: 7, weight: 2, color: vacant(f) ? "#2fb344" : "#206bc4", fillOpacity: 0.7 })
+    const renderer = rows.length > 1500 ? canvas : undefined;
+    rows.forEach((f) => L.circleMarker([f.lat, f.lng], { renderer, radius: 7, weight: 2, color: vacant(f) ? "#2fb344" : "#206bc4", fillOpacity: 0.7 })
       .bindTooltip(f.name).on("click", (e) => { L.DomEvent.stopPropagation(e); card(f); }).addTo(layer));
     document.getElementById("count").textContent = `共 ${rows.length} 处`;
     if (fit && rows.length) map.fitBounds(L.latLngBounds(rows.map((f) => [f.lat, f.lng])), { padding: [30, 30], maxZoom: 15 });
