@@ -66,6 +66,17 @@ class Facility(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    def licence_status(self, today=None) -> str:
+        """许可或备案状态, derived: 未登记 without a number, else 已过期 / 即将到期 (90 days) / 有效."""
+        if not self.licence_no:
+            return "未登记"
+        if self.licence_expiry is None:
+            return "有效"
+        today = today or timezone.localdate()
+        if self.licence_expiry < today:
+            return "已过期"
+        return "即将到期" if (self.licence_expiry - today).days <= 90 else "有效"
+
 
 class Bed(ScopedModel):
     """One bed in the register: building, room and number, its type, and its current occupant."""

@@ -521,7 +521,6 @@ def facility_rows(*, user: User, kind: str = "", q: str = "", limit: int = 500) 
         .values("facility_id")
         .annotate(beds=Count("pk"), occupied=Count("pk", filter=Q(occupant__isnull=False)))
     }
-    soon = timezone.localdate() + dt.timedelta(days=90)
     rows = []
     for f in facilities:
         beds, occupied = counts.get(f.pk, {}).get("beds", 0), counts.get(f.pk, {}).get("occupied", 0)
@@ -531,7 +530,7 @@ def facility_rows(*, user: User, kind: str = "", q: str = "", limit: int = 500) 
                 "beds": beds,
                 "occupied": occupied,
                 "vacant": beds - occupied,
-                "licence_due": f.licence_expiry is not None and f.licence_expiry <= soon,
+                "licence_status": f.licence_status(),
             }
         )
     return rows

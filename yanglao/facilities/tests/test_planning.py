@@ -421,3 +421,21 @@ def test_beds_by_api_including_a_family_care_bed(client, street_officer, operato
     )
     assert unknown.status_code == 422 and "没有此人" in unknown.json()["message"]
     assert "家床老人乙" not in family.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "expiry", "status"),
+    [
+        ("", None, "未登记"),
+        ("沪徐民养1", None, "有效"),
+        ("沪徐民养1", dt.date(2025, 12, 31), "已过期"),
+        ("沪徐民养1", dt.date(2026, 1, 1), "即将到期"),
+        ("沪徐民养1", dt.date(2026, 4, 1), "即将到期"),  # 90 days ahead
+        ("沪徐民养1", dt.date(2026, 4, 2), "有效"),
+    ],
+)
+def test_licence_status_is_derived(number, expiry, status):
+    from yanglao.facilities.models import Facility
+
+    facility = Facility(licence_no=number, licence_expiry=expiry)
+    assert facility.licence_status(today=dt.date(2026, 1, 1)) == status
