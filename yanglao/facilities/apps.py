@@ -44,3 +44,4 @@ class FacilitiesConfig(AppConfig):
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),
             before="core:organisation_list",
         )
+        navigation.register_panel(navigation.HomePanel("facilities:home_panel", "facilities.change_facility"))

@@ -534,3 +534,20 @@ def facility_rows(*, user: User, kind: str = "", q: str = "", limit: int = 500) 
             }
         )
     return rows
+
+
+def home_summary(*, user: User) -> dict:
+    """The home-page panel: facilities, institution beds and occupancy in the user's scope, licences due."""
+    rows = facility_rows(user=user, limit=100_000)
+    residential = [r for r in rows if r["facility"].kind in RESIDENTIAL_KINDS]
+    beds = sum(r["beds"] for r in residential)
+    occupied = sum(r["occupied"] for r in residential)
+    return {
+        "facilities": len(rows),
+        "beds": beds,
+        "occupied": occupied,
+        "vacant": beds - occupied,
+        "rate": occupied / beds if beds else None,
+        "licences_due": [r["facility"] for r in rows if r["licence_status"] in ("已过期", "即将到期")][:10],
+        "own": rows if len(rows) <= 3 else [],
+    }

@@ -7,6 +7,7 @@ app_name = "facilities"
 urlpatterns = [
     path("map/", views.public_map, name="public_map"),
     path("facilities/", views.facility_list, name="list"),
+    path("facilities/panel/", views.home_panel, name="home_panel"),
     path("facilities/new/", views.facility_create, name="create"),
     path("facilities/import/", views.facility_import, name="import"),
     path("facilities/<int:pk>/edit/", views.facility_edit, name="edit"),

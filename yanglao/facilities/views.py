@@ -36,6 +36,12 @@ def public_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("facilities.view_facility", raise_exception=True)
+def home_panel(request: HttpRequest) -> HttpResponse:
+    return render(request, "facilities/_home_panel.html", {"s": selectors.home_summary(user=request.user)})
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
 def facility_list(request: HttpRequest) -> HttpResponse:
     kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
     rows = selectors.facility_rows(user=request.user, kind=kind if kind in FacilityKind.values else "", q=q)

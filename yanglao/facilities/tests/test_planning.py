@@ -439,3 +439,15 @@ def test_licence_status_is_derived(number, expiry, status):
 
     facility = Facility(licence_no=number, licence_expiry=expiry)
     assert facility.licence_status(today=dt.date(2026, 1, 1)) == status
+
+
+def test_home_panel_counts_the_users_beds(client, town, operator):
+    home = place(town, operator, "天平长者照护之家", "elder_care_home", *CENTRE, licence_no="沪徐民养9")
+    services.facility_update(actor=town, facility_id=home.pk, licence_expiry=dt.date(2020, 1, 1))
+    provider = core_factories.user(role="provider", organisation=operator, username="panel_staff")
+    for n in range(3):
+        services.bed_create(actor=provider, facility_id=home.pk, number=str(n))
+    client.force_login(provider)
+    assert "/facilities/panel/" in client.get("/").content.decode()
+    panel = client.get("/facilities/panel/").content.decode()
+    assert "天平长者照护之家</a>：床位 3，入住 0，空余 3" in panel and "已过期" in panel
