@@ -11,12 +11,8 @@ from yanglao.assessment import instruments, scoring, selectors, services
 from yanglao.assessment.choices import Status
 from yanglao.assessment.forms import AssignForm, DisputeForm, RequestForm, ReviewForm, parse_answers
 from yanglao.core.errors import DomainError
+from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
-
-
-def _errors_to(form, exc: DomainError) -> None:
-    for name, message in (exc.fields or {None: exc.message}).items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 @login_required
@@ -57,7 +53,7 @@ def assessment_request(request: HttpRequest, elder_id: int) -> HttpResponse:
             messages.success(request, "评估申请已提交")
             return redirect("assessment:detail", pk=a.pk)
         except DomainError as exc:
-            _errors_to(form, exc)
+            domain_errors_to_form(form, exc)
     return render(
         request,
         "assessment/request.html",

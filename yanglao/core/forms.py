@@ -63,3 +63,9 @@ class TokenForm(forms.Form):
         choices=[(30, "30 天"), (90, "90 天"), (365, "一年"), (0, "长期")],
         initial=90,
     )
+
+
+def domain_errors_to_form(form: forms.Form, exc) -> None:
+    """Put a DomainError's messages on the form: on the named fields it has, the rest above the form."""
+    for name, message in (exc.fields or {None: exc.message}).items():
+        form.add_error(name if name in form.fields else None, message)

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from yanglao.core import navigation, selectors, services
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
-from yanglao.core.forms import AuditFilterForm, OrganisationFilterForm, OrganisationForm, TokenForm
+from yanglao.core.forms import (
+    AuditFilterForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    TokenForm,
+    domain_errors_to_form,
+)
 from yanglao.core.models import ApiToken
 
 
@@ -93,8 +99,7 @@ def _organisation_form_page(request, *, org=None) -> HttpResponse:
                 messages.success(request, f"已保存：{org.name}")
             return redirect("core:organisation_detail", pk=org.pk)
         except DomainError as exc:
-            for name, message in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, message)
+            domain_errors_to_form(form, exc)
     if request.method == "POST":
         status = 422
     return render(request, "core/organisation_form.html", {"form": form, "org": org}, status=status)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
+from yanglao.core.forms import domain_errors_to_form
 from yanglao.facilities import importing, selectors, services
 from yanglao.facilities.choices import BedType, FacilityKind
 from yanglao.facilities.forms import FacilityForm
@@ -102,8 +103,7 @@ def _facility_form_page(request: HttpRequest, *, facility=None) -> HttpResponse:
                 messages.success(request, f"已保存：{facility.name}")
             return redirect("facilities:detail", pk=facility.pk)
         except DomainError as exc:
-            for name, message in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, message)
+            domain_errors_to_form(form, exc)
     status = 422 if request.method == "POST" else 200
     return render(
         request, "facilities/facility_form.html", {"form": form, "facility": facility}, status=status

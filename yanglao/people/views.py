@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
+from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import exports, groups, panels, reports, selectors, services
 from yanglao.people.forms import ElderFilterForm, ElderForm, ImportForm, LifeEventForm, MoveForm
 from yanglao.people.models import ImportJob
@@ -76,8 +77,7 @@ def elder_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记：{elder.name}")
             return redirect("people:elder_detail", pk=elder.pk)
         except DomainError as exc:
-            for name, message in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, message)
+            domain_errors_to_form(form, exc)
     status = 422 if request.method == "POST" else 200
     return render(request, "people/elder_form.html", {"form": form}, status=status)
 
@@ -126,8 +126,7 @@ def elder_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             messages.success(request, f"{title}已记录")
             return redirect("people:elder_detail", pk=elder.pk)
         except DomainError as exc:
-            for name, message in (exc.fields or {None: exc.message}).items():
-                form.add_error(name if name in form.fields else None, message)
+            domain_errors_to_form(form, exc)
     status = 422 if request.method == "POST" else 200
     return render(
         request, "people/elder_event.html", {"form": form, "elder": elder, "title": title}, status=status
