@@ -108,3 +108,11 @@ def test_import_command_and_page(tmp_path, street_officer, client, capsys):
         page = client.post("/facilities/import/", {"file": f})
     text = page.content.decode()
     assert page.status_code == 200 and "登记 1 处" in text and "不是设施类型" in text
+
+
+def test_commands_refuse_an_unknown_account(tmp_path):
+    from django.core.management.base import CommandError
+
+    path = write(tmp_path / "list.csv", [good()])
+    with pytest.raises(CommandError, match="找不到用户 nobody"):
+        call_command("import_facilities", str(path), "--user", "nobody")

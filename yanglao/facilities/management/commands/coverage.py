@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yanglao.core.models import Region, User
+from yanglao.core.management.actors import USER_HELP, command_actor
+from yanglao.core.models import Region
 from yanglao.facilities import selectors
 from yanglao.facilities.choices import FacilityKind
 from yanglao.facilities.network import NetworkError
@@ -19,18 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--radius", type=float, default=1000.0)
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--network", help="道路网络 GeoJSON（WGS-84 线要素），按步行距离计算")
-        parser.add_argument(
-            "--user", help="act as this account (its scope applies); default: first superuser"
-        )
+        parser.add_argument("--user", help=USER_HELP)
 
     def handle(self, *args, region, kind, radius, json: bool, user, network, **options):
-        actor = (
-            User.objects.filter(username=user).first()
-            if user
-            else User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        )
-        if actor is None:
-            raise CommandError("没有可用的账号，请用 --user 指定")
+        actor = command_actor(user)
         if not Region.objects.filter(code=region).exists():
             raise CommandError(f"区划代码 {region} 不存在")
         if radius <= 0:

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core.errors import DomainError
-from yanglao.core.models import User
+from yanglao.core.management.actors import USER_HELP, command_actor
 from yanglao.facilities.importing import COLUMNS, facility_import_file
 
 
@@ -14,19 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument(
-            "--user", help="act as this account (its scope applies); default: first superuser"
-        )
+        parser.add_argument("--user", help=USER_HELP)
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, file, user, json: bool, **options):
-        actor = (
-            User.objects.filter(username=user).first()
-            if user
-            else User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        )
-        if actor is None:
-            raise CommandError("没有可用的账号，请用 --user 指定")
+        actor = command_actor(user)
         try:
             result = facility_import_file(actor=actor, path=file)
         except DomainError as exc:

@@ -10,7 +10,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core.errors import DomainError
-from yanglao.core.models import User
+from yanglao.core.management.actors import USER_HELP, command_actor
 from yanglao.people import services
 
 
@@ -21,20 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="validate and compare, write nothing")
         parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-        parser.add_argument(
-            "--user", help="act as this account (its scope applies); default: first superuser"
-        )
+        parser.add_argument("--user", help=USER_HELP)
         parser.add_argument("--deaths", action="store_true", help="the file is a death-list exchange file")
         parser.add_argument("--errors-xlsx", help="also write every bad row to this workbook")
 
     def handle(self, *args, file, dry_run, json: bool, user, deaths, errors_xlsx, **options):
-        actor = (
-            User.objects.filter(username=user).first()
-            if user
-            else User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        )
-        if actor is None:
-            raise CommandError(f"找不到用户 {user}" if user else "没有可用的系统管理员账号，请用 --user 指定")
+        actor = command_actor(user)
         try:
             if deaths:
                 result = services.death_list_import(actor=actor, path=file, dry_run=dry_run)
