@@ -80,17 +80,9 @@ class RowError(Exception):
         self.column, self.reason = column, reason
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _row_values(cells: dict[str, object], operators: dict[str, int]) -> dict:
     """One row's cells (by field) → facility_create's arguments; RowError names the column."""
-    text = {name: _text(value) for name, value in cells.items()}
+    text = {name: reading.cell_text(value) for name, value in cells.items()}
     for header, (fieldname, required) in COLUMNS.items():
         if required and not text.get(fieldname):
             raise RowError(header, "必填")

@@ -59,5 +59,15 @@ def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]], int]
     raise ImportFileInvalid("文件中没有任何数据（连表头都没有）")
 
 
+def cell_text(value) -> str:
+    """A cell as trimmed text; whole-number floats (how spreadsheets hand back 120 or 310104003001) lose
+    their ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def is_blank(row: list[object]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)

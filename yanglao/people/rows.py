@@ -14,6 +14,7 @@ from yanglao.core.crypto import blind_index
 from yanglao.people import columns, identity
 from yanglao.people.identity import gender_of
 from yanglao.people.names import pinyin_of
+from yanglao.people.reading import cell_text
 from yanglao.people.schemas import ElderIn
 
 FIELD_COLUMN = {
@@ -60,16 +61,8 @@ class RowError:
         return {"row": self.row, "column": self.column, "reason": self.reason}
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _word(value, words: dict[str, str], column: str, errors: list[tuple[str, str]]) -> str | None:
-    raw = _text(value).replace(" ", "")
+    raw = cell_text(value).replace(" ", "")
     text = identity.to_half_width(raw)
     for candidate in (raw, text, text.replace("(", "（").replace(")", "）")):
         if candidate in words:
@@ -80,7 +73,7 @@ def _word(value, words: dict[str, str], column: str, errors: list[tuple[str, str
 
 
 def _flag(value, column: str, errors: list[tuple[str, str]]) -> bool:
-    text = _text(value).lower()
+    text = cell_text(value).lower()
     if isinstance(value, bool):
         return value
     if text in columns.YES:
@@ -132,7 +125,7 @@ def row_to_input(cells: dict[str, object]) -> tuple[dict, list[tuple[str, str]]]
             code = identity.clean_text(value)
             data["region_code"] = code.ljust(12, "0") if len(code) == 9 else code
         elif column in TEXT:
-            data[TEXT[column]] = _text(value)
+            data[TEXT[column]] = cell_text(value)
         elif column == "家庭医生签约":
             data["family_doctor_signed"] = _flag(value, column, problems)
         elif column == "残疾等级":
@@ -141,15 +134,15 @@ def row_to_input(cells: dict[str, object]) -> tuple[dict, list[tuple[str, str]]]
             if data["disability_grade"] is None:
                 problems.append((column, f"“{grade}”无效，应为 1–4 级"))
         elif column == "慢性病":
-            text = identity.to_half_width(_text(value)).replace("，", ",").replace("、", ",")
+            text = identity.to_half_width(cell_text(value)).replace("，", ",").replace("、", ",")
             data["chronic_conditions"] = [
                 columns.CONDITION_WORDS.get(c.strip(), c.strip()) for c in text.split(",") if c.strip()
             ]
         elif column in ("纬度", "经度"):
             try:
-                data["lat" if column == "纬度" else "lng"] = float(_text(value))
+                data["lat" if column == "纬度" else "lng"] = float(cell_text(value))
             except ValueError:
-                problems.append((column, f"“{_text(value)}”应为数字"))
+                problems.append((column, f"“{cell_text(value)}”应为数字"))
         elif column.startswith("紧急联系人"):
             n, part = int(column[5]), column[6:]
             contact = contacts.setdefault(n, {"name": "", "relation": "", "phone": "", "has_key": False})
@@ -157,12 +150,12 @@ def row_to_input(cells: dict[str, object]) -> tuple[dict, list[tuple[str, str]]]
                 contact["has_key"] = _flag(value, column, problems)
             else:
                 contact[{"姓名": "name", "关系": "relation", "电话": "phone"}[part]] = (
-                    value if part == "电话" else _text(value)
+                    value if part == "电话" else cell_text(value)
                 )
     for column in MUST_HAVE:
-        if _text(cells.get(column)) == "" and not any(c == column for c, _ in problems):
+        if cell_text(cells.get(column)) == "" and not any(c == column for c, _ in problems):
             problems.append((column, "不能为空"))
-    data["contacts"] = [c for _, c in sorted(contacts.items()) if c["name"] or _text(c["phone"])]
+    data["contacts"] = [c for _, c in sorted(contacts.items()) if c["name"] or cell_text(c["phone"])]
     data.setdefault("ethnicity", "汉族")
     return data, problems
 
