@@ -78,13 +78,9 @@ def _centroid(cell: Polygon) -> tuple[float, float]:
     return (c.x, c.y)
 
 
-def feature(geometry: Polygon, properties: dict) -> dict:
-    """A GeoJSON feature, coordinates rounded to about a metre."""
-    return {
-        "type": "Feature",
-        "properties": properties,
-        "geometry": mapping(shapely.set_precision(geometry, 1e-5)),
-    }
+def geojson(geometry: Polygon) -> dict:
+    """A GeoJSON geometry, coordinates rounded to about a metre."""
+    return mapping(shapely.set_precision(geometry, 1e-5))
 
 
 def geometry_of(geojson: dict):

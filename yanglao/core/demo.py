@@ -144,13 +144,13 @@ def _seed_boundaries(ctx: SeedContext) -> None:
     source = "演示生成（非真实边界）"
     district = rows[XUHUI]
     district.boundary, district.boundary_source, district.population = (
-        boundaries.feature(outline, {})["geometry"],
+        boundaries.geojson(outline),
         source,
         XUHUI_POPULATION,
     )
     for code, cell in zip(codes, cells, strict=True):
         street = rows[code]
-        street.boundary, street.boundary_source = boundaries.feature(cell, {})["geometry"], source
+        street.boundary, street.boundary_source = boundaries.geojson(cell), source
         street.population = round(XUHUI_POPULATION * XUHUI_STREETS[code][3] / weight)
         committees = sorted((r for r in rows.values() if r.parent_id == code), key=lambda r: r.code)
         if not committees:
@@ -161,7 +161,7 @@ def _seed_boundaries(ctx: SeedContext) -> None:
             committees, boundaries.voronoi_cells(cell, centres), shares, strict=True
         ):
             centre = sub.representative_point()
-            region.boundary, region.boundary_source = boundaries.feature(sub, {})["geometry"], source
+            region.boundary, region.boundary_source = boundaries.geojson(sub), source
             region.lat, region.lng = round(centre.y, 6), round(centre.x, 6)
             region.population = round(street.population * share / sum(shares))
     Region.objects.bulk_update(

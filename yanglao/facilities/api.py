@@ -141,21 +141,21 @@ def get_indicators(request: HttpRequest, region: str):
 @router.get("/facilities/{facility_id}/beds", response=list[BedOut])
 def list_beds(request: HttpRequest, facility_id: int):
     facility = selectors.facility_get(user=request.user, facility_id=facility_id)
-    return [
-        {
-            **{f: getattr(b, f) for f in BedOut.model_fields if f != "occupied"},
-            "occupied": b.occupant_id is not None,
-        }
-        for b in selectors.bed_register(user=request.user, facility=facility)
-    ]
+    return [_bed_out(b) for b in selectors.bed_register(user=request.user, facility=facility)]
 
 
 @router.post("/facilities/{facility_id}/beds", response={201: BedOut})
 def create_bed(request: HttpRequest, facility_id: int, payload: BedIn):
     bed = services.bed_create(actor=request.user, facility_id=facility_id, **payload.dict())
-    return Status(
-        201, {**{f: getattr(bed, f) for f in BedOut.model_fields if f != "occupied"}, "occupied": False}
-    )
+    return Status(201, _bed_out(bed))
+
+
+def _bed_out(bed) -> dict:
+    """A bed as the API shows it: occupied or not, never who."""
+    return {
+        **{f: getattr(bed, f) for f in BedOut.model_fields if f != "occupied"},
+        "occupied": bed.occupant_id is not None,
+    }
 
 
 @router.get("/facilities/{facility_id}/occupancy", response=list[TrendOut])

@@ -19,17 +19,18 @@ from yanglao.facilities import services
 from yanglao.facilities.models import Bed, BedStay, Facility
 from yanglao.people.models import Elder
 
-KINDS = {
-    "institution": "institution",
-    "elder_care_home": "elder_care_home",
-    "community_centre": "community_centre",
-    "day_care": "day_care",
-    "meal_site": "meal_site",
-    "canteen": "canteen",
-    "advisor_point": "advisor_point",
-    "nursing_station": "nursing_station",
-    "health_centre": "health_centre",
-}
+# Organisation kinds that run a facility of the same kind (the two enumerations share these values).
+FACILITY_KINDS = (
+    "institution",
+    "elder_care_home",
+    "community_centre",
+    "day_care",
+    "meal_site",
+    "canteen",
+    "advisor_point",
+    "nursing_station",
+    "health_centre",
+)
 TOTAL_BEDS = 6_829
 HOURS = {
     "canteen": "10:30–13:00，16:30–18:30",
@@ -84,7 +85,7 @@ def _facility(rng, o: Organisation) -> Facility:
         low_high = (2000, 6000)
     return Facility(
         name=o.name,
-        kind=KINDS[o.kind],
+        kind=o.kind,
         operator=o,
         operating_model=o.ownership,
         region_id=o.region_id,
@@ -157,7 +158,7 @@ def seed_facilities(ctx: demo.SeedContext) -> None:
     rng = ctx.rng
     orgs = list(
         Organisation.objects.unscoped(reason="demo seed")
-        .filter(region__gte=demo.XUHUI, region__lt="310105000000", kind__in=list(KINDS), lat__isnull=False)
+        .filter(region__gte=demo.XUHUI, region__lt="310105000000", kind__in=FACILITY_KINDS, lat__isnull=False)
         .order_by("pk")
     )
     with transaction.atomic():

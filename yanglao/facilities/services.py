@@ -200,7 +200,7 @@ def bed_create(
         raise errors.InvalidFacility("请填写床号", fields={"number": "必填"})
     home = None
     if home_elder_id is not None or home_id_number:
-        home = _elder_for_admission(actor, home_elder_id, home_id_number)
+        home = _find_elder(actor, home_elder_id, home_id_number)
         if home.status != "active":
             raise errors.InvalidFacility(
                 "该老人已死亡或迁出，不能设立家庭养老床位", fields={"home_elder": "非在册"}
@@ -222,9 +222,10 @@ def bed_create(
         ) from exc
 
 
-def _elder_for_admission(actor: User, elder_id: int | None, id_number: str) -> Elder:
-    """By ID number (what the person's papers show: found across regions, as people move into homes
-    elsewhere) or by record id within the actor's scope. Messages never name the person."""
+def _find_elder(actor: User, elder_id: int | None, id_number: str) -> Elder:
+    """The person to admit or whose home gets a family care bed: by ID number (what their papers show; found
+    across regions, as people move into homes elsewhere) or by record id within the actor's scope. Messages
+    never name the person."""
     if id_number:
         try:
             number = identity.normalise_id(id_number, today=timezone.localdate())
@@ -258,7 +259,7 @@ def bed_admit(
     bed = Bed.objects.for_user(actor, action="change").select_for_update().filter(pk=bed_id).first()
     if bed is None:
         raise errors.BedUnavailable("床位不存在或无权操作", code="facilities.not_found")
-    elder = _elder_for_admission(actor, elder_id, id_number)
+    elder = _find_elder(actor, elder_id, id_number)
     if elder.status == "deceased":
         raise errors.AdmissionRefused("该老人已登记死亡，不能入住", fields={"elder": "已死亡"})
     if elder.status != "active":

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import selectors as core_selectors
@@ -66,12 +67,9 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facility": facility,
             "beds": beds,
             "counts": selectors.bed_counts(user=request.user, facility=facility),
-            "trend": trend,
-            "sparkline": _sparkline([r["rate"] or 0 for r in trend]),
-            "latest": trend[-1] if trend else None,
-            "latest_rate": f"{trend[-1]['rate'] or 0:.0%}" if trend else "",
+            **_trend_context(trend),
             "bed_types": BedType.choices,
-            "today": dt.date.today().isoformat(),
+            "today": timezone.localdate().isoformat(),
             "can_change": request.user.has_perm("facilities.change_bed"),
             "can_edit": request.user.has_perm("facilities.change_facility"),
         },
@@ -152,19 +150,32 @@ def facility_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sparkline(values: list[float], width: int = 600, height: int = 80) -> str:
-    """SVG polyline points for occupancy rates in [0, 1] (drawing only; the numbers are in the table)."""
-    if len(values) < 2:
-        return ""
-    step = width / (len(values) - 1)
-    return " ".join(f"{i * step:.1f},{height - v * height:.1f}" for i, v in enumerate(values))
+def _trend_context(trend: list[dict], width: int = 600, height: int = 80) -> dict:
+    """What facilities/_trend.html draws: SVG polyline points for the daily rates in [0, 1] and the latest
+    day's figures (drawing only; the numbers come from the snapshots)."""
+    rates = [r["rate"] or 0 for r in trend]
+    step = width / (len(rates) - 1) if len(rates) > 1 else 0
+    latest = trend[-1] if trend else None
+    return {
+        "trend": trend,
+        "sparkline": " ".join(f"{i * step:.1f},{height - v * height:.1f}" for i, v in enumerate(rates))
+        if len(rates) > 1
+        else "",
+        "latest": latest,
+        "latest_rate": f"{latest['rate'] or 0:.1%}" if latest else "",
+    }
 
 
-def _date(text: str) -> dt.date | None:
+def _posted_date(request: HttpRequest, label: str) -> tuple[dt.date | None, bool]:
+    """The form's date (None: today); False when it was given but is not a date, never a silent today."""
+    text = request.POST.get("date", "").strip()
+    if not text:
+        return None, True
     try:
-        return dt.date.fromisoformat(text) if text else None
+        return dt.date.fromisoformat(text), True
     except ValueError:
-        return None
+        messages.error(request, f"{label}格式应为 年-月-日")
+        return None, False
 
 
 @login_required
@@ -188,9 +199,8 @@ def bed_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def bed_admit(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
-    date = _date(request.POST.get("date", ""))
-    if request.POST.get("date") and date is None:
-        messages.error(request, "入住日期格式应为 年-月-日")
+    date, ok = _posted_date(request, "入住日期")
+    if not ok:
         return redirect("facilities:detail", pk=pk)
     try:
         services.bed_admit(
@@ -205,7 +215,9 @@ def bed_admit(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def bed_discharge(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
-    date = _date(request.POST.get("date", ""))
+    date, ok = _posted_date(request, "离开日期")
+    if not ok:
+        return redirect("facilities:detail", pk=pk)
     try:
         services.bed_discharge(actor=request.user, bed_id=bed_id, date=date)
         messages.success(request, "已办理离开")
@@ -262,9 +274,6 @@ def indicators(request: HttpRequest) -> HttpResponse:
             "rows": [*result["by_region"], result["total"]],
             "bed_types": BedType.choices,
             "standards": selectors.PLANNING_STANDARDS,
-            "trend": trend,
-            "sparkline": _sparkline([r["rate"] or 0 for r in trend]),
-            "latest": trend[-1] if trend else None,
-            "latest_rate": f"{trend[-1]['rate'] or 0:.1%}" if trend else "",
+            **_trend_context(trend),
         },
     )

@@ -451,3 +451,18 @@ def test_home_panel_counts_the_users_beds(client, town, operator):
     assert "/facilities/panel/" in client.get("/").content.decode()
     panel = client.get("/facilities/panel/").content.decode()
     assert "天平长者照护之家</a>：床位 3，入住 0，空余 3" in panel and "已过期" in panel
+
+
+def test_bed_pages_refuse_a_bad_date_instead_of_using_today(client, street_officer, operator):
+    home = place(street_officer, operator, "天平长者照护之家", "elder_care_home", *CENTRE)
+    provider = core_factories.user(role="provider", organisation=operator, username="date_staff")
+    bed = services.bed_create(actor=provider, facility_id=home.pk, number="1")
+    person = people_factories.elder(actor=street_officer, name="日期老人")
+    client.force_login(provider)
+    url = f"/facilities/{home.pk}/beds/{bed.pk}/"
+    client.post(url + "admit/", {"id_number": person.id_number, "date": "2026-13-45"})
+    assert Bed.objects.unscoped(reason="test").get(pk=bed.pk).occupant_id is None
+    client.post(url + "admit/", {"id_number": person.id_number, "date": "2026-02-01"})
+    page = client.post(url + "discharge/", {"date": "明天"}, follow=True).content.decode()
+    assert "离开日期格式应为" in page
+    assert Bed.objects.unscoped(reason="test").get(pk=bed.pk).occupant_id == person.pk
