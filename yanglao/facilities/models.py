@@ -16,6 +16,9 @@ from yanglao.core.scoping import ScopedModel
 from yanglao.facilities.choices import BedType, FacilityKind, OperatingModel
 from yanglao.people.models import Elder
 
+# A licence or filing this close to its expiry is flagged (list, detail, home panel).
+LICENCE_WARNING_DAYS = 90
+
 
 class Facility(ScopedModel):
     scope_region_field = "region"
@@ -67,7 +70,7 @@ class Facility(ScopedModel):
         return self.name
 
     def licence_status(self, today=None) -> str:
-        """许可或备案状态, derived: 未登记 without a number, else 已过期 / 即将到期 (90 days) / 有效."""
+        """许可或备案状态, derived: 未登记 without a number, else 已过期 / 即将到期 / 有效."""
         if not self.licence_no:
             return "未登记"
         if self.licence_expiry is None:
@@ -75,7 +78,7 @@ class Facility(ScopedModel):
         today = today or timezone.localdate()
         if self.licence_expiry < today:
             return "已过期"
-        return "即将到期" if (self.licence_expiry - today).days <= 90 else "有效"
+        return "即将到期" if (self.licence_expiry - today).days <= LICENCE_WARNING_DAYS else "有效"
 
 
 class Bed(ScopedModel):
