@@ -16,6 +16,7 @@ from django.utils import timezone
 from yanglao.core import divisions
 from yanglao.core.models import Region, User
 from yanglao.facilities import coverage, geo, network
+from yanglao.facilities.choices import BedType
 from yanglao.facilities.models import LICENCE_WARNING_DAYS, Bed, Facility, OccupancySnapshot
 from yanglao.people.models import Elder
 
@@ -61,7 +62,8 @@ def bed_counts(*, user: User, facility: Facility) -> list[dict]:
     out: dict[str, dict] = {}
     for r in rows:
         key = "family" if r["family_bed"] else r["bed_type"]
-        row = out.setdefault(key, {"bed_type": key, "beds": 0, "occupied": 0})
+        label = "家庭养老床位" if r["family_bed"] else BedType(key).label
+        row = out.setdefault(key, {"bed_type": key, "label": label, "beds": 0, "occupied": 0})
         row["beds"] += r["beds"]
         row["occupied"] += r["occupied"]
     return [r | {"vacant": r["beds"] - r["occupied"]} for r in out.values()]
@@ -336,6 +338,15 @@ PLANNING_STANDARDS = [
         "source": "重庆",
     },
 ]
+
+
+def standards_check(total: dict) -> list[dict]:
+    """Each reference standard with the region's value and whether it is met (None: no value to judge)."""
+    out = []
+    for standard in PLANNING_STANDARDS:
+        value = total.get(standard["key"])
+        out.append(standard | {"value": value, "met": None if value is None else value >= standard["target"]})
+    return out
 
 
 def planning_indicators(*, user: User, region_code: str) -> dict:

@@ -273,7 +273,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
             "result": result,
             "rows": [*result["by_region"], result["total"]],
             "bed_types": BedType.choices,
-            "standards": selectors.PLANNING_STANDARDS,
+            "standards": selectors.standards_check(result["total"]),
             **_trend_context(trend),
         },
     )

@@ -466,3 +466,16 @@ def test_bed_pages_refuse_a_bad_date_instead_of_using_today(client, street_offic
     page = client.post(url + "discharge/", {"date": "明天"}, follow=True).content.decode()
     assert "离开日期格式应为" in page
     assert Bed.objects.unscoped(reason="test").get(pk=bed.pk).occupant_id == person.pk
+
+
+def test_standards_are_judged_in_the_selector():
+    checked = {
+        s["key"]: s["met"]
+        for s in selectors.standards_check({"beds_per_1000_elders": 35.0, "nursing_share": 0.59})
+    }
+    assert checked == {
+        "beds_per_1000_elders": True,  # at the target is met
+        "nursing_share": False,
+        "floor_area_per_1000_residents": None,  # no value: not judged
+        "floor_area_per_resident": None,
+    }
