@@ -113,7 +113,7 @@ def _require_inside(region, lng: float, lat: float) -> None:
             f"坐标不在{current.name}范围内；请核对坐标，以及坐标系是否选对"
             "（高德、腾讯地图为 GCJ-02，百度地图为 BD-09，GPS 为 WGS-84）"
         )
-        raise errors.InvalidFacility(message, fields={"lat": "不在所属区划内"})
+        raise errors.InvalidFacility(message, fields={"lat": message})  # the datum hint belongs on the form
 
 
 @transaction.atomic

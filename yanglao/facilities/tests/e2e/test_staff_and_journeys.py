@@ -146,3 +146,36 @@ def test_provider_admits_and_discharges_on_the_bed_register(page, live_server, s
     page.get_by_test_id("bed-register").get_by_role("button", name="办理离开").click()
     expect(page.locator(".alert")).to_contain_text("已办理离开")
     expect(page.get_by_test_id("bed-register")).to_contain_text("空床")
+
+
+def test_official_registers_and_imports_facilities(page, live_server, street_officer, network, tmp_path):
+    login(page, live_server, street_officer.username, PASSWORD)
+    expect(page.get_by_test_id("facilities-panel")).to_contain_text("机构床位")
+    page.get_by_role("link", name="养老设施").first.click()
+    page.get_by_role("link", name="登记设施").click()
+    page.get_by_label("名称").fill("天平社区长者食堂")
+    page.get_by_label("类型").select_option("canteen")
+    page.get_by_label("运营方式").select_option("public_private")
+    page.get_by_label("所在区划").select_option("310104003001")
+    page.get_by_label("经度").fill(str(CENTRE[0] + 0.05))  # far outside the committee's outline
+    page.get_by_label("纬度").fill(str(CENTRE[1]))
+    page.get_by_label("每餐供餐能力（人）").fill("120")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-danger, .invalid-feedback").first).to_contain_text("坐标不在")
+    page.get_by_label("经度").fill(str(CENTRE[0]))
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name="天平社区长者食堂")).to_be_visible()
+    shot(page, "facility-registered")
+    page.goto(f"{live_server.url}/facilities/import/")
+    rows = "名称,类型,运营机构,运营方式,区划代码,经度,纬度\n"
+    rows += f"天平助餐点,老年助餐服务场所,天平照护服务社,公办,310104003001,{CENTRE[0]},{CENTRE[1]}\n"
+    rows += f"坏行,养猪场,天平照护服务社,公办,310104003001,{CENTRE[0]},{CENTRE[1]}\n"
+    path = tmp_path / "设施.csv"
+    path.write_text(rows, encoding="utf-8")
+    page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(path))
+    page.get_by_role("button", name="开始导入").click()
+    result = page.get_by_test_id("import-result")
+    expect(result).to_contain_text("登记 1 处，有误 1 行")
+    expect(result.locator("tbody tr")).to_have_count(1)
+    expect(result).to_contain_text("不是设施类型")
+    shot(page, "facility-import")
