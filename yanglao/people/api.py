@@ -12,14 +12,15 @@ router = Router(tags=["老年人信息库"])
 
 
 def _out(elder, detail: bool = False) -> dict:
+    """Masked for everyone: no birth date (it is the ID number's hidden middle; decisions "Masking")."""
     return {
+        "ability": elder.ability_state,
         **{
             f: getattr(elder, f)
             for f in (
                 "id",
                 "name",
                 "gender",
-                "birth_date",
                 "region_code",
                 "living_arrangement",
                 "economic_status",

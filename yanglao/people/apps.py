@@ -13,7 +13,7 @@ class PeopleConfig(AppConfig):
         from yanglao.core.choices import Role
         from yanglao.people import models
 
-        sensitive = ["id_number", "phone", "address", "registered_address"]
+        sensitive = ["id_number", "phone", "address", "registered_address", "birth_date", "lat", "lng"]
         auditlog.register(
             models.Elder,
             mask_fields=sensitive,

@@ -1,30 +1,28 @@
-"""List exports: .xlsx (constant memory) or streamed CSV with a BOM, masked unless the user may reveal.
+"""List exports: .xlsx (constant memory, split across sheets) or streamed CSV with a BOM.
 
-Each export leaves one audit entry with the filter, the row count and whether numbers were in clear.
+Masked unless the user may reveal and asked for clear text: a masked export shows ages instead of birth
+dates and never decrypts the ID number (core.masking). Cells are formula-safe (core.tabular). Each export
+leaves one audit entry with the filter (search text masked), the row count and whether it was in clear.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterator
 
-import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from yanglao.core import masking, tabular
 from yanglao.core import services as core_services
 from yanglao.core.models import User
 from yanglao.people import selectors
 from yanglao.people.models import Elder
-from yanglao.people.reports import MAX_SHEET_ROWS
 
-HEADERS = [
+MASKED_HEADERS = [
     "姓名",
     "性别",
-    "出生日期",
     "年龄",
     "公民身份号码",
     "联系电话",
@@ -33,33 +31,49 @@ HEADERS = [
     "社区代码",
     "居住情况",
     "经济状况",
+    "能力等级",
     "特殊群体",
     "状态",
 ]
+CLEAR_HEADERS = MASKED_HEADERS[:2] + ["出生日期"] + MASKED_HEADERS[2:]
 
 
-def _mask_address(text: str) -> str:
-    return text[:6] + "****" if len(text) > 6 else "****" if text else ""
+def headers(clear: bool) -> list[str]:
+    return CLEAR_HEADERS if clear else MASKED_HEADERS
 
 
 def _rows(user: User, filters: selectors.ElderFilter, clear: bool) -> Iterator[list[str]]:
     today = timezone.localdate()
-    for elder in selectors.elder_list(user=user, filters=filters, today=today).iterator(chunk_size=2000):
-        yield [
+    qs = selectors.elder_list(user=user, filters=filters, today=today)
+    if not clear:
+        qs = qs.defer("id_number", "registered_address")  # what a masked export does not show, it never decrypts
+    for elder in qs.iterator(chunk_size=2000):
+        row = [
             elder.name,
             elder.get_gender_display(),
-            elder.birth_date.isoformat(),
             str(selectors.elder_age(elder, today)),
             elder.id_number if clear else elder.id_masked,
             elder.phone if clear else elder.phone_masked,
-            elder.address if clear else _mask_address(elder.address),
+            elder.address if clear else elder.address_masked,
             elder.region.name,
             elder.region_id,
             elder.get_living_arrangement_display(),
             elder.get_economic_status_display(),
+            elder.ability_state,
             "、".join(g.label for g in selectors.elder_groups(elder, today)),
             elder.get_status_display(),
         ]
+        if clear:
+            row.insert(2, elder.birth_date.isoformat())
+        yield row
+
+
+def audit_filters(filters: selectors.ElderFilter) -> dict:
+    """The filter as an audit entry may keep it: an ID number or phone typed in the search box is masked."""
+    kept = {k: v for k, v in filters.__dict__.items() if v}
+    if "q" in kept:
+        kept["q"] = masking.mask_search_text(kept["q"])
+    return kept
 
 
 def _audit(user: User, filters: selectors.ElderFilter, fmt: str, count: int, clear: bool) -> None:
@@ -69,34 +83,22 @@ def _audit(user: User, filters: selectors.ElderFilter, fmt: str, count: int, cle
             action="elder.export",
             model=Elder,
             count=count,
-            detail={
-                "format": fmt,
-                "clear": clear,
-                "filters": {k: v for k, v in filters.__dict__.items() if v},
-            },
+            detail={"format": fmt, "clear": clear, "filters": audit_filters(filters)},
         )
 
 
-def _check(user: User, clear: bool) -> None:
+def check(user: User, clear: bool) -> None:
     if not user.has_perm("people.export_elder") or (clear and not user.has_perm("people.reveal_elder")):
         raise PermissionDenied
 
 
-def export_xlsx(
-    *, user: User, filters: selectors.ElderFilter, clear: bool = False
-) -> tempfile.SpooledTemporaryFile:
-    """Write the list to a temporary .xlsx (up to one sheet of rows) and return it rewound."""
-    _check(user, clear)
-    handle = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True})
-    sheet = workbook.add_worksheet("老年人名单")
-    sheet.write_row(0, 0, HEADERS)
-    count = 0
-    for count, row in enumerate(_rows(user, filters, clear), start=1):
-        if count >= MAX_SHEET_ROWS:
-            break
-        sheet.write_row(count, 0, row)
-    workbook.close()
+def export_xlsx(*, user: User, filters: selectors.ElderFilter, clear: bool = False, handle=None):
+    """Write the list to ``handle`` (a temporary file by default) and return it rewound."""
+    check(user, clear)
+    handle = handle or tempfile.TemporaryFile()
+    count = tabular.write_xlsx(
+        handle, sheet_name="老年人名单", headers=headers(clear), rows=_rows(user, filters, clear)
+    )
     handle.seek(0)
     _audit(user, filters, "xlsx", count, clear)
     return handle
@@ -104,21 +106,7 @@ def export_xlsx(
 
 def export_csv(*, user: User, filters: selectors.ElderFilter, clear: bool = False) -> Iterator[bytes]:
     """Stream UTF-8 CSV with a BOM (so Excel shows the Chinese); the audit entry is written first."""
-    _check(user, clear)
+    check(user, clear)
     count = selectors.elder_list(user=user, filters=filters).count()
     _audit(user, filters, "csv", count, clear)
-
-    def stream():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff".encode()
-        writer.writerow(HEADERS)
-        for n, row in enumerate(_rows(user, filters, clear), start=1):
-            writer.writerow(row)
-            if n % 500 == 0:
-                yield buffer.getvalue().encode()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue().encode()
-
-    return stream()
+    return tabular.csv_stream(headers(clear), _rows(user, filters, clear))

@@ -12,9 +12,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from yanglao.core.crypto import EncryptedTextField, mask
+from yanglao.core import masking
+from yanglao.core.crypto import EncryptedTextField
 from yanglao.core.models import Region
 from yanglao.core.scoping import ScopedModel
+from yanglao.people.identity import age_on
 from yanglao.people.choices import (
     DisabilityCategory,
     EconomicStatus,
@@ -141,11 +143,30 @@ class Elder(ScopedModel):
 
     @property
     def id_masked(self) -> str:
-        return f"{self.id_number[:6]}********{self.id_last4}" if self.id_number else ""
+        """From the stored last four characters: masking never decrypts the number (core.masking)."""
+        return masking.mask_id(self.id_last4)
 
     @property
     def phone_masked(self) -> str:
-        return mask(self.phone)
+        return masking.mask_phone(self.phone)
+
+    @property
+    def address_masked(self) -> str:
+        return masking.mask_address(self.address)
+
+    @property
+    def age(self) -> int:
+        """Whole years today (Asia/Shanghai): what users without the reveal right see instead of the birth date."""
+        return age_on(self.birth_date, timezone.localdate())
+
+    @property
+    def ability_state(self) -> str:
+        """未评估 / 已过期 / the level's name: an expired level is not the person's current level."""
+        if self.ability_level is None:
+            return "未评估"
+        if self.ability_valid_until and self.ability_valid_until < timezone.localdate():
+            return "已过期"
+        return self.ability_level_name or f"{self.ability_level} 级"
 
     def as_record(self) -> dict:
         """The fields the pure group rules read."""
@@ -183,7 +204,7 @@ class EmergencyContact(models.Model):
 
     @property
     def phone_masked(self) -> str:
-        return mask(self.phone)
+        return masking.mask_phone(self.phone)
 
 
 class LifeEvent(ScopedModel):

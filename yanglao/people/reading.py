@@ -27,6 +27,21 @@ def _csv_text(path: Path) -> str:
     raise ImportFileInvalid("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码")
 
 
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    """csv.reader, but a malformed file or an absurd cell (over 128 KB) is refused in Chinese with its line."""
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileInvalid(
+                f"CSV 文件第 {reader.line_num} 行无法读取：单元格过长（超过 128 KB）或引号不成对，请检查文件"
+            ) from exc
+        yield row
+
+
 def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]], int]:
     """Headers (trimmed text), an iterator over the data rows (lists of cell values), and the number of
     rows the file claims (blank ones included) to size the work."""
@@ -47,7 +62,7 @@ def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]], int]
     elif suffix in {".csv", ".txt"}:
         text = _csv_text(path)
         size = text.count("\n")
-        rows = csv.reader(io.StringIO(text))
+        rows = _csv_rows(text)
     else:
         raise ImportFileInvalid(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
     for header in rows:

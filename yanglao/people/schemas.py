@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import BaseModel, field_validator, model_validator
 
+from yanglao.core import text
 from yanglao.people import identity
 from yanglao.people.choices import (
     CHRONIC_CONDITIONS,
@@ -19,6 +20,22 @@ from yanglao.people.choices import (
     LivingArrangement,
     MedicalInsurance,
 )
+
+
+def _checked_name(value) -> str:
+    """Blank, control characters and over-long names are refused in Chinese, in forms, API and imports."""
+    try:
+        text.clean_line(value, label="姓名", max_length=50)
+    except text.TextError as exc:
+        raise ValueError(str(exc)) from exc
+    return identity.clean_text(value)
+
+
+def _checked_line(value, label: str, max_length: int) -> str:
+    try:
+        return text.clean_line(value, label=label, max_length=max_length, required=False)
+    except text.TextError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 class ContactIn(BaseModel):
@@ -56,6 +73,11 @@ class ElderBase(BaseModel):
     def _phone(cls, value):
         return identity.normalise_phone(value)
 
+    @field_validator("address", "registered_address", mode="before")
+    @classmethod
+    def _address(cls, value):
+        return _checked_line(value, "地址", 300)
+
     @field_validator("chronic_conditions")
     @classmethod
     def _conditions(cls, value):
@@ -85,7 +107,7 @@ class ElderIn(ElderBase):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value):
-        return identity.clean_text(value)
+        return _checked_name(value)
 
     @field_validator("id_number", mode="before")
     @classmethod
@@ -102,6 +124,11 @@ class ElderPatch(ElderBase):
     economic_status: EconomicStatus | None = None
     phone: str | None = None
 
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value):
+        return None if value is None else _checked_name(value)
+
 
 class ContactOut(Schema):
     position: int
@@ -115,9 +142,9 @@ class ElderOut(Schema):
     id: int
     name: str
     gender: str
-    birth_date: dt.date
-    age: int
-    id_number: str = Field(description="masked: the first six and the last four characters")
+    age: int = Field(description="whole years; the birth date is never listed (it would unmask the ID number)")
+    ability: str = Field("", description="current ability level, or 未评估 / 已过期")
+    id_number: str = Field(description="masked: the last four characters only")
     phone: str = Field(description="masked")
     region_code: str
     region_name: str

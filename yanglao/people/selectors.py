@@ -111,6 +111,11 @@ def elder_page(*, user: User, filters: ElderFilter | None = None, after: str = "
     return items[:limit], next_cursor
 
 
+def may_reveal(user: User) -> bool:
+    """Whether ``user`` sees personal data in clear on request (and so birth dates without asking)."""
+    return user.has_perm("people.reveal_elder")
+
+
 def elder_get(*, user: User, elder_id: int) -> Elder:
     return get_object_or_404(Elder.objects.for_user(user).select_related("region", "household"), pk=elder_id)
 

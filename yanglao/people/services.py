@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from yanglao.core import masking, uploads
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import RegionOutOfScope, UnknownRegion
@@ -290,22 +291,43 @@ def elder_set_ability(
     return elder
 
 
-def elder_reveal(*, actor: User, elder: Elder, field_name: str) -> str:
-    """Return one field in clear and leave an access entry in the audit log (who, when, which field)."""
-    if field_name not in ("id_number", "phone", "address") or not actor.has_perm("people.reveal_elder"):
-        raise PermissionDenied
+REVEALABLE = ("id_number", "phone", "address", "birth_date")
+
+
+def _reveal_entry(actor: User, elder: Elder, what: str, detail: dict) -> None:
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(Elder),
         object_pk=str(elder.pk),
         object_id=elder.pk,
-        object_repr=f"{elder.name}（查看{Elder._meta.get_field(field_name).verbose_name}）",
+        object_repr=f"{elder.name}（查看{what}）",
         action=LogEntry.Action.ACCESS,
         actor=actor,
         changes={},
-        additional_data={"reveal": field_name},
+        additional_data=detail,
         timestamp=timezone.now(),
     )
-    return getattr(elder, field_name)
+
+
+def elder_reveal(*, actor: User, elder: Elder, field_name: str) -> str:
+    """Return one field in clear and leave an access entry in the audit log (who, when, which field)."""
+    if field_name not in REVEALABLE or not actor.has_perm("people.reveal_elder"):
+        raise PermissionDenied
+    _reveal_entry(actor, elder, str(Elder._meta.get_field(field_name).verbose_name), {"reveal": field_name})
+    value = getattr(elder, field_name)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def elder_contact_reveal(*, actor: User, elder: Elder, position: int) -> str:
+    """An emergency contact's phone in clear ("call the family"), audited like the person's own."""
+    if not actor.has_perm("people.reveal_elder"):
+        raise PermissionDenied
+    contact = elder.contacts.filter(position=position).first()
+    if contact is None:
+        raise errors.InvalidElder("没有该紧急联系人", code="people.not_found")
+    _reveal_entry(
+        actor, elder, f"紧急联系人{position}电话", {"reveal": "contact_phone", "contact": position}
+    )
+    return contact.phone
 
 
 # ---------------------------------------------------------------- imports
@@ -321,8 +343,14 @@ class ImportResult:
     errors: list[dict] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     error_path: str = ""
+    errors_total: int = 0  # every problem found; ``errors`` keeps the first MAX_STORED_ERRORS
+
+    @property
+    def errors_truncated(self) -> bool:
+        return self.errors_total > len(self.errors)
 
     def as_json(self) -> dict:
+        """The CLI's and the API's shape; ``errors_truncated`` says when only the first errors are listed."""
         return {
             "rows": self.rows,
             "created": self.created,
@@ -330,6 +358,8 @@ class ImportResult:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "errors": self.errors,
+            "errors_truncated": self.errors_truncated,
+            "errors_total": self.errors_total,
         }
 
 
@@ -345,6 +375,7 @@ class _Rejections:
             self.rows_seen.add(row_number)
             self.result.rejected += 1
         for column, reason in problems:
+            self.result.errors_total += 1
             if len(self.result.errors) < MAX_STORED_ERRORS:
                 self.result.errors.append({"row": row_number, "column": column, "reason": reason})
             if self.report:
@@ -452,7 +483,8 @@ def elder_import_file(
     allowed = _scope_regions(actor)
     known = None  # loaded lazily: only for the "does not exist" vs "out of scope" wording
     result = ImportResult()
-    report = ErrorWorkbook(report_path, headers) if report_path else None
+    masked = not actor.has_perm("people.reveal_elder")
+    report = ErrorWorkbook(report_path, headers, masked=masked) if report_path else None
     reject = _Rejections(result, headers, report)
     first_row_of: dict[str, int] = {}
     for chunk in _prepared(row_iter, index, parallel):
@@ -635,7 +667,7 @@ def death_list_import(
             continue
         elder = Elder.objects.for_user(actor, action="change").filter(id_hash=blind_index(id_number)).first()
         if elder is None:
-            result.unmatched.append(id_number[:6] + "********" + id_number[-4:])
+            result.unmatched.append(masking.mask_id(id_number))
             continue
         if elder.status == ElderStatus.DECEASED and elder.death_date == date:
             result.unchanged += 1
@@ -670,17 +702,14 @@ def death_list_import(
 def import_job_create(
     *, actor: User, kind: str, filename: str, content: bytes, dry_run: bool = False
 ) -> ImportJob:
-    """Keep the upload under var/imports and queue the job after commit."""
+    """Keep the upload owner-only under var/imports and queue the job after commit."""
     from yanglao.people import tasks
 
     if not actor.has_perm("people.add_elder"):
         raise PermissionDenied
-    folder = Path(settings.IMPORT_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(filename).suffix.lower()[:8]
     job = ImportJob.objects.create(actor=actor, kind=kind, filename=filename[:255], path="", dry_run=dry_run)
-    target = folder / f"{job.pk}{suffix}"
-    target.write_bytes(content)
+    target = uploads.write_private(Path(settings.IMPORT_DIR) / f"{job.pk}{suffix}", content)
     job.path = str(target)
     job.save(update_fields=["path"])
     transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
@@ -688,7 +717,8 @@ def import_job_create(
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Run a queued job, writing progress per chunk. A refused file ends the job with its reason."""
+    """Run a queued job, writing progress per chunk. A refused file ends the job with its reason; any other
+    failure ends it as failed too (logged in English with the traceback), so no job stays "running"."""
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
     if job.state in (ImportJob.State.DONE, ImportJob.State.FAILED):
         return job
@@ -723,9 +753,29 @@ def import_job_run(*, job_id: int) -> ImportJob:
             for u in result.unmatched[:MAX_STORED_ERRORS]
         ]
         job.error_path = result.error_path
+        uploads.make_private(job.error_path)
         job.state = ImportJob.State.DONE
+        if result.rows == 0:
+            job.message = "文件只有表头，没有数据行"
     except (errors.ImportFileInvalid, errors.WrongHeaders) as exc:
         job.state, job.message = ImportJob.State.FAILED, exc.message
+    except Exception:  # noqa: BLE001 -- a job must end; the reason is logged with its traceback
+        log.exception("import job %s failed", job.pk)
+        job.state = ImportJob.State.FAILED
+        job.message = "导入因内部错误中止，已记录错误日志；已写入的数据保持一致，可修正文件后重新导入"
     job.finished_at = timezone.now()
+    if job.dry_run or settings.IMPORT_RETENTION_DAYS <= 0:
+        uploads.delete(job.path)
+        job.path = ""
     job.save()
     return job
+
+
+def import_uploads_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete uploads and error reports older than the retention period; jobs keep their counts."""
+    removed = uploads.purge(
+        settings.IMPORT_DIR,
+        older_than_days=settings.IMPORT_RETENTION_DAYS,
+        now=(now or timezone.now()).timestamp(),
+    )
+    return removed

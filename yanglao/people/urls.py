@@ -11,6 +11,7 @@ urlpatterns = [
     path("elders/counts/", views.elder_counts, name="elder_counts"),
     path("elders/<int:pk>/", views.elder_detail, name="elder_detail"),
     path("elders/<int:pk>/reveal/<str:field>/", views.elder_reveal, name="elder_reveal"),
+    path("elders/<int:pk>/contacts/<int:position>/reveal/", views.contact_reveal, name="contact_reveal"),
     path("elders/<int:pk>/events/<str:kind>/", views.elder_event, name="elder_event"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/template/", views.import_template, name="import_template"),

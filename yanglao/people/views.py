@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -64,6 +66,17 @@ def elder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def elder_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     elder = selectors.elder_get(user=request.user, elder_id=pk)
     value = services.elder_reveal(actor=request.user, elder=elder, field_name=field)
+    return render(request, "people/_revealed.html", {"value": value})
+
+
+@login_required
+@require_POST
+def contact_reveal(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    elder = selectors.elder_get(user=request.user, elder_id=pk)
+    try:
+        value = services.elder_contact_reveal(actor=request.user, elder=elder, position=position)
+    except DomainError as exc:
+        raise Http404 from exc
     return render(request, "people/_revealed.html", {"value": value})
 
 
@@ -186,8 +199,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, job_id=pk)
-    if not job.error_path:
-        raise Http404
+    if not job.error_path or not Path(job.error_path).exists():
+        raise Http404("错误报告已过保留期限被删除")
     return FileResponse(
         open(job.error_path, "rb"),
         as_attachment=True,

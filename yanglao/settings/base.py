@@ -183,6 +183,8 @@ TASKS = {"default": {"BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend"}
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_USE_BASE_MANAGER = True  # diffs read the old row through the plain manager, not a user scope
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Masked fields in audit entries look exactly as on the pages (core.masking), never half-masked.
+AUDITLOG_MASK_CALLABLE = "yanglao.core.masking.mask_value"
 
 LOGGING = {
     "version": 1,
@@ -204,6 +206,9 @@ MAP_BOUNDARY_REGION = os.environ.get("YANGLAO_MAP_REGION", "310104000000")
 # The registry (people): youngest age that may be registered; where uploads and error reports are kept.
 REGISTRY_MIN_AGE = int(os.environ.get("YANGLAO_REGISTRY_MIN_AGE", 60))
 IMPORT_DIR = VAR_DIR / "imports"
+# Uploaded import files and their error reports hold personal data in clear: owner-only, a dry run's file is
+# deleted when it ends, a real import's after this many days (0: when it ends).
+IMPORT_RETENTION_DAYS = float(os.environ.get("YANGLAO_IMPORT_RETENTION_DAYS", 7))
 
 # Assessments: an approved result is valid this many months (configurable per deployment).
 ASSESSMENT_VALID_MONTHS = int(os.environ.get("YANGLAO_ASSESSMENT_VALID_MONTHS", 12))

@@ -252,6 +252,8 @@ def test_cli_json_output(tmp_path, officer, capsys):
         "unchanged": 0,
         "rejected": 1,
         "errors": [{"row": 3, "column": "姓名", "reason": "不能为空"}],
+        "errors_truncated": False,
+        "errors_total": 1,
     }
     call_command("import_elders", str(path), "--json")
     assert json.loads(capsys.readouterr().out)["unchanged"] == 1

@@ -205,7 +205,7 @@ def test_form_create_and_422(client, street_officer):
 def test_api_list_detail_create_update(client, people, street_officer):
     client.force_login(street_officer)
     page = client.get("/api/v1/elders?q=zsf").json()
-    assert [i["name"] for i in page["items"]] == ["张三丰"] and page["items"][0]["id_number"].count("*") == 8
+    assert [i["name"] for i in page["items"]] == ["张三丰"] and page["items"][0]["id_number"].count("*") == 14
     assert "oldest_old" in page["items"][0]["groups"]
     detail = client.get(f"/api/v1/elders/{people['zsf'].pk}").json()
     assert detail["phone"] == "138****5678"

@@ -1,7 +1,8 @@
 """yanglao import-elders FILE [--dry-run] [--json] [--user NAME] [--deaths]
 
 Same service as the browser upload; runs in the foreground. ``--json`` prints one object:
-{"rows", "created", "updated", "unchanged", "rejected", "errors": [{"row", "column", "reason"}]}.
+{"rows", "created", "updated", "unchanged", "rejected", "errors": [{"row", "column", "reason"}],
+"errors_truncated", "errors_total"} (the list keeps the first 1,000 problems; the workbook has all).
 """
 
 import json
@@ -51,6 +52,10 @@ class Command(BaseCommand):
         )
         for err in result.errors[:50]:
             self.stdout.write(f"  第 {err['row']} 行 {err['column']}：{err['reason']}")
+        if result.errors_total > 50:
+            self.stdout.write(f"  ……共 {result.errors_total} 处错误，仅列出前 50 处（--errors-xlsx 可输出全部）")
+        if result.rows == 0:
+            self.stdout.write("文件只有表头，没有数据行")
         if deaths and result.unmatched:
             self.stdout.write(
                 f"未匹配的身份证号 {len(result.unmatched)} 个：" + "、".join(result.unmatched[:50])

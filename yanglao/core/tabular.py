@@ -1,0 +1,84 @@
+"""Writing lists out: formula-safe cells, streamed CSV with a BOM, constant-memory .xlsx split across sheets.
+
+Every export and report goes through here, so no cell a user typed (a name, an address) can become a live
+spreadsheet formula (OWASP "CSV injection") and no export holds its rows in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+import xlsxwriter
+
+MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header row included
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> str:
+    """The cell as text that no spreadsheet evaluates: a leading formula character gets a quote in front."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_stream(headers: list[str], rows: Iterable[Iterable[object]], *, flush_every: int = 500) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel shows Chinese), every cell inert, yielded in blocks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff".encode()
+    writer.writerow([inert(h) for h in headers])
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([inert(cell) for cell in row])
+        if n % flush_every == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def write_xlsx(
+    handle: IO[bytes] | str,
+    *,
+    sheet_name: str,
+    headers: list[str],
+    rows: Iterable[Iterable[object]],
+    max_rows_per_sheet: int = MAX_SHEET_ROWS,
+) -> int:
+    """Write rows as text cells in constant memory; past a sheet's limit continue on "名称（2）" and so on.
+
+    Returns the number of data rows written. Cells are written with ``write_string``, never ``write``, so
+    nothing is auto-detected as a formula, number or URL.
+    """
+    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_numbers": False})
+    text = workbook.add_format({"num_format": "@"})
+    # Excel's own marker for "this is text even if it looks like a formula": shown without a visible quote
+    # and kept as text when the cell is edited and confirmed again.
+    quoted = workbook.add_format({"num_format": "@", "quote_prefix": True})
+    sheet_number, row_in_sheet, count, sheet = 1, 0, 0, None
+
+    def new_sheet():
+        name = sheet_name if sheet_number == 1 else f"{sheet_name}（{sheet_number}）"
+        ws = workbook.add_worksheet(name[:31])
+        for col, header in enumerate(headers):
+            ws.write_string(0, col, str(header), text)
+        return ws
+
+    sheet = new_sheet()
+    for row in rows:
+        row_in_sheet += 1
+        if row_in_sheet >= max_rows_per_sheet:
+            sheet_number += 1
+            sheet = new_sheet()
+            row_in_sheet = 1
+        for col, cell in enumerate(row):
+            if cell is None or cell == "":
+                continue
+            value = str(cell)
+            sheet.write_string(row_in_sheet, col, value, quoted if value.startswith(FORMULA_STARTS) else text)
+        count += 1
+    workbook.close()
+    return count
