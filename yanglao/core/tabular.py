@@ -25,7 +25,9 @@ def inert(value: object) -> str:
     return text
 
 
-def csv_stream(headers: list[str], rows: Iterable[Iterable[object]], *, flush_every: int = 500) -> Iterator[bytes]:
+def csv_stream(
+    headers: list[str], rows: Iterable[Iterable[object]], *, flush_every: int = 500
+) -> Iterator[bytes]:
     """UTF-8 with a BOM (so Excel shows Chinese), every cell inert, yielded in blocks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -35,7 +35,7 @@ MASKED_HEADERS = [
     "特殊群体",
     "状态",
 ]
-CLEAR_HEADERS = MASKED_HEADERS[:2] + ["出生日期"] + MASKED_HEADERS[2:]
+CLEAR_HEADERS = [*MASKED_HEADERS[:2], "出生日期", *MASKED_HEADERS[2:]]
 
 
 def headers(clear: bool) -> list[str]:
@@ -46,7 +46,9 @@ def _rows(user: User, filters: selectors.ElderFilter, clear: bool) -> Iterator[l
     today = timezone.localdate()
     qs = selectors.elder_list(user=user, filters=filters, today=today)
     if not clear:
-        qs = qs.defer("id_number", "registered_address")  # what a masked export does not show, it never decrypts
+        qs = qs.defer(
+            "id_number", "registered_address"
+        )  # what a masked export does not show, it never decrypts
     for elder in qs.iterator(chunk_size=2000):
         row = [
             elder.name,

@@ -16,7 +16,6 @@ from yanglao.core import masking
 from yanglao.core.crypto import EncryptedTextField
 from yanglao.core.models import Region
 from yanglao.core.scoping import ScopedModel
-from yanglao.people.identity import age_on
 from yanglao.people.choices import (
     DisabilityCategory,
     EconomicStatus,
@@ -28,6 +27,7 @@ from yanglao.people.choices import (
     LivingArrangement,
     MedicalInsurance,
 )
+from yanglao.people.identity import age_on
 
 
 class Household(ScopedModel):

@@ -24,7 +24,6 @@ MASKED_COLUMNS = {
 }
 
 
-
 class ErrorWorkbook:
     """行号, 列, 原因, then the row's original cells: what a clerk needs to fix the file and re-upload it."""
 

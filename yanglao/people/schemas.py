@@ -142,7 +142,9 @@ class ElderOut(Schema):
     id: int
     name: str
     gender: str
-    age: int = Field(description="whole years; the birth date is never listed (it would unmask the ID number)")
+    age: int = Field(
+        description="whole years; the birth date is never listed (it would unmask the ID number)"
+    )
     ability: str = Field("", description="current ability level, or 未评估 / 已过期")
     id_number: str = Field(description="masked: the last four characters only")
     phone: str = Field(description="masked")

@@ -324,9 +324,7 @@ def elder_contact_reveal(*, actor: User, elder: Elder, position: int) -> str:
     contact = elder.contacts.filter(position=position).first()
     if contact is None:
         raise errors.InvalidElder("没有该紧急联系人", code="people.not_found")
-    _reveal_entry(
-        actor, elder, f"紧急联系人{position}电话", {"reveal": "contact_phone", "contact": position}
-    )
+    _reveal_entry(actor, elder, f"紧急联系人{position}电话", {"reveal": "contact_phone", "contact": position})
     return contact.phone
 
 
@@ -759,7 +757,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             job.message = "文件只有表头，没有数据行"
     except (errors.ImportFileInvalid, errors.WrongHeaders) as exc:
         job.state, job.message = ImportJob.State.FAILED, exc.message
-    except Exception:  # noqa: BLE001 -- a job must end; the reason is logged with its traceback
+    except Exception:  # a job must end; the reason is logged with its traceback
         log.exception("import job %s failed", job.pk)
         job.state = ImportJob.State.FAILED
         job.message = "导入因内部错误中止，已记录错误日志；已写入的数据保持一致，可修正文件后重新导入"

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         for err in result.errors[:50]:
             self.stdout.write(f"  第 {err['row']} 行 {err['column']}：{err['reason']}")
         if result.errors_total > 50:
-            self.stdout.write(f"  ……共 {result.errors_total} 处错误，仅列出前 50 处（--errors-xlsx 可输出全部）")
+            self.stdout.write(
+                f"  ……共 {result.errors_total} 处错误，仅列出前 50 处（--errors-xlsx 可输出全部）"
+            )
         if result.rows == 0:
             self.stdout.write("文件只有表头，没有数据行")
         if deaths and result.unmatched:
