@@ -15,6 +15,14 @@ class DomainError(Exception):
         super().__init__(f"{self.code}: {self.message}")
 
 
+class NotFound(DomainError):
+    """Missing and out of scope look the same (Zulip's access functions): 404 with one message."""
+
+    code = "core.not_found"
+    message = "记录不存在或不在您的权限范围内"
+    status = 404
+
+
 class UnknownRegion(DomainError):
     code = "core.unknown_region"
     message = "区划代码不存在"

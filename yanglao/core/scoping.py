@@ -14,6 +14,7 @@ import logging
 
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 
 from yanglao.core import divisions
 
@@ -24,11 +25,35 @@ class UnscopedQueryError(RuntimeError):
     pass
 
 
+def region_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """A row may belong to several regions at once (a transfer: the sending and the receiving community)."""
+    field = getattr(model, "scope_region_field", None)
+    if not field:
+        return ()
+    return tuple(field) if isinstance(field, tuple | list) else (field,)
+
+
+class ScopeViolation(Http404):
+    """A write left its object outside the actor's scope; raised inside the write's transaction, so the write
+    is rolled back, and answered like any row the actor cannot see (404)."""
+
+
+def ensure_in_scope(obj: models.Model, user, action: str = "view") -> None:
+    """NetBox's check after a write: the saved row must still be one ``user`` may ``action``.
+
+    Called by services at the end of their transaction, so a write that moved a row out of the actor's
+    reach (a forged region, another organisation) is rolled back instead of committed behind a 404.
+    """
+    manager = type(obj)._default_manager
+    if not manager.for_user(user, action=action).filter(pk=obj.pk).exists():
+        log.warning("scope violation: %s %s left %s's %s scope", obj._meta.label, obj.pk, user, action)
+        raise ScopeViolation(f"{obj._meta.label} {obj.pk} is outside the actor's scope after the write")
+
+
 def user_scope_q(model: type[models.Model], user) -> Q:
     """The filter for what ``user`` may see of ``model``; matches nothing when no rule applies."""
     condition = Q(pk__in=[])
-    region_field = getattr(model, "scope_region_field", None)
-    if region_field:
+    for region_field in region_fields(model):
         for lo, hi in user.scope_ranges():
             condition |= Q(**{f"{region_field}__gte": lo, f"{region_field}__lt": hi})
     org_field = getattr(model, "scope_organisation_field", None)
@@ -72,8 +97,10 @@ class RegionScopedQuerySet(models.QuerySet):
             lo, hi = divisions.subtree_range(divisions.normalise(code))
         except divisions.DivisionCodeError:
             return self.none()
-        field = self.model.scope_region_field
-        return self.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
+        condition = Q(pk__in=[])
+        for field in region_fields(self.model):
+            condition |= Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+        return self.filter(condition)
 
     @property
     def is_scoped(self) -> bool:

@@ -33,6 +33,53 @@ def region_get(*, user: User, code: str) -> Region:
     return get_object_or_404(Region, code=code)
 
 
+class RegionNotFound(Exception):
+    """Carries the Chinese message for a form: nothing matched, or several did (with their names)."""
+
+
+def region_lookup(
+    *, text: str, levels: tuple[str, ...] = ("township", "village"), within: str = ""
+) -> Region:
+    """A region by its 12-digit code or by its name as users type it (division names are public data).
+
+    ``within`` narrows a name to one subtree (the user's district) when the same name exists elsewhere.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise RegionNotFound("请填写区划名称或代码")
+    if text.isdigit():
+        try:
+            code = divisions.validate(divisions.normalise(text))
+        except divisions.DivisionCodeError as exc:
+            raise RegionNotFound(str(exc)) from exc
+        region = Region.objects.filter(code=code, level__in=levels).first()
+        if region is None:
+            raise RegionNotFound(f"区划代码 {code} 不存在或不是街道、社区级区划")
+        return region
+    qs = Region.objects.filter(name=text, level__in=levels)
+    if within:
+        lo, hi = divisions.subtree_range(within)
+        local = qs.filter(code__gte=lo, code__lt=hi)
+        qs = local if local.exists() else qs
+    matches = list(qs.select_related("parent").order_by("code")[:6])
+    if not matches:
+        raise RegionNotFound(f"没有名为“{text}”的街道或社区，请检查名称或填写 12 位区划代码")
+    if len(matches) > 1:
+        names = "、".join(f"{m.parent.name if m.parent else ''}{m.name}（{m.code}）" for m in matches[:5])
+        raise RegionNotFound(f"有多个名为“{text}”的区划：{names}，请填写区划代码")
+    return matches[0]
+
+
+def region_names_in_scope(
+    *, user: User, levels=("township", "village"), max_rows: int = 3000
+) -> list[Region]:
+    """Streets and communities a user may filter by, for a search box's suggestions."""
+    condition = Q(pk__in=[])
+    for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
+        condition |= Q(code__gte=lo, code__lt=hi)
+    return list(Region.objects.filter(condition, level__in=levels).order_by("code")[:max_rows])
+
+
 def region_boundaries(*, code: str, depth: str = "children") -> dict:
     """A GeoJSON FeatureCollection of a region's children (``depth="children"``) or of its residents'
     committees (``"villages"``), or of the region itself (``"self"``). Public reference data: outlines and

@@ -300,6 +300,36 @@ def _check_duplicates(region: Region, name: str | None, credit_code: str | None,
         raise errors.DuplicateOrganisation(message, fields={"name": message})
 
 
+def organisation_for_write(
+    *, actor: User, organisation_id: int | None, kinds: tuple[str, ...] = (), field_name: str = "organisation"
+) -> Organisation:
+    """The organisation a write names (an operator, an agency), resolved within the actor's reach.
+
+    Within reach: an active organisation the actor may see, or one registered at a region above the actor's
+    (a district agency serves its streets). Anything else — missing, out of scope, inactive, the wrong kind —
+    is the same "not found", so an id never tells whether it exists elsewhere.
+    """
+    message = "所选机构不存在或不在您的管辖范围内"
+    if organisation_id is None:
+        raise errors.NotFound(message, fields={field_name: message})
+    qs = Organisation.objects.unscoped(reason="resolved below against the actor's reach").filter(
+        pk=organisation_id, is_active=True
+    )
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    org = qs.first()
+    if org is None or not _within_reach(actor, org):
+        raise errors.NotFound(message, fields={field_name: message})
+    return org
+
+
+def _within_reach(actor: User, org: Organisation) -> bool:
+    if actor.is_superuser or org.pk == actor.organisation_id or actor.in_scope(org.region_id):
+        return True
+    lo, hi = divisions.subtree_range(org.region_id)
+    return any(lo <= start < hi for start, _ in actor.scope_ranges())
+
+
 def _save_organisation(org: Organisation) -> Organisation:
     try:
         org.full_clean(validate_unique=False, validate_constraints=False)
@@ -340,7 +370,7 @@ def organisation_update(
         .first()
     )
     if org is None:
-        raise errors.DomainError("组织不存在或无权修改", code="core.not_found", fields={})
+        raise errors.NotFound()
     if region_code and region_code != org.region_id:
         region = region_require(region_code)
         _require_in_scope(actor, region)

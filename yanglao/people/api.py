@@ -6,7 +6,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from yanglao.people import selectors, services
-from yanglao.people.schemas import ElderDetailOut, ElderFilterIn, ElderIn, ElderPageOut, ElderPatch
+from yanglao.people.schemas import (
+    ElderDetailOut,
+    ElderFilterIn,
+    ElderIn,
+    ElderPageOut,
+    ElderPatch,
+    TransferDecisionIn,
+    TransferIn,
+    TransferOut,
+)
 
 router = Router(tags=["老年人信息库"])
 
@@ -62,6 +71,7 @@ def _filter(params: ElderFilterIn) -> selectors.ElderFilter:
         status=params.status,
         living_arrangement=params.living_arrangement,
         economic_status=params.economic_status,
+        ability=params.ability,
     )
 
 
@@ -89,3 +99,56 @@ def update_elder(request: HttpRequest, elder_id: int, payload: ElderPatch):
     selectors.elder_get(user=request.user, elder_id=elder_id)
     services.elder_update(actor=request.user, elder_id=elder_id, patch=payload)
     return _out(selectors.elder_get(user=request.user, elder_id=elder_id), detail=True)
+
+
+def _transfer_out(t) -> dict:
+    return {
+        "id": t.pk,
+        "elder_id": t.elder_id,
+        "elder_name": t.elder.name,
+        "from_region_code": t.from_region_id,
+        "to_region_code": t.to_region_id,
+        "date": t.date,
+        "status": t.status,
+        "decision_note": t.decision_note,
+    }
+
+
+@router.get("/transfers", response=list[TransferOut])
+def list_transfers(request: HttpRequest):
+    """Pending transfers into your scope first, then the ones you started."""
+    incoming, outgoing = selectors.transfer_lists(user=request.user)
+    seen = {t.pk for t in incoming}
+    return [_transfer_out(t) for t in incoming + [t for t in outgoing if t.pk not in seen]]
+
+
+@router.post("/elders/{elder_id}/transfers", response={201: TransferOut})
+def create_transfer(request: HttpRequest, elder_id: int, payload: TransferIn):
+    transfer = services.elder_transfer_request(
+        actor=request.user,
+        elder_id=elder_id,
+        region_code=payload.region_code,
+        date=payload.date,
+        address=payload.address or None,
+        note=payload.note,
+    )
+    return Status(201, _transfer_out(transfer))
+
+
+@router.post("/transfers/{transfer_id}/accept", response=TransferOut)
+def accept_transfer(request: HttpRequest, transfer_id: int, payload: TransferDecisionIn):
+    return _transfer_out(
+        services.elder_transfer_accept(actor=request.user, transfer_id=transfer_id, note=payload.note)
+    )
+
+
+@router.post("/transfers/{transfer_id}/reject", response=TransferOut)
+def reject_transfer(request: HttpRequest, transfer_id: int, payload: TransferDecisionIn):
+    return _transfer_out(
+        services.elder_transfer_reject(actor=request.user, transfer_id=transfer_id, note=payload.note)
+    )
+
+
+@router.post("/transfers/{transfer_id}/cancel", response=TransferOut)
+def cancel_transfer(request: HttpRequest, transfer_id: int):
+    return _transfer_out(services.elder_transfer_cancel(actor=request.user, transfer_id=transfer_id))

@@ -21,6 +21,7 @@ class PeopleConfig(AppConfig):
         )
         auditlog.register(models.EmergencyContact, mask_fields=["phone"])
         auditlog.register(models.LifeEvent)
+        auditlog.register(models.ElderTransfer, mask_fields=["address"])
 
         registry = [
             "people.view_elder",
@@ -29,14 +30,19 @@ class PeopleConfig(AppConfig):
             "people.export_elder",
             "people.view_lifeevent",
         ]
-        roles.register(Role.GOV_ADMIN, [*registry, "people.reveal_elder"])
-        roles.register(Role.GOVERNMENT, [*registry, "people.reveal_elder"])
+        transfers = ["people.view_eldertransfer", "people.add_eldertransfer", "people.change_eldertransfer"]
+        roles.register(Role.GOV_ADMIN, [*registry, *transfers, "people.reveal_elder"])
+        roles.register(Role.GOVERNMENT, [*registry, *transfers, "people.reveal_elder"])
         roles.register(Role.OPERATOR, ["people.view_elder", "people.reveal_elder"])
         roles.register(Role.ADVISOR, ["people.view_elder"])
         roles.register(Role.ASSESSOR, ["people.view_elder"])
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register(
             navigation.NavItem("老年人", "people:elder_list", "people.view_elder"),
+            before="core:organisation_list",
+        )
+        navigation.register(
+            navigation.NavItem("迁出转移", "people:transfer_list", "people.view_eldertransfer"),
             before="core:organisation_list",
         )
         navigation.register(

@@ -99,3 +99,10 @@ CHRONIC_CONDITIONS: dict[str, tuple[str, str]] = {
     "dementia": ("痴呆", "F00–F03"),
     "other_mental": ("其他精神和行为障碍", "F04–F99"),
 }
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "待接收"
+    ACCEPTED = "accepted", "已接收"
+    REJECTED = "rejected", "已退回"
+    CANCELLED = "cancelled", "已撤回"

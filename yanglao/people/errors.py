@@ -31,3 +31,13 @@ class ElderNotActive(DomainError):
 class InvalidLifeEvent(DomainError):
     code = "people.invalid_life_event"
     message = "生活事件信息有误"
+
+
+class TransferRequired(DomainError):
+    code = "people.transfer_required"
+    message = "新社区不在您的管辖范围内：请发起迁出转移，由接收街道确认"
+
+
+class InvalidTransfer(DomainError):
+    code = "people.invalid_transfer"
+    message = "迁出转移无法办理"

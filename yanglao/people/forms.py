@@ -12,7 +12,7 @@ from yanglao.people.schemas import ElderIn
 
 class ElderFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False)
-    region = forms.CharField(label="区划代码", required=False)
+    region = forms.CharField(label="街道或社区", required=False, max_length=100)
     group = forms.MultipleChoiceField(
         label="特殊群体", required=False, choices=[(g.code, g.label) for g in groups.GROUPS]
     )
@@ -28,6 +28,13 @@ class ElderFilterForm(forms.Form):
     economic_status = forms.ChoiceField(
         label="经济状况", required=False, choices=[("", "全部经济状况"), *EconomicStatus.choices]
     )
+    ability = forms.ChoiceField(label="能力等级", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from yanglao.people.selectors import ABILITY_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["ability"].choices = [("", "全部能力等级"), *ABILITY_CHOICES]
 
     def filters(self):
         from yanglao.people.selectors import ElderFilter
@@ -42,6 +49,7 @@ class ElderFilterForm(forms.Form):
             status=status,
             living_arrangement=data.get("living_arrangement", ""),
             economic_status=data.get("economic_status", ""),
+            ability=data.get("ability", ""),
         )
 
 
@@ -87,7 +95,11 @@ class LifeEventForm(forms.Form):
 
 
 class MoveForm(LifeEventForm):
-    region_code = forms.CharField(label="迁入社区代码", max_length=12)
+    region_code = forms.CharField(
+        label="迁入社区",
+        max_length=100,
+        help_text="填写社区名称或 12 位区划代码；不在本辖区的社区将发起迁出转移，由接收街道确认",
+    )
     address = forms.CharField(label="新居住地址", required=False, max_length=300)
 
 

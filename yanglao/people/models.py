@@ -26,6 +26,7 @@ from yanglao.people.choices import (
     LifeEventKind,
     LivingArrangement,
     MedicalInsurance,
+    TransferStatus,
 )
 from yanglao.people.identity import age_on
 
@@ -233,6 +234,70 @@ class LifeEvent(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
+
+
+class ElderTransfer(ScopedModel):
+    """A move out of the sender's scope (迁出转移): the receiving street accepts or refuses it.
+
+    Both ends see it (scoped by both communities). Until it is accepted the person stays in the sending
+    community, visible to the sender; acceptance moves the person and the records that follow a person
+    (people.services.MOVE_HOOKS). At most one transfer per person is pending.
+    """
+
+    scope_region_field = ("from_region", "to_region")
+
+    elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="transfers")
+    from_region = models.ForeignKey(
+        Region,
+        verbose_name="迁出社区",
+        on_delete=models.PROTECT,
+        db_column="from_region_code",
+        related_name="+",
+    )
+    to_region = models.ForeignKey(
+        Region,
+        verbose_name="迁入社区",
+        on_delete=models.PROTECT,
+        db_column="to_region_code",
+        related_name="+",
+    )
+    address = EncryptedTextField("新居住地址", blank=True, default="")
+    date = models.DateField("迁居日期")
+    note = models.CharField("说明", max_length=300, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("发起时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "迁出转移"
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["to_region", "status"], name="transfer_incoming"),
+            models.Index(fields=["from_region", "status"], name="transfer_outgoing"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder"], condition=Q(status="pending"), name="transfer_one_pending_per_elder"
+            ),
+            models.CheckConstraint(condition=~Q(from_region=models.F("to_region")), name="transfer_moves"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder} → {self.to_region_id}"
 
 
 class ImportJob(models.Model):

@@ -170,6 +170,7 @@ class ElderDetailOut(ElderOut):
 
 class ElderFilterIn(Schema):
     q: str = ""
+    ability: str = Field("", description="none (未评估), expired (已过期) or a valid level 0–4")
     region: str = ""
     group: list[str] = []
     age_band: str = ""
@@ -196,3 +197,27 @@ class MoveIn(Schema):
     date: dt.date
     address: str = ""
     note: str = ""
+
+
+class TransferIn(Schema):
+    region_code: str = Field(
+        ..., pattern=r"^\d{12}$", description="the receiving community (outside your scope)"
+    )
+    date: dt.date
+    address: str = Field("", max_length=300)
+    note: str = Field("", max_length=300)
+
+
+class TransferDecisionIn(Schema):
+    note: str = Field("", max_length=300)
+
+
+class TransferOut(Schema):
+    id: int
+    elder_id: int
+    elder_name: str
+    from_region_code: str
+    to_region_code: str
+    date: dt.date
+    status: str
+    decision_note: str

@@ -15,8 +15,8 @@ from django.utils import timezone
 from yanglao.core.crypto import blind_index
 from yanglao.core.models import User
 from yanglao.people import groups, identity
-from yanglao.people.choices import ElderStatus
-from yanglao.people.models import Elder, ImportJob, LifeEvent
+from yanglao.people.choices import ElderStatus, TransferStatus
+from yanglao.people.models import Elder, ElderTransfer, ImportJob, LifeEvent
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,47 @@ class ElderFilter:
     status: str = ElderStatus.ACTIVE
     living_arrangement: str = ""
     economic_status: str = ""
+    ability: str = ""  # "none" 未评估, "expired" 已过期, or a level "0"…"4" still valid
+
+
+ABILITY_CHOICES = [
+    ("none", "未评估"),
+    ("expired", "评估已过期"),
+    ("0", "能力完好"),
+    ("1", "轻度失能"),
+    ("2", "中度失能"),
+    ("3", "重度失能"),
+    ("4", "完全失能"),
+]
+
+
+def ability_q(value: str, today: dt.date) -> Q:
+    """The ability filter: a level counts only while its assessment is valid (GB/T 42195 levels 0–4)."""
+    if value == "none":
+        return Q(ability_level__isnull=True)
+    if value == "expired":
+        return Q(ability_level__isnull=False, ability_valid_until__lt=today)
+    if value.isdigit():
+        return Q(ability_level=int(value)) & (
+            Q(ability_valid_until__isnull=True) | Q(ability_valid_until__gte=today)
+        )
+    return Q()
+
+
+def region_filter_code(user: User, text: str) -> str | None:
+    """The region filter as users type it: a 12-digit code, or a street or community name in their scope."""
+    text = (text or "").strip()
+    if not text or re.fullmatch(r"\d{6,12}", text):
+        return text
+    from yanglao.core.models import Region
+
+    condition = Q(pk__in=[])
+    for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
+        condition |= Q(code__gte=lo, code__lt=hi)
+    match = (
+        Region.objects.filter(condition, name=text).order_by("code").values_list("code", flat=True).first()
+    )
+    return match
 
 
 def search_q(text: str) -> Q:
@@ -70,7 +111,10 @@ def elder_list(*, user: User, filters: ElderFilter | None = None, today: dt.date
     if filters.q:
         qs = qs.filter(search_q(filters.q))
     if filters.region:
-        qs = qs.in_region(filters.region)
+        code = region_filter_code(user, filters.region)
+        qs = qs.in_region(code) if code else qs.none()
+    if filters.ability:
+        qs = qs.filter(ability_q(filters.ability, today))
     for code in filters.group:
         if code in groups.BY_CODE:
             qs = qs.filter(**groups.BY_CODE[code].lookups(today))
@@ -169,6 +213,24 @@ def _group_counts(*, user: User, region: str, today: dt.date) -> GroupCounts:
     aggregates = {g.code: Count("pk", filter=Q(**g.lookups(today))) for g in groups.GROUPS}
     row = qs.aggregate(total=Count("pk"), **aggregates)
     return GroupCounts(total=row.pop("total"), by_group=row)
+
+
+def transfer_lists(*, user: User, limit: int = 200):
+    """Transfers waiting for this user's streets (incoming) and those they started (outgoing, recent first)."""
+    qs = ElderTransfer.objects.for_user(user).select_related(
+        "elder", "from_region", "to_region", "requested_by"
+    )
+    ranges = [(lo, hi) for lo, hi in user.scope_ranges()]
+    incoming_q = Q(pk__in=[])
+    outgoing_q = Q(pk__in=[])
+    for lo, hi in ranges:
+        incoming_q |= Q(to_region__gte=lo, to_region__lt=hi)
+        outgoing_q |= Q(from_region__gte=lo, from_region__lt=hi)
+    if user.is_superuser:
+        incoming_q = outgoing_q = Q()
+    incoming = list(qs.filter(incoming_q, status=TransferStatus.PENDING).order_by("requested_at")[:limit])
+    outgoing = list(qs.filter(outgoing_q).order_by("-requested_at")[:limit])
+    return incoming, outgoing
 
 
 def import_jobs(*, user: User):

@@ -26,12 +26,13 @@ from django.utils import timezone
 from yanglao.core import masking, uploads
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
-from yanglao.core.errors import RegionOutOfScope, UnknownRegion
+from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
 from yanglao.core.models import Region, User
+from yanglao.core.scoping import ensure_in_scope
 from yanglao.people import columns, errors, fastinsert, reading, rows, worker
-from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind
+from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind, TransferStatus
 from yanglao.people.identity import normalise_id
-from yanglao.people.models import Elder, EmergencyContact, Household, ImportJob, LifeEvent
+from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, Household, ImportJob, LifeEvent
 from yanglao.people.names import pinyin_of
 from yanglao.people.reports import ErrorWorkbook
 from yanglao.people.schemas import ElderIn, ElderPatch
@@ -138,13 +139,14 @@ def elder_create(*, actor: User, data: ElderIn, source: str = EventSource.FORM) 
     elder.save()
     EmergencyContact.objects.bulk_create(_contacts(elder.pk, [c.model_dump() for c in data.contacts]))
     _event(elder, LifeEventKind.REGISTERED, actor=actor, date=timezone.localdate(), source=source)
+    ensure_in_scope(elder, actor)
     return elder
 
 
 def _locked_elder(actor: User, elder_id: int, action: str = "change") -> Elder:
     elder = Elder.objects.for_user(actor, action=action).select_for_update().filter(pk=elder_id).first()
     if elder is None:
-        raise errors.InvalidElder("老人不存在或无权修改", code="people.not_found")
+        raise NotFound()
     return elder
 
 
@@ -183,6 +185,50 @@ def elder_update(*, actor: User, elder_id: int, patch: ElderPatch) -> Elder:
     )
     if region_code and region_code != elder.region_id:
         elder = elder_move(actor=actor, elder_id=elder.pk, region_code=region_code, date=timezone.localdate())
+    ensure_in_scope(elder, actor, "change")
+    return elder
+
+
+# Records that follow a person when they move (open assessments today; later modules add theirs). Each hook
+# gets [(elder id, from community, to community)] inside the move's transaction (docs/decisions.md).
+MOVE_HOOKS: list[Callable[[list[tuple[int, str, str]]], None]] = []
+
+
+def register_move_hook(hook: Callable[[list[tuple[int, str, str]]], None]) -> None:
+    if hook not in MOVE_HOOKS:
+        MOVE_HOOKS.append(hook)
+
+
+def _community(code: str) -> Region:
+    target = core_services.region_require(code)
+    if target.level not in ("township", "village"):
+        message = f"{target.name} 不是街道或社区级区划，请选择社区"
+        raise UnknownRegion(message, fields={"region_code": message})
+    return target
+
+
+def _relocate(
+    elder: Elder, target: Region, *, actor: User, date: dt.date, address: str | None, note: str, source: str
+) -> Elder:
+    origin = elder.region_id
+    elder.region = target
+    if address is not None:
+        elder.address = address
+    elder.household = None  # a household is an address: it stays behind
+    elder.status_date = date
+    elder.save(update_fields=["region", "address", "household", "status_date", "updated_at"])
+    _event(
+        elder,
+        LifeEventKind.MOVE,
+        actor=actor,
+        date=date,
+        source=source,
+        note=note,
+        from_region=origin,
+        to_region=target.code,
+    )
+    for hook in MOVE_HOOKS:
+        hook([(elder.pk, origin, target.code)])
     return elder
 
 
@@ -190,32 +236,157 @@ def elder_update(*, actor: User, elder_id: int, patch: ElderPatch) -> Elder:
 def elder_move(
     *, actor: User, elder_id: int, region_code: str, date: dt.date, address: str | None = None, note: str = ""
 ) -> Elder:
-    """Move inside the platform's area: the community changes, the history keeps both ends."""
+    """Move inside the actor's scope in one step; the history keeps both ends. A community outside the
+    actor's scope needs the receiving street's consent: TransferRequired (use elder_transfer_request)."""
     elder = _locked_elder(actor, elder_id)
     if elder.status != ElderStatus.ACTIVE:
         raise errors.ElderNotActive()
-    target = core_services.region_require(region_code)
-    if target.level not in ("township", "village"):
-        raise UnknownRegion(f"{target.name} 不是街道或社区级区划", fields={"region_code": "请选择社区"})
+    target = _community(region_code)
     if target.code == elder.region_id:
         return elder
-    origin = elder.region_id
-    elder.region = target
-    if address is not None:
-        elder.address = address
-    elder.status_date = date
-    elder.save(update_fields=["region", "address", "status_date", "updated_at"])
-    _event(
-        elder,
-        LifeEventKind.MOVE,
-        actor=actor,
-        date=date,
-        source=EventSource.FORM,
-        note=note,
-        from_region=origin,
-        to_region=target.code,
-    )
+    if not actor.in_scope(target.code):
+        raise errors.TransferRequired(fields={"region_code": errors.TransferRequired.message})
+    _relocate(elder, target, actor=actor, date=date, address=address, note=note, source=EventSource.FORM)
+    ensure_in_scope(elder, actor, "change")
     return elder
+
+
+@transaction.atomic
+def elder_transfer_request(
+    *, actor: User, elder_id: int, region_code: str, date: dt.date, address: str | None = None, note: str = ""
+) -> ElderTransfer:
+    """Start a transfer to a community outside the actor's scope; the person stays here until accepted."""
+    if not actor.has_perm("people.add_eldertransfer"):
+        raise PermissionDenied
+    elder = _locked_elder(actor, elder_id)
+    if elder.status != ElderStatus.ACTIVE:
+        raise errors.ElderNotActive()
+    target = _community(region_code)
+    if actor.in_scope(target.code):
+        message = "新社区在您的管辖范围内，请直接办理辖区内迁居"
+        raise errors.InvalidTransfer(message, fields={"region_code": message})
+    if date > timezone.localdate():
+        raise errors.InvalidTransfer("迁居日期不能晚于今天", fields={"date": "迁居日期不能晚于今天"})
+    if (
+        ElderTransfer.objects.unscoped(reason="one pending transfer per person")
+        .filter(elder=elder, status=TransferStatus.PENDING)
+        .exists()
+    ):
+        raise errors.InvalidTransfer("该老人已有待接收的迁出转移", fields={"region_code": "已有待接收的转移"})
+    transfer = ElderTransfer.objects.create(
+        elder=elder,
+        from_region_id=elder.region_id,
+        to_region=target,
+        address=address or "",
+        date=date,
+        note=note,
+        requested_by=actor,
+    )
+    return transfer
+
+
+def elder_relocate(
+    *, actor: User, elder_id: int, region_code: str, date: dt.date, address: str | None = None, note: str = ""
+) -> Elder | ElderTransfer:
+    """The move form: a community typed by name or code; inside the actor's scope the person moves now,
+    outside it a transfer waits for the receiving street."""
+    from yanglao.core import selectors as core_selectors
+
+    try:
+        target = core_selectors.region_lookup(text=region_code, within=_district_of(actor, elder_id))
+    except core_selectors.RegionNotFound as exc:
+        raise UnknownRegion(str(exc), fields={"region_code": str(exc)}) from exc
+    if actor.in_scope(target.code):
+        return elder_move(
+            actor=actor, elder_id=elder_id, region_code=target.code, date=date, address=address, note=note
+        )
+    return elder_transfer_request(
+        actor=actor, elder_id=elder_id, region_code=target.code, date=date, address=address, note=note
+    )
+
+
+def _district_of(actor: User, elder_id: int) -> str:
+    elder = Elder.objects.for_user(actor).filter(pk=elder_id).values_list("region_id", flat=True).first()
+    return elder[:6] + "000000" if elder else ""
+
+
+def _locked_transfer(actor: User, transfer_id: int) -> ElderTransfer:
+    transfer = (
+        ElderTransfer.objects.for_user(actor, action="change")
+        .select_for_update()
+        .select_related("elder")
+        .filter(pk=transfer_id)
+        .first()
+    )
+    if transfer is None:
+        raise NotFound()
+    return transfer
+
+
+def _decide(transfer: ElderTransfer, actor: User, status: str, note: str) -> ElderTransfer:
+    transfer.status, transfer.decided_by, transfer.decided_at = status, actor, timezone.now()
+    transfer.decision_note = note[:300]
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return transfer
+
+
+@transaction.atomic
+def elder_transfer_accept(*, actor: User, transfer_id: int, note: str = "") -> ElderTransfer:
+    """The receiving street takes the person in: the move happens now, dated as requested. Idempotent."""
+    transfer = _locked_transfer(actor, transfer_id)
+    if transfer.status == TransferStatus.ACCEPTED:
+        return transfer
+    if transfer.status != TransferStatus.PENDING:
+        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能接收")
+    if not actor.in_scope(transfer.to_region_id):
+        raise errors.InvalidTransfer("只能由迁入社区所在街道接收")
+    elder = (
+        Elder.objects.unscoped(reason="accepting a transfer into the actor's scope")
+        .select_for_update()
+        .get(pk=transfer.elder_id)
+    )
+    if elder.status != ElderStatus.ACTIVE or elder.region_id != transfer.from_region_id:
+        _decide(transfer, actor, TransferStatus.CANCELLED, "发起后该老人的状态或社区已变化，转移自动撤回")
+        raise errors.InvalidTransfer("发起后该老人的状态或所属社区已变化，此转移已撤回，请重新发起")
+    _relocate(
+        elder,
+        transfer.to_region,
+        actor=actor,
+        date=transfer.date,
+        address=transfer.address or None,
+        note="迁出转移：" + (transfer.note or "接收"),
+        source=EventSource.FORM,
+    )
+    ensure_in_scope(elder, actor, "change")
+    return _decide(transfer, actor, TransferStatus.ACCEPTED, note)
+
+
+@transaction.atomic
+def elder_transfer_reject(*, actor: User, transfer_id: int, note: str) -> ElderTransfer:
+    """The receiving street refuses, with a reason the sender reads; the person stays where they were."""
+    transfer = _locked_transfer(actor, transfer_id)
+    if transfer.status == TransferStatus.REJECTED:
+        return transfer
+    if transfer.status != TransferStatus.PENDING:
+        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能退回")
+    if not actor.in_scope(transfer.to_region_id):
+        raise errors.InvalidTransfer("只能由迁入社区所在街道退回")
+    if not (note or "").strip():
+        raise errors.InvalidTransfer("请填写退回原因", fields={"note": "请填写退回原因"})
+    return _decide(transfer, actor, TransferStatus.REJECTED, note.strip())
+
+
+@transaction.atomic
+def elder_transfer_cancel(*, actor: User, transfer_id: int) -> ElderTransfer:
+    """The sending street withdraws a transfer not yet accepted."""
+    transfer = _locked_transfer(actor, transfer_id)
+    if transfer.status == TransferStatus.CANCELLED:
+        return transfer
+    if transfer.status != TransferStatus.PENDING:
+        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能撤回")
+    if not actor.in_scope(transfer.from_region_id):
+        raise errors.InvalidTransfer("只能由迁出社区所在街道撤回")
+    return _decide(transfer, actor, TransferStatus.CANCELLED, "")
 
 
 @transaction.atomic
@@ -323,7 +494,7 @@ def elder_contact_reveal(*, actor: User, elder: Elder, position: int) -> str:
         raise PermissionDenied
     contact = elder.contacts.filter(position=position).first()
     if contact is None:
-        raise errors.InvalidElder("没有该紧急联系人", code="people.not_found")
+        raise NotFound()
     _reveal_entry(actor, elder, f"紧急联系人{position}电话", {"reveal": "contact_phone", "contact": position})
     return contact.phone
 
@@ -617,6 +788,10 @@ def _write(actor: User, creates: list[rows.Prepared], updates: list[tuple[rows.P
             events.append(LifeEvent(kind=LifeEventKind.CORRECTION, note="批量导入更新", **event))
     EmergencyContact.objects.bulk_create(contacts, batch_size=2000)
     LifeEvent.objects.bulk_create(events, batch_size=2000)
+    moves = [(e.elder_id, e.from_region_id, e.to_region_id) for e in events if e.kind == LifeEventKind.MOVE]
+    if moves:
+        for hook in MOVE_HOOKS:
+            hook(moves)
 
 
 def _households_for(prepared: list[rows.Prepared]) -> dict[tuple[str, str], Household]:

@@ -17,7 +17,7 @@ from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import exports, groups, panels, reports, selectors, services
 from yanglao.people.forms import ElderFilterForm, ElderForm, ImportForm, LifeEventForm, MoveForm
-from yanglao.people.models import ImportJob
+from yanglao.people.models import ElderTransfer, ImportJob
 
 
 def _fragment(request: HttpRequest, full: str, fragment: str) -> str:
@@ -32,8 +32,26 @@ def elder_list(request: HttpRequest) -> HttpResponse:
     items, next_cursor = selectors.elder_page(
         user=request.user, filters=filters, after=request.GET.get("after", "")
     )
-    context = {"form": form, "items": items, "next": next_cursor, "query": request.GET.copy()}
-    return render(request, _fragment(request, "people/elder_list.html", "people/_elder_rows.html"), context)
+    template = _fragment(request, "people/elder_list.html", "people/_elder_rows.html")
+    context = {
+        "form": form,
+        "items": items,
+        "next": next_cursor,
+        "query": request.GET.copy(),
+        "export_query": _without(request.GET, "after", "format", "clear"),
+        "region_names": core_selectors.region_names_in_scope(user=request.user)
+        if template.endswith("elder_list.html")
+        else [],
+    }
+    return render(request, template, context)
+
+
+def _without(params, *names: str) -> str:
+    """The query string the user sees, for links that must carry the current filter (exports)."""
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 @login_required
@@ -112,8 +130,8 @@ EVENT_ACTIONS = {
     ),
     "move": (
         MoveForm,
-        "辖区内迁居",
-        lambda actor, pk, d: services.elder_move(
+        "迁居",
+        lambda actor, pk, d: services.elder_relocate(
             actor=actor,
             elder_id=pk,
             region_code=d["region_code"],
@@ -135,8 +153,11 @@ def elder_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            action(request.user, elder.pk, form.cleaned_data)
-            messages.success(request, f"{title}已记录")
+            outcome = action(request.user, elder.pk, form.cleaned_data)
+            if isinstance(outcome, ElderTransfer):
+                messages.success(request, f"已发起迁出转移，待{outcome.to_region.name}所在街道接收")
+            else:
+                messages.success(request, f"{title}已记录")
             return redirect("people:elder_detail", pk=elder.pk)
         except DomainError as exc:
             domain_errors_to_form(form, exc)
@@ -217,3 +238,41 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="elders-template.xlsx"'
     return response
+
+
+@login_required
+@permission_required("people.view_eldertransfer", raise_exception=True)
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    incoming, outgoing = selectors.transfer_lists(user=request.user)
+    return render(request, "people/transfer_list.html", {"incoming": incoming, "outgoing": outgoing})
+
+
+TRANSFER_ACTIONS = {
+    "accept": (services.elder_transfer_accept, "已接收，老人已迁入本辖区"),
+    "reject": (services.elder_transfer_reject, "已退回"),
+    "cancel": (
+        lambda *, actor, transfer_id, note: services.elder_transfer_cancel(
+            actor=actor, transfer_id=transfer_id
+        ),
+        "已撤回",
+    ),
+}
+
+
+@login_required
+@require_POST
+@permission_required("people.change_eldertransfer", raise_exception=True)
+def transfer_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in TRANSFER_ACTIONS:
+        raise Http404
+    service, done = TRANSFER_ACTIONS[action]
+    try:
+        service(actor=request.user, transfer_id=pk, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        incoming, outgoing = selectors.transfer_lists(user=request.user)
+        context = {"incoming": incoming, "outgoing": outgoing, "error": exc.message, "error_for": pk}
+        return render(request, "people/transfer_list.html", context, status=422)
+    messages.success(request, done)
+    return redirect("people:transfer_list")

@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from yanglao.core import idcard
 from yanglao.core.choices import Role
+from yanglao.core.errors import NotFound
 from yanglao.core.testing import factories as core_factories
 from yanglao.people import errors, selectors, services
 from yanglao.people.models import Elder
@@ -94,20 +95,26 @@ def test_group_counts_and_death_removes_from_active_counts(people, street_office
     assert [e.name for e in deceased] == ["张三丰"]
 
 
-def test_life_events(people, street_officer, district_officer):
+def test_life_events(people, street_officer, other_street_officer, district_officer):
     zsf = people["zsf"]
     with pytest.raises(errors.InvalidLifeEvent, match="晚于今天"):
         services.elder_record_death(actor=street_officer, elder_id=zsf.pk, date=dt.date(2099, 1, 1))
     with pytest.raises(errors.InvalidLifeEvent, match="早于出生日期"):
         services.elder_record_death(actor=street_officer, elder_id=zsf.pk, date=dt.date(1930, 1, 1))
-    services.elder_move(
+    # 湖南路街道 is outside the Tianping officer's scope: a transfer that the receiving street accepts.
+    with pytest.raises(errors.TransferRequired):
+        services.elder_move(
+            actor=street_officer, elder_id=zsf.pk, region_code="310104004001", date=dt.date(2026, 2, 1)
+        )
+    transfer = services.elder_transfer_request(
         actor=street_officer, elder_id=zsf.pk, region_code="310104004001", date=dt.date(2026, 2, 1)
     )
+    services.elder_transfer_accept(actor=other_street_officer, transfer_id=transfer.pk)
     kinds = [e.kind for e in selectors.elder_events(user=district_officer, elder=zsf)]
     assert kinds == ["registered", "move"]  # newest date first: registered today, moved in February
     assert list(selectors.elder_events(user=street_officer, elder=zsf)) == []  # now in another street
     # Moved to 湖南路街道: the Tianping officer can no longer touch the record; the record kept its history.
-    with pytest.raises(errors.InvalidElder):
+    with pytest.raises(NotFound):
         services.elder_move_out(actor=street_officer, elder_id=zsf.pk, date=dt.date(2026, 3, 1))
     lisi = services.elder_move_out(actor=street_officer, elder_id=people["lisi"].pk, date=dt.date(2026, 3, 1))
     assert lisi.status == "moved_out"
