@@ -12,6 +12,26 @@ class ScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return self.model.objects.for_user(request.user).order_by(*(self.ordering or ("pk",)))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Choices of a scoped related model come through the same scope (an unscoped one would raise)."""
+        related = db_field.remote_field.model
+        if hasattr(related.objects, "for_user") and "queryset" not in kwargs:
+            kwargs["queryset"] = related.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """For records whose every write is a service with rules (registry, stays): the admin only looks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):

@@ -325,3 +325,17 @@ def test_bad_names_are_refused(street_officer, name, reason):
     body["contacts"] = []
     response = client.post("/api/v1/elders", data=body, content_type="application/json")
     assert response.status_code == 422 and reason in response.json()["message"]
+
+
+def test_admin_pages_of_the_registry_open(elder, django_user_model):
+    root = django_user_model.objects.create_superuser("root_admin", password="Root-password-1")
+    client = Client()
+    client.force_login(root)
+    for url in (
+        "/admin/people/elder/",
+        f"/admin/people/elder/{elder.pk}/change/",
+        "/admin/people/eldertransfer/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert elder.id_number not in response.content.decode()
