@@ -27,14 +27,72 @@ class Foreign:
     ints: set[int] = field(default_factory=set)
     strings: set[str] = field(default_factory=set)
     markers: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    rows: list[tuple[type, int]] = field(default_factory=list)  # foreign rows no request may change
 
-    def add(self, *, pk=None, key: str | None = None, marker: str | None = None) -> None:
+    def add(
+        self,
+        *,
+        pk=None,
+        key: str | None = None,
+        marker: str | None = None,
+        region: str | None = None,
+        row=None,
+    ) -> None:
         if pk is not None:
             self.ints.add(int(pk))
         if key:
             self.strings.add(key)
         if marker:
             self.markers.add(marker)
+        if region:
+            self.regions.add(region)
+        if row is not None:
+            self.rows.append((type(row), row.pk))
+
+    def snapshot(self) -> dict:
+        """The stored values of every foreign row, to prove that no GET or POST wrote to one."""
+        state = {}
+        for model, pk in self.rows:
+            values = model._base_manager.filter(pk=pk).values().first()
+            state[(model._meta.label, pk)] = {k: v for k, v in (values or {}).items() if k != "updated_at"}
+        return state
+
+
+# Parameter names a view or API may read a target from; the walker fills each with every foreign value.
+TARGET_PARAMS = (
+    "region",
+    "region_code",
+    "to_region",
+    "elder",
+    "elder_id",
+    "organisation",
+    "organisation_id",
+    "operator",
+    "operator_id",
+    "agency",
+    "agency_id",
+    "facility",
+    "facility_id",
+    "bed",
+    "bed_id",
+    "assessment_id",
+    "id",
+)
+
+
+def target_payloads(foreign: Foreign) -> list[dict]:
+    """Form or JSON bodies and query strings that name foreign rows in every common parameter: one with a
+    foreign region in every region parameter, one with a foreign id in every id parameter."""
+    regions, ints = sorted(foreign.regions), sorted(foreign.ints)
+    payloads = []
+    if regions:
+        payloads.append({p: regions[0] for p in ("region", "region_code", "to_region")})
+    if ints:
+        payloads.append(
+            {p: ints[0] for p in TARGET_PARAMS if p not in ("region", "region_code", "to_region")}
+        )
+    return payloads
 
 
 # builder(foreign, persona_kind) creates rows out of the persona's scope; persona_kind is "street" (a
@@ -107,21 +165,53 @@ class Finding:
     problem: str
 
 
-def walk(client, foreign: Foreign, *, urlconf=None) -> tuple[list[Finding], int]:
-    """Visit every URL; return what leaked or crashed, and how many URLs were visited."""
+def _check(findings: list[Finding], foreign: Foreign, url: str, response, how: str = "GET") -> None:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = readable_text(body)
+    if response.status_code >= 500:
+        findings.append(Finding(url, response.status_code, f"{how}: server error"))
+    for marker in foreign.markers:
+        if marker in text:
+            findings.append(Finding(url, response.status_code, f"{how}: shows {marker}"))
+
+
+WRITE_SKIP = re.compile(r"^/(static|media)/|^/logout/|^/login/|^/admin/|/password/")
+
+
+def walk(
+    client, foreign: Foreign, *, urlconf=None, writes: bool = True, prefix: str = "/"
+) -> tuple[list[Finding], int]:
+    """Visit every URL with GET, with foreign targets in its query string and (``writes``) by POST and, for
+    the API, PATCH with foreign targets in the body; return what leaked, crashed or changed a foreign row,
+    and how many requests were sent."""
     client.raise_request_exception = False
     findings, visited = [], 0
+    before = foreign.snapshot()
+    payloads = target_payloads(foreign)
     for template in url_templates(urlconf):
-        if SKIP.search(template):
+        if SKIP.search(template) or not template.startswith(prefix):
             continue
         for url in concrete_urls(template, foreign):
             visited += 1
-            response = client.get(url)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            text = readable_text(body)
-            if response.status_code >= 500:
-                findings.append(Finding(url, response.status_code, "server error"))
-            for marker in foreign.markers:
-                if marker in text:
-                    findings.append(Finding(url, response.status_code, f"shows {marker}"))
+            _check(findings, foreign, url, client.get(url))
+            for payload in payloads:
+                visited += 1
+                _check(findings, foreign, url, client.get(url, payload), f"GET ?{payload}")
+            if not writes or WRITE_SKIP.search(url):
+                continue
+            for payload in payloads:
+                visited += 1
+                if url.startswith("/api/"):
+                    body = json.dumps(payload)
+                    _check(findings, foreign, url, client.post(url, body, "application/json"), f"POST {body}")
+                    _check(
+                        findings, foreign, url, client.patch(url, body, "application/json"), f"PATCH {body}"
+                    )
+                else:
+                    _check(findings, foreign, url, client.post(url, payload), f"POST {payload}")
+            after = foreign.snapshot()
+            if after != before:
+                changed = [str(k) for k, v in before.items() if after.get(k) != v]
+                findings.append(Finding(url, 0, f"a foreign row was changed: {', '.join(changed)}"))
+                before = after
     return findings, visited

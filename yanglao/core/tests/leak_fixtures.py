@@ -13,7 +13,7 @@ def core_foreign(foreign: Foreign, persona_kind: str) -> None:
     foreign.add(key=region.code, marker=region.name)
     for code in ("310104004001", "310105001001"):  # the other street, another district
         org = factories.organisation(region_code=code, name=f"{MARKER}机构{code}")
-        foreign.add(pk=org.pk, marker=org.name)
+        foreign.add(pk=org.pk, marker=org.name, region=code, row=org)
     if persona_kind == "provider":
         # Same street as the provider, but another organisation.
         org = factories.organisation(region_code="310104003002", name=f"{MARKER}同街道他机构")

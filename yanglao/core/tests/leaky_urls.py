@@ -22,7 +22,17 @@ def unscoped_json(request):
     return JsonResponse({"names": [o.name for o in rows]})
 
 
+def unscoped_write(request):
+    """Renames whatever organisation a POST names, without asking whose it is."""
+    if request.method == "POST" and str(request.POST.get("organisation", "")).isdigit():
+        Organisation.objects.unscoped(reason="deliberately leaky write for the leak-test self-check").filter(
+            pk=int(request.POST["organisation"])
+        ).update(name="改写")
+    return HttpResponse("ok")
+
+
 urlpatterns = [
+    path("leaky/write/", unscoped_write),
     path("leaky/unscoped/", unscoped_list),
     path("leaky/json/", unscoped_json),
     path("leaky/forgot-scope/", forgot_scope),

@@ -13,10 +13,10 @@ from yanglao.core.testing import leak
 autodiscover_modules("tests.leak_fixtures")
 
 
-def _walk_as(client, user, persona_kind, urlconf=None):
+def _walk_as(client, user, persona_kind, urlconf=None, prefix="/"):
     foreign = leak.build_foreign(persona_kind)
     client.force_login(user)
-    return leak.walk(client, foreign, urlconf=urlconf)
+    return leak.walk(client, foreign, urlconf=urlconf, prefix=prefix)
 
 
 @pytest.mark.django_db
@@ -44,9 +44,13 @@ def test_every_registered_url_is_walked():
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF="yanglao.core.tests.leaky_urls")
 def test_walker_catches_a_view_that_reads_unscoped_rows(client, street_officer):
-    findings, _ = _walk_as(client, street_officer, "street", urlconf="yanglao.core.tests.leaky_urls")
+    findings, _ = _walk_as(
+        client, street_officer, "street", urlconf="yanglao.core.tests.leaky_urls", prefix="/leaky/"
+    )
     leaked = {f.url for f in findings}
     assert "/leaky/unscoped/" in leaked  # shows foreign organisations
     assert "/leaky/forgot-scope/" in leaked  # the scoped manager refused: a 500, caught
     assert "/leaky/json/" in leaked  # names escaped in JSON are still read
+    assert any(f.url == "/leaky/write/" and "changed" in f.problem for f in findings)  # a write across scope
     assert all(url.startswith("/leaky/") for url in leaked)
+    # The real URLs were walked with the same foreign rows and none of them leaked or wrote (tests above).

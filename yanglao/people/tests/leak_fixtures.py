@@ -18,7 +18,7 @@ def people_foreign(foreign: Foreign, persona_kind: str) -> None:
             name=f"{MARKER}老人{n}",
             id_number=idcard.make("310104", dt.date(1940, 1, n), 900 + n),
         )
-        foreign.add(pk=elder.pk, marker=elder.name)
+        foreign.add(pk=elder.pk, marker=elder.name, region=region, row=elder)
         foreign.add(key=elder.id_last4)
     other = core_factories.user(role=Role.GOVERNMENT, regions=["310104004000"])
     job = ImportJob.objects.create(
