@@ -71,3 +71,29 @@ def navigation(request):
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {"nav_items": items_for(user), "nav_current": current}
+
+
+@dataclass(frozen=True)
+class RegionLink:
+    """A list in another module that filters by region (``?region=<code>``): region pages link each row to it,
+    so drilling down ends at the people (or facilities …) of a community, never at an empty page."""
+
+    label: str
+    url_name: str
+    permission: str
+
+
+REGION_LINKS: list[RegionLink] = []
+
+
+def register_region_link(link: RegionLink) -> None:
+    if link not in REGION_LINKS:
+        REGION_LINKS.append(link)
+
+
+def region_links_for(user) -> list[dict]:
+    return [
+        {"label": link.label, "url": reverse(link.url_name)}
+        for link in REGION_LINKS
+        if user.has_perm(link.permission)
+    ]

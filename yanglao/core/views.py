@@ -55,9 +55,13 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get(user=request.user, code=code)
     rows = selectors.region_children_with_counts(user=request.user, region=region)
     ancestors = [r for r in selectors.region_ancestors(region) if request.user.in_scope(r.code)]
-    return render(
-        request, "core/region_detail.html", {"region": region, "rows": rows, "ancestors": ancestors}
-    )
+    context = {
+        "region": region,
+        "rows": rows,
+        "ancestors": ancestors,
+        "region_links": navigation.region_links_for(request.user),
+    }
+    return render(request, "core/region_detail.html", context)
 
 
 @login_required

@@ -37,6 +37,9 @@ class PeopleConfig(AppConfig):
         roles.register(Role.ADVISOR, ["people.view_elder"])
         roles.register(Role.ASSESSOR, ["people.view_elder"])
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
+        navigation.register_region_link(
+            navigation.RegionLink("老年人", "people:elder_list", "people.view_elder")
+        )
         navigation.register(
             navigation.NavItem("老年人", "people:elder_list", "people.view_elder"),
             before="core:organisation_list",

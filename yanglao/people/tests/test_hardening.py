@@ -339,3 +339,11 @@ def test_admin_pages_of_the_registry_open(elder, django_user_model):
         response = client.get(url)
         assert response.status_code == 200, url
         assert elder.id_number not in response.content.decode()
+
+
+def test_drilling_into_a_community_ends_at_its_people(elder, street_officer):
+    client = Client()
+    client.force_login(street_officer)
+    page = client.get("/regions/310104003001/").content.decode()
+    assert 'href="/elders/?region=310104003001"' in page
+    assert "王秀英" in client.get("/elders/?region=310104003001").content.decode()
