@@ -83,4 +83,7 @@ def test_fill_submit_approve_and_print(page, live_server, assigned, viewport):
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/report/")
     expect(page.get_by_text("老年人能力评估报告")).to_be_visible()
     expect(page.locator("body")).to_contain_text("最终等级")
+    page.evaluate("window.print = () => { window.printed = true; }")  # data-print, no inline handler
+    page.get_by_role("button", name="打印").click()
+    assert page.evaluate("window.printed === true")
     page.pdf(path=str(shot(page, "assessment-report").with_suffix(".pdf")))
