@@ -134,3 +134,33 @@ def test_the_assessors_home_and_list_on_a_phone(page, live_server, assigned, str
     expect(page).to_have_url(re.compile(r"status=assigned"))
     expect(rows).to_have_count(1)
     expect(page.get_by_test_id("assessment-rows")).not_to_contain_text("gbt42195-2022")
+
+
+def test_an_expired_result_is_shown_as_expired_22_days_later(
+    page, live_server, assigned, street_officer, district_officer, monkeypatch
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yanglao.assessment import services
+    from yanglao.core.models import User
+
+    one, two = (User.objects.get(username=f"phone_{n}") for n in (1, 2))
+    services.assessment_submit(actor=one, assessment_id=assigned.pk, answers=factories.full_answers())
+    services.assessment_confirm(actor=two, assessment_id=assigned.pk)
+    today = timezone.localdate()
+    with monkeypatch.context() as m:  # approved a year and 22 days ago, valid for 12 months
+        m.setattr(timezone, "localdate", lambda *a: services.add_months(today - dt.timedelta(days=22), -12))
+        services.assessment_review(actor=district_officer, assessment_id=assigned.pk, approve=True)
+    street_officer.set_password(PASSWORD)
+    street_officer.save()
+    page.set_viewport_size(PHONE)
+    login(page, live_server, "street", PASSWORD)
+    page.goto(f"{live_server.url}/elders/{assigned.elder_id}/")
+    expect(page.get_by_test_id("current-ability")).to_contain_text("当前能力等级：已过期")
+    expect(page.get_by_test_id("assessment-panel")).not_to_contain_text("已生效")
+    expect(page.get_by_text("失能", exact=True)).to_have_count(0)
+    page.goto(f"{live_server.url}/assessments/{assigned.pk}/")
+    expect(page.get_by_test_id("assessment-status")).to_have_text("已过期")
+    shot(page, "assessment-expired-390")
