@@ -14,7 +14,7 @@ class AssessmentConfig(AppConfig):
         from yanglao.core.choices import Role
 
         auditlog.register(models.Assessment)
-        roles.register(Role.ASSESSOR, ["assessment.view_assessment"])
+        roles.register(Role.ASSESSOR, ["assessment.view_assessment", "assessment.perform_assessment"])
         for role in (Role.GOV_ADMIN, Role.GOVERNMENT):
             roles.register(
                 role,
@@ -35,3 +35,8 @@ class AssessmentConfig(AppConfig):
             before="core:organisation_list",
         )
         panels.register(panels.ElderPanel("assessment:elder_panel", "assessment.view_assessment"))
+        # An assessor's home opens on her own tasks, above the registry's counts.
+        navigation.register_panel(
+            navigation.HomePanel("assessment:home_panel", "assessment.perform_assessment"),
+            before="people:elder_counts",
+        )

@@ -20,6 +20,7 @@ class InvalidAnswers(DomainError):
     code = "assessment.invalid_answers"
 
     def __init__(self, problems: list[dict[str, str]]):
+        self.problems = problems
         super().__init__(
             "；".join(p["zh"] for p in problems),
             fields={p["item"]: f"{p['zh']} / {p['en']}" for p in problems},
@@ -34,3 +35,8 @@ class WrongState(DomainError):
 class InvalidAssignment(DomainError):
     code = "assessment.invalid_assignment"
     message = "派单信息有误"
+
+
+class NeedsOtherAssessor(DomainError):
+    code = "assessment.needs_other_assessor"
+    message = "提交人不能自行确认，须由另一名评估员登录后确认"

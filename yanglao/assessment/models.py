@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from yanglao.assessment.choices import Reason, Status
+from yanglao.assessment import instruments
+from yanglao.assessment.choices import EXPIRED_LABEL, Reason, Status
 from yanglao.core.models import Organisation, Region
 from yanglao.core.scoping import ScopedModel
 from yanglao.people.models import Elder
@@ -58,6 +59,9 @@ class Assessment(ScopedModel):
         related_name="+",
     )
     answers = models.JSONField("作答", default=dict, blank=True)
+    # Per answered field, the client's [time in ms, change id] of the change that set it: offline changes
+    # arrive late and twice, and the latest change wins whatever order they arrive in.
+    answer_stamps = models.JSONField("作答时间戳", default=dict, blank=True)
     context = models.JSONField("附加信息", default=dict, blank=True)
     result = models.JSONField("计分结果", default=dict, blank=True)
     total = models.PositiveSmallIntegerField("总分", null=True, blank=True)
@@ -65,6 +69,23 @@ class Assessment(ScopedModel):
     final_level = models.PositiveSmallIntegerField("最终等级", null=True, blank=True)
     level_name = models.CharField("等级名称", max_length=40, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交评估员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认评估员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -80,11 +101,17 @@ class Assessment(ScopedModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "能力评估"
-        permissions = [("review_assessment", "审核能力评估")]
+        permissions = [
+            ("review_assessment", "审核能力评估"),
+            ("perform_assessment", "实施能力评估"),
+        ]
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["elder", "status"]),
             models.Index(fields=["status", "valid_until"]),
+            # The task list: newest first, optionally one status, read a page at a time by keyset.
+            models.Index(fields=["-requested_at", "-id"], name="assessment_list_order"),
+            models.Index(fields=["status", "-requested_at", "-id"], name="assessment_status_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -95,7 +122,32 @@ class Assessment(ScopedModel):
                 condition=~Q(status="approved") | Q(final_level__isnull=False),
                 name="assessment_approved_has_level",
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=models.F("submitted_by")),
+                name="assessment_confirmed_by_the_other_assessor",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.instrument}"
+
+    @property
+    def is_expired(self) -> bool:
+        """An approved result past its validity no longer counts."""
+        return (
+            self.status == Status.APPROVED
+            and self.valid_until is not None
+            and self.valid_until < timezone.localdate()
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as users should read it: 已过期 rather than 已生效 once the validity has passed."""
+        return EXPIRED_LABEL if self.is_expired else self.get_status_display()
+
+    @property
+    def instrument_name(self) -> str:
+        try:
+            return instruments.get(self.instrument)["name"]
+        except instruments.UnknownInstrument:
+            return self.instrument

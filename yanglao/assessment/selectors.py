@@ -3,21 +3,72 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from yanglao.assessment.choices import Status
+from yanglao.assessment.choices import EXPIRED, Status
 from yanglao.assessment.models import Assessment
 from yanglao.core.models import Organisation, User
+from yanglao.people import groups
+from yanglao.people.models import Elder
+
+# What a list row shows; the answers, result and context (kilobytes of JSON each) stay in the table.
+LIST_COLUMNS = (
+    "id",
+    "elder_id",
+    "region_id",
+    "instrument",
+    "reason",
+    "status",
+    "requested_at",
+    "level_name",
+    "valid_until",
+    "submitted_by_id",
+    "elder__id",
+    "elder__name",
+    "region__code",
+    "region__name",
+)
+PAGE_SIZE = 25
+OPEN_STATES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.CONFIRMING)
 
 
-def assessment_list(*, user: User, status: str = ""):
-    qs = Assessment.objects.for_user(user).select_related("elder", "region", "agency")
-    if status:
+def assessment_list(*, user: User, status: str = "", today: dt.date | None = None):
+    """Newest first (the order of the ``assessment_list_order`` index). ``status`` may also be ``expired``:
+    approved results past their validity, which ``approved`` (已生效) no longer includes."""
+    today = today or timezone.localdate()
+    qs = Assessment.objects.for_user(user).select_related("elder", "region").only(*LIST_COLUMNS)
+    if status == EXPIRED:
+        qs = qs.filter(status=Status.APPROVED, valid_until__lt=today)
+    elif status == Status.APPROVED:
+        qs = qs.filter(Q(valid_until__gte=today) | Q(valid_until__isnull=True), status=status)
+    elif status:
         qs = qs.filter(status=status)
     return qs.order_by("-requested_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Assessment]
+    next_cursor: str  # empty on the last page
+
+
+def assessment_page(
+    *, user: User, status: str = "", cursor: tuple[dt.datetime, int] | None = None, size: int = PAGE_SIZE
+) -> Page:
+    """One page of the list by keyset (rows older than the cursor's row): no count and no offset, so the
+    thousandth page costs what the first does."""
+    qs = assessment_list(user=user, status=status)
+    if cursor is not None:
+        at, pk = cursor
+        qs = qs.filter(Q(requested_at__lt=at) | Q(requested_at=at, pk__lt=pk))
+    rows = list(qs[: size + 1])
+    more, rows = len(rows) > size, rows[:size]
+    last = rows[-1] if rows else None
+    return Page(rows=rows, next_cursor=f"{last.requested_at.isoformat()}_{last.pk}" if more and last else "")
 
 
 def assessment_get(*, user: User, assessment_id: int) -> Assessment:
@@ -27,11 +78,12 @@ def assessment_get(*, user: User, assessment_id: int) -> Assessment:
 
 
 def assessments_for_assessor(*, user: User):
-    """Today's work of an assessor: assigned, in progress or returned, oldest first."""
-    open_states = [Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED]
+    """An assessor's own open work, oldest first: assigned, in progress, returned, and submissions by her
+    colleague that wait for her confirmation (her own wait for the colleague, not for her)."""
     return (
         assessment_list(user=user)
-        .filter(Q(assessor_1=user) | Q(assessor_2=user), status__in=open_states)
+        .filter(Q(assessor_1=user) | Q(assessor_2=user), status__in=OPEN_STATES)
+        .exclude(status=Status.CONFIRMING, submitted_by=user)
         .order_by("requested_at", "pk")
     )
 
@@ -43,6 +95,29 @@ def reassessment_due(*, user: User, within_days: int = 30, today: dt.date | None
         assessment_list(user=user)
         .filter(status=Status.APPROVED, valid_until__lte=today + dt.timedelta(days=within_days))
         .order_by("valid_until", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Ability:
+    """A person's ability level as it counts today; an expired one is kept to say what it was."""
+
+    level: int | None
+    name: str
+    valid_until: dt.date | None
+    expired: bool
+
+
+def elder_ability(elder: Elder, today: dt.date | None = None) -> Ability:
+    today = today or timezone.localdate()
+    record = elder.as_record()
+    current = groups.ability_current(record, today)
+    expired = current is None and elder.ability_level is not None and elder.ability_valid_until is not None
+    return Ability(
+        level=current,
+        name=elder.ability_level_name if current is not None or expired else "",
+        valid_until=elder.ability_valid_until,
+        expired=expired,
     )
 
 

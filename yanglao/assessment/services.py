@@ -1,14 +1,18 @@
-"""The assessment workflow: request → assign (agency, two assessors) → drafts → submit (scored) → review
-(approve or return) → the person's current level. A dispute opens a 复评 by other assessors.
+"""The assessment workflow: request → assign (agency, two assessors) → drafts → submit (scored) → the
+other assessor confirms → review (approve or return) → the person's current level, valid until its date.
+A dispute opens a 复评 by other assessors.
 
 Each step is one transaction that locks the assessment and checks its state; repeating a finished step
-is refused with the current state named. A submitted assessment is never edited.
+is refused with the current state named. A confirmed submission is never edited.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -134,6 +138,30 @@ def _partial_check(data: dict, answers: dict) -> None:
             raise errors.InvalidAnswers(real) from None
 
 
+FILLABLE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.CONFIRMING)
+
+
+def _reopen(assessment: Assessment) -> list[str]:
+    """A change after one assessor submitted withdraws that submission: the other must see the final
+    answers, so the result is cleared and the form is open again."""
+    if assessment.status != Status.CONFIRMING:
+        assessment.status = Status.IN_PROGRESS
+        return ["status"]
+    assessment.status, assessment.submitted_by, assessment.submitted_at = Status.IN_PROGRESS, None, None
+    assessment.result, assessment.total, assessment.preliminary_level = {}, None, None
+    assessment.final_level, assessment.level_name = None, ""
+    return [
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "result",
+        "total",
+        "preliminary_level",
+        "final_level",
+        "level_name",
+    ]
+
+
 @transaction.atomic
 def assessment_save_draft(
     *, actor: User, assessment_id: int, answers: dict, context: dict | None = None
@@ -141,11 +169,70 @@ def assessment_save_draft(
     """Keep what the assessor has entered so far (resumable after a lost connection). Idempotent."""
     assessment = _locked(actor, assessment_id)
     _check_assessor(actor, assessment)
-    _require(assessment, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+    _require(assessment, *FILLABLE)
     _partial_check(_instrument(assessment.instrument), answers)
-    assessment.answers, assessment.context = answers, context or assessment.context
-    assessment.status = Status.IN_PROGRESS
-    assessment.save(update_fields=["answers", "context", "status"])
+    new_context = context or assessment.context
+    if (answers, new_context) == (assessment.answers, assessment.context):
+        return assessment
+    assessment.answers, assessment.context = answers, new_context
+    assessment.save(update_fields=["answers", "context", *_reopen(assessment)])
+    return assessment
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One field changed on an assessor's device: an item code (value an int score, or None when cleared)
+    or a context field (``coma``, ``diagnoses``, ``risk_<event>``). ``at`` is the device's time in
+    milliseconds and ``change_id`` its own id for the change; together they order changes per field."""
+
+    name: str
+    value: Any
+    at: int
+    change_id: str
+
+
+CONTEXT_FIELDS = ("coma", "diagnoses")
+RISK_EVENTS = ("跌倒", "走失", "噎食", "自杀", "其他")
+
+
+@transaction.atomic
+def assessment_record_answers(
+    *, actor: User, assessment_id: int, changes: Sequence[AnswerChange]
+) -> Assessment:
+    """Merge changes sent from an assessor's device, field by field: the latest change (device time, then
+    change id) wins, whatever order changes arrive in. Idempotent: a change sent again, or one older than
+    what the server holds, changes nothing. Changes queued offline arrive late and may arrive twice."""
+    assessment = _locked(actor, assessment_id)
+    _check_assessor(actor, assessment)
+    _require(assessment, *FILLABLE)
+    answers, context = dict(assessment.answers), {**assessment.context}
+    risks = dict(context.get("risk_events") or {})
+    stamps = dict(assessment.answer_stamps)
+    applied = False
+    for change in sorted(changes, key=lambda c: (c.at, c.change_id)):
+        stamp = [change.at, change.change_id]
+        if change.name in stamps and tuple(stamps[change.name]) >= tuple(stamp):
+            continue
+        stamps[change.name], applied = stamp, True
+        if change.name in CONTEXT_FIELDS:
+            context[change.name] = change.value
+        elif change.name.startswith("risk_") and change.name[5:] in RISK_EVENTS:
+            risks[change.name[5:]] = change.value
+        elif change.value is None:
+            answers.pop(change.name, None)
+        else:
+            answers[change.name] = change.value
+    if not applied:
+        return assessment
+    _partial_check(_instrument(assessment.instrument), answers)
+    if risks:
+        context["risk_events"] = risks
+    changed = (answers, context) != (assessment.answers, assessment.context)
+    assessment.answers, assessment.context, assessment.answer_stamps = answers, context, stamps
+    fields = ["answers", "context", "answer_stamps"]
+    if changed:
+        fields += _reopen(assessment)
+    assessment.save(update_fields=fields)
     return assessment
 
 
@@ -153,10 +240,10 @@ def assessment_save_draft(
 def assessment_submit(
     *, actor: User, assessment_id: int, answers: dict, context: dict | None = None
 ) -> Assessment:
-    """Score the complete answers and hand the result to review. From here on the record is frozen."""
+    """Score the complete answers and hand them to the other assessor, who confirms before review."""
     assessment = _locked(actor, assessment_id)
     _check_assessor(actor, assessment)
-    _require(assessment, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+    _require(assessment, *FILLABLE)
     data = _instrument(assessment.instrument)
     try:
         result = scoring.score(data, answers, context or {})
@@ -166,8 +253,31 @@ def assessment_submit(
     assessment.total, assessment.preliminary_level = result.total, result.preliminary_level
     assessment.final_level, assessment.level_name = result.final_level, result.level_name
     assessment.instrument_version = data["version"]
-    assessment.status, assessment.submitted_at = Status.SUBMITTED, timezone.now()
+    assessment.status, assessment.submitted_at, assessment.submitted_by = (
+        Status.CONFIRMING,
+        timezone.now(),
+        actor,
+    )
+    assessment.confirmed_by, assessment.confirmed_at = None, None
     assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_confirm(*, actor: User, assessment_id: int) -> Assessment:
+    """The second assessor confirms the submitted answers and result; only then does the assessment go to
+    review (two assessors per assessment). Only the assigned assessor who did not submit may confirm.
+    Repeating a confirmation returns the current state."""
+    assessment = _locked(actor, assessment_id)
+    _check_assessor(actor, assessment)
+    if assessment.status == Status.SUBMITTED and assessment.confirmed_by_id == actor.pk:
+        return assessment
+    _require(assessment, Status.CONFIRMING)
+    if assessment.submitted_by_id == actor.pk:
+        raise errors.NeedsOtherAssessor()
+    assessment.confirmed_by, assessment.confirmed_at = actor, timezone.now()
+    assessment.status = Status.SUBMITTED
+    assessment.save(update_fields=["confirmed_by", "confirmed_at", "status"])
     return assessment
 
 

@@ -6,10 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from yanglao.assessment import instruments, scoring, selectors, services
-from yanglao.assessment.choices import Status
-from yanglao.assessment.forms import AssignForm, DisputeForm, RequestForm, ReviewForm, parse_answers
+from yanglao.assessment.choices import FILTER_CHOICES, Status
+from yanglao.assessment.forms import (
+    AssignForm,
+    DisputeForm,
+    RequestForm,
+    ReviewForm,
+    parse_answers,
+    parse_changes,
+    parse_cursor,
+)
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
@@ -19,13 +28,30 @@ from yanglao.people import selectors as people_selectors
 @permission_required("assessment.view_assessment", raise_exception=True)
 def assessment_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    mine = selectors.assessments_for_assessor(user=request.user) if request.user.role == "assessor" else None
-    rows = selectors.assessment_list(user=request.user, status=status)[:200]
+    cursor = parse_cursor(request.GET.get("after", ""))
+    page = selectors.assessment_page(user=request.user, status=status, cursor=cursor)
+    mine = None
+    if cursor is None and request.user.has_perm("assessment.perform_assessment"):
+        mine = selectors.assessments_for_assessor(user=request.user)[:50]
     return render(
         request,
         "assessment/assessment_list.html",
-        {"rows": rows, "mine": mine, "status": status, "statuses": Status.choices},
+        {
+            "page": page,
+            "mine": mine,
+            "status": status,
+            "statuses": FILTER_CHOICES,
+            "paged": cursor is not None,
+        },
     )
+
+
+@login_required
+@permission_required("assessment.perform_assessment", raise_exception=True)
+def home_panel(request: HttpRequest) -> HttpResponse:
+    """The assessor's home: her own open tasks, not the counts of the district."""
+    tasks = selectors.assessments_for_assessor(user=request.user)[:20]
+    return render(request, "assessment/_home_panel.html", {"tasks": tasks})
 
 
 @login_required
@@ -39,7 +65,8 @@ def reassessment_due(request: HttpRequest) -> HttpResponse:
 def elder_panel(request: HttpRequest, pk: int) -> HttpResponse:
     elder = people_selectors.elder_get(user=request.user, elder_id=pk)
     rows = selectors.assessment_list(user=request.user).filter(elder=elder)[:20]
-    return render(request, "assessment/_elder_panel.html", {"elder": elder, "rows": rows})
+    ability = selectors.elder_ability(elder)
+    return render(request, "assessment/_elder_panel.html", {"elder": elder, "rows": rows, "ability": ability})
 
 
 @login_required
@@ -78,8 +105,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "instrument": instruments.get(a.instrument),
         "can_assign": request.user.has_perm("assessment.change_assessment")
         and a.status in (Status.REQUESTED, Status.ASSIGNED),
-        "can_fill": request.user.pk in (a.assessor_1_id, a.assessor_2_id)
-        and a.status in (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED),
+        "can_fill": request.user.pk in (a.assessor_1_id, a.assessor_2_id) and a.status in services.FILLABLE,
+        "can_confirm": request.user.pk in (a.assessor_1_id, a.assessor_2_id)
+        and a.status == Status.CONFIRMING
+        and request.user.pk != a.submitted_by_id,
         "can_review": request.user.has_perm("assessment.review_assessment") and a.status == Status.SUBMITTED,
         "can_dispute": request.user.has_perm("assessment.add_assessment") and a.status == Status.APPROVED,
         "assign_form": _assign_form(request),
@@ -105,6 +134,17 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
     else:
         messages.error(request, "请选择评估机构和两名评估员")
+    return redirect("assessment:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assessment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.assessment_confirm(actor=request.user, assessment_id=pk)
+        messages.success(request, "已确认，评估已提交审核")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("assessment:detail", pk=pk)
 
 
@@ -144,57 +184,87 @@ def assessment_dispute(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assessment_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """The on-site form. htmx posts every change here (a draft, saved, with the live level); the final
-    button posts ``submit``."""
+    """The on-site form. Its script sends every change to ``assessment_answers`` (queued while offline);
+    the final button posts the whole form with ``submit``. An incomplete submission comes back as the
+    form, 422, with the missing items named."""
     a = selectors.assessment_get(user=request.user, assessment_id=pk)
     data = instruments.get(a.instrument)
-    if request.method == "POST":
-        answers, context = parse_answers(request.POST, data)
-        try:
-            if "submit" in request.POST:
-                services.assessment_submit(
-                    actor=request.user, assessment_id=a.pk, answers=answers, context=context
-                )
-                messages.success(request, "评估已提交，等待审核")
-                return redirect("assessment:detail", pk=a.pk)
-            services.assessment_save_draft(
+    if request.method != "POST":
+        return render(request, "assessment/form.html", _form_context(a, data, a.answers, a.context))
+    answers, context = parse_answers(request.POST, data)
+    try:
+        if "submit" not in request.POST:  # a whole-form draft (pages cached before the change queue)
+            a = services.assessment_save_draft(
                 actor=request.user, assessment_id=a.pk, answers=answers, context=context
             )
-        except DomainError as exc:
             return render(
-                request, "assessment/_preview.html", {"error": exc.message, "preview": None}, status=422
+                request, "assessment/_preview.html", {"preview": _preview(data, a.answers, a.context)}
             )
+        services.assessment_submit(actor=request.user, assessment_id=a.pk, answers=answers, context=context)
+    except DomainError as exc:
+        problems = getattr(exc, "problems", None) or [{"item": "", "zh": exc.message}]
         return render(
-            request, "assessment/_preview.html", {"preview": _preview(data, answers, context), "saved": True}
+            request,
+            "assessment/form.html",
+            _form_context(a, data, answers, context, problems=problems),
+            status=422,
         )
-    return render(
-        request,
-        "assessment/form.html",
-        {"a": a, "instrument": data, "preview": _preview(data, a.answers, a.context)},
-    )
+    messages.success(request, "评估已提交，请另一名评估员登录后确认")
+    return redirect("assessment:detail", pk=a.pk)
+
+
+@login_required
+@require_POST
+def assessment_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Changes queued on an assessor's device (JSON), merged idempotently; answers with what the server
+    now holds, which the page shows as 服务器已保存 N/26 项."""
+    a = selectors.assessment_get(user=request.user, assessment_id=pk)
+    data = instruments.get(a.instrument)
+    try:
+        changes = parse_changes(request.body, data)
+        a = services.assessment_record_answers(actor=request.user, assessment_id=a.pk, changes=changes)
+    except DomainError as exc:
+        return render(request, "assessment/_preview.html", {"error": exc.message}, status=422)
+    return render(request, "assessment/_preview.html", {"preview": _preview(data, a.answers, a.context)})
+
+
+def _form_context(a, data: dict, answers: dict, context: dict, problems: list[dict] | None = None) -> dict:
+    """The form's steps with each item's current answer and, after a refused submission, its problem."""
+    by_item = {p["item"]: p["zh"] for p in problems or []}
+    steps = [
+        {
+            "name": dim["name"],
+            "items": [
+                {**item, "value": answers.get(item["code"]), "problem": by_item.get(item["code"])}
+                for item in dim["items"]
+            ],
+        }
+        for dim in data["dimensions"]
+    ]
+    step_of = {item["code"]: n for n, dim in enumerate(data["dimensions"]) for item in dim["items"]}
+    listed = [{**p, "step": step_of.get(p["item"])} for p in problems or []]
+    return {
+        "a": a,
+        "instrument": data,
+        "steps": steps,
+        "context": context,
+        "problems": listed,
+        "preview": _preview(data, a.answers, a.context),
+    }
 
 
 def _preview(data: dict, answers: dict, context: dict) -> dict:
-    """The level as it stands: missing items count as not yet answered (shown, not guessed)."""
+    """What the server holds: how many items are answered and, once all are, the level."""
     items = [i for d in data["dimensions"] for i in d["items"]]
-    missing = [i["code"] for i in items if i["code"] not in answers]
-    if missing:
-        return {
-            "complete": False,
-            "missing": missing,
-            "answered": len(items) - len(missing),
-            "items": len(items),
-        }
+    answered = sum(1 for i in items if answers.get(i["code"]) is not None)
+    summary = {"complete": False, "answered": answered, "items": len(items)}
+    if answered < len(items):
+        return summary
     try:
         result = scoring.score(data, answers, context)
-    except scoring.ScoringError as exc:
-        return {
-            "complete": False,
-            "missing": [p["item"] for p in exc.problems],
-            "answered": 0,
-            "items": len(items),
-        }
-    return {"complete": True, "result": result.as_dict(), "items": len(items)}
+    except scoring.ScoringError:
+        return summary
+    return {**summary, "complete": True, "result": result.as_dict()}
 
 
 @login_required

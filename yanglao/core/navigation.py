@@ -38,9 +38,11 @@ class HomePanel:
 PANELS: list[HomePanel] = []
 
 
-def register_panel(panel: HomePanel) -> None:
-    if panel not in PANELS:
-        PANELS.append(panel)
+def register_panel(panel: HomePanel, *, before: str | None = None) -> None:
+    if panel in PANELS:
+        return
+    index = next((i for i, p in enumerate(PANELS) if p.url_name == before), len(PANELS))
+    PANELS.insert(index, panel)
 
 
 def panels_for(user) -> list[str]:

@@ -16,6 +16,20 @@ from yanglao.people.identity import age_on, birthday_years_ago
 SEVERE_DISABILITY_GRADES = (1, 2)  # 一级、二级 are 重度残疾 under GB/T 26341-2010
 
 
+def ability_current(record: Mapping[str, Any], today: dt.date) -> int | None:
+    """The ability level that counts on ``today``: the approved assessment's level until its validity ends
+    (the last valid day included), then none, as if never assessed, until a new assessment is approved."""
+    until = record.get("ability_valid_until")
+    if record.get("ability_level") is None or until is None or until < today:
+        return None
+    return record["ability_level"]
+
+
+def ability_current_lookups(today: dt.date) -> dict[str, Any]:
+    """``ability_current`` as field lookups: people whose level still counts on ``today``."""
+    return {"ability_level__isnull": False, "ability_valid_until__gte": today}
+
+
 @dataclass(frozen=True)
 class Group:
     code: str
@@ -72,12 +86,8 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "disabled",
         "失能",
-        lambda r, d: (
-            (r.get("ability_level") or 0) >= 1
-            and r.get("ability_valid_until") is not None
-            and r["ability_valid_until"] >= d
-        ),
-        lambda d: {"ability_level__gte": 1, "ability_valid_until__gte": d},
+        lambda r, d: (ability_current(r, d) or 0) >= 1,
+        lambda d: {"ability_level__gte": 1, **ability_current_lookups(d)},
     ),
 )
 BY_CODE = {g.code: g for g in GROUPS}

@@ -51,9 +51,10 @@ def run_to_submitted(street_officer, team, elder, picked=None):
     )
     half = dict(list((picked or answers(False)).items())[:10])
     services.assessment_save_draft(actor=one, assessment_id=a.pk, answers=half)
-    return services.assessment_submit(
+    services.assessment_submit(
         actor=one, assessment_id=a.pk, answers=picked or answers(False), context={"coma": False}
     )
+    return services.assessment_confirm(actor=two, assessment_id=a.pk)
 
 
 def test_happy_path_sets_the_level_and_the_disabled_group(street_officer, district_officer, team, elder):
@@ -76,7 +77,8 @@ def test_return_then_resubmit_then_supersede(street_officer, district_officer, t
         actor=district_officer, assessment_id=a.pk, approve=False, comment="B.1.1 请复核"
     )
     again = services.assessment_submit(actor=team[2], assessment_id=a.pk, answers=answers(True))
-    assert again.final_level == 0
+    assert (again.status, again.final_level, again.confirmed_by) == ("confirming", 0, None)
+    services.assessment_confirm(actor=team[1], assessment_id=a.pk)
     services.assessment_review(actor=district_officer, assessment_id=a.pk, approve=True)
     second = run_to_submitted(street_officer, team, elder)
     services.assessment_review(actor=district_officer, assessment_id=second.pk, approve=True)

@@ -1,6 +1,6 @@
 """The assessor's journey (issue 4, "Done when") in Chromium on a tablet viewport: fill all 26 GB/T 42195
-items with the level updating, submit, a reviewer approves, the person's level and 失能 tag change, and the
-report prints."""
+items with the level updating, submit, the second assessor confirms (issue 9, 5.6), a reviewer approves, the
+person's level and 失能 tag change, and the report prints."""
 
 import pytest
 from playwright.sync_api import expect
@@ -43,9 +43,9 @@ def test_fill_submit_approve_and_print(page, live_server, assigned, viewport):
     page.set_viewport_size(viewport)
     login(page, live_server, "assessor_one", PASSWORD)
     page.get_by_role("button", name="展开导航").click()  # the side menu folds away below 992 px
-    page.get_by_role("link", name="能力评估").click()
+    page.get_by_role("link", name="能力评估", exact=True).click()
     page.get_by_test_id("my-tasks").get_by_role("link").first.click()
-    expect(page.get_by_test_id("level-preview")).to_contain_text("已答 0 / 26")
+    expect(page.get_by_test_id("level-preview")).to_contain_text("服务器已保存 0/26 项")
     data = instruments.get("gbt42195-2022")
     for number, dim in enumerate(data["dimensions"]):
         section = page.locator(f"section.step[data-step='{number}']")
@@ -54,14 +54,21 @@ def test_fill_submit_approve_and_print(page, live_server, assigned, viewport):
             lowest = min(o["score"] for o in item["options"])
             section.locator(f"input[name='{item['code']}'][value='{lowest}']").check()
         if number == 0:
-            expect(page.get_by_test_id("level-preview")).to_contain_text("已答 8 / 26")
+            expect(page.get_by_test_id("level-preview")).to_contain_text("服务器已保存 8/26 项")
             shot(page, f"assessment-form-{viewport['width']}")
             assert page.evaluate(
                 "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
             )
         section.get_by_role("button", name="下一页").click()
     expect(page.get_by_test_id("level-preview")).to_contain_text("最终等级：能力完全丧失（完全失能）")
-    page.get_by_role("button", name="两名评估员确认，提交审核").click()
+    page.get_by_role("button", name="提交，待另一名评估员确认").click()
+    expect(page.get_by_test_id("assessment-status")).to_have_text("待第二评估员确认")
+    expect(page.get_by_role("button", name="确认", exact=True)).to_have_count(0)  # not by herself
+
+    page.get_by_role("button", name="退出登录").click()
+    login(page, live_server, "assessor_two", PASSWORD)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    page.get_by_role("button", name="确认", exact=True).click()
     expect(page.get_by_test_id("assessment-status")).to_have_text("待审核")
 
     page.get_by_role("button", name="退出登录").click()
@@ -76,4 +83,7 @@ def test_fill_submit_approve_and_print(page, live_server, assigned, viewport):
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/report/")
     expect(page.get_by_text("老年人能力评估报告")).to_be_visible()
     expect(page.locator("body")).to_contain_text("最终等级")
+    page.evaluate("window.print = () => { window.printed = true; }")  # data-print, no inline handler
+    page.get_by_role("button", name="打印").click()
+    assert page.evaluate("window.printed === true")
     page.pdf(path=str(shot(page, "assessment-report").with_suffix(".pdf")))
