@@ -22,7 +22,8 @@ from django.utils import timezone
 from yanglao.assessment import errors, instruments, scoring
 from yanglao.assessment.choices import Reason, Status
 from yanglao.assessment.models import Assessment
-from yanglao.core.models import Organisation, User
+from yanglao.core import services as core_services
+from yanglao.core.models import User
 from yanglao.people import selectors as people_selectors
 from yanglao.people import services as people_services
 
@@ -90,13 +91,9 @@ def assessment_assign(
         raise PermissionDenied
     assessment = _locked(actor, assessment_id, "change")
     _require(assessment, Status.REQUESTED, Status.ASSIGNED)
-    agency = (
-        Organisation.objects.unscoped(reason="agency named in an assignment")
-        .filter(pk=agency_id, kind="assessment_agency", is_active=True)
-        .first()
+    agency = core_services.organisation_for_write(
+        actor=actor, organisation_id=agency_id, kinds=("assessment_agency",), field_name="agency"
     )
-    if agency is None:
-        raise errors.InvalidAssignment("评估机构不存在或不是评估机构", fields={"agency": "请选择评估机构"})
     first, second = assessor_ids
     if first == second:
         raise errors.InvalidAssignment(
@@ -419,3 +416,24 @@ def _write_rescored(changed: list[tuple[scoring.Result, int]]) -> None:
                 for r, pk in changed
             ],
         )
+
+
+# States whose work is still ahead: the assessment follows the person to their new community.
+OPEN_STATES = (
+    Status.REQUESTED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.CONFIRMING,
+    Status.SUBMITTED,
+    Status.RETURNED,
+)
+
+
+def assessments_follow_move(moves: list[tuple[int, str, str]]) -> int:
+    """people's move hook: open assessments move with the person (the receiving street reviews them);
+    approved, superseded and cancelled ones stay with the community that decided them (docs/decisions.md)."""
+    moved = 0
+    qs = Assessment.objects.unscoped(reason="open assessments follow a person's accepted move")
+    for elder_id, _origin, target in moves:
+        moved += qs.filter(elder_id=elder_id, status__in=OPEN_STATES).update(region_id=target)
+    return moved

@@ -28,6 +28,7 @@ from yanglao.people.choices import (
     MedicalInsurance,
     TransferStatus,
 )
+from yanglao.people.groups import ability_current
 from yanglao.people.identity import age_on
 
 
@@ -165,7 +166,7 @@ class Elder(ScopedModel):
         """未评估 / 已过期 / the level's name: an expired level is not the person's current level."""
         if self.ability_level is None:
             return "未评估"
-        if self.ability_valid_until and self.ability_valid_until < timezone.localdate():
+        if ability_current(self.as_record(), timezone.localdate()) is None:
             return "已过期"
         return self.ability_level_name or f"{self.ability_level} 级"
 

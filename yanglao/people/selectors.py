@@ -48,8 +48,8 @@ def ability_q(value: str, today: dt.date) -> Q:
     """The ability filter: a level counts only while its assessment is valid (GB/T 42195 levels 0–4)."""
     if value == "none":
         return Q(ability_level__isnull=True)
-    if value == "expired":
-        return Q(ability_level__isnull=False, ability_valid_until__lt=today)
+    if value == "expired":  # assessed, but the level no longer counts (groups.ability_current)
+        return Q(ability_level__isnull=False) & ~Q(**groups.ability_current_lookups(today))
     if value.isdigit():
         return Q(ability_level=int(value)) & (
             Q(ability_valid_until__isnull=True) | Q(ability_valid_until__gte=today)
