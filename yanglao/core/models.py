@@ -196,3 +196,44 @@ class AuditAccess(models.Model):
 
     def __str__(self) -> str:
         return "审计日志权限"
+
+
+class ExportJob(models.Model):
+    """A large export written by the background worker: the same writer, filter, masking and audit as an
+    inline download, with progress for the page and a private file kept for the upload retention period.
+
+    Only its actor (and system administrators) see it; ``params`` is the list's query string as the user saw it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("导出内容", max_length=40)
+    title = models.CharField("名称", max_length=100)
+    params = models.CharField("筛选条件", max_length=2000, blank=True)
+    fmt = models.CharField("格式", max_length=8, default="xlsx")
+    clear = models.BooleanField("明文", default=False)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField("总行数", default=0)
+    written = models.PositiveIntegerField("已写行数", default=0)
+    path = models.CharField(max_length=500, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(100 * self.written / self.total) if self.total else 0

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import navigation, selectors, services
+from yanglao.core import exports, navigation, selectors, services
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import (
@@ -170,3 +173,26 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("core:token_list")
+
+
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = exports.export_job_get(user=request.user, job_id=pk)
+    running = job.state in (job.State.QUEUED, job.State.RUNNING)
+    template = (
+        "core/_export_progress.html"
+        if request.htmx and not request.htmx.boosted
+        else "core/export_detail.html"
+    )
+    return render(request, template, {"job": job, "running": running})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = exports.export_job_get(user=request.user, job_id=pk)
+    if job.state != job.State.DONE or not job.path or not Path(job.path).exists():
+        raise Http404("导出文件不存在或已过保留期限被删除")
+    stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d%H%M")
+    return FileResponse(
+        open(job.path, "rb"), as_attachment=True, filename=f"export-{job.pk}-{stamp}.{job.fmt}"
+    )

@@ -9,6 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from yanglao.core import exports as core_exports
         from yanglao.core import navigation, roles
         from yanglao.core.choices import Role
         from yanglao.people import models
@@ -36,6 +37,18 @@ class PeopleConfig(AppConfig):
         roles.register(Role.OPERATOR, ["people.view_elder", "people.reveal_elder"])
         roles.register(Role.ADVISOR, ["people.view_elder"])
         roles.register(Role.ASSESSOR, ["people.view_elder"])
+        from yanglao.people import exports
+
+        core_exports.register(
+            "people.elders",
+            core_exports.Exporter(
+                title="老年人名单",
+                permission="people.export_elder",
+                count=exports.count,
+                write=exports.write,
+                check=exports.check,
+            ),
+        )
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register_region_link(
             navigation.RegionLink("老年人", "people:elder_list", "people.view_elder")

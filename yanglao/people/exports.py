@@ -112,3 +112,40 @@ def export_csv(*, user: User, filters: selectors.ElderFilter, clear: bool = Fals
     count = selectors.elder_list(user=user, filters=filters).count()
     _audit(user, filters, "csv", count, clear)
     return tabular.csv_stream(headers(clear), _rows(user, filters, clear))
+
+
+# ---------------------------------------------------------------- as a background job (core.exports)
+
+PROGRESS_EVERY = 5000
+
+
+def _filters(params) -> selectors.ElderFilter:
+    from yanglao.people.forms import ElderFilterForm
+
+    return ElderFilterForm(params).filters()
+
+
+def count(user: User, params) -> int:
+    return selectors.elder_list(user=user, filters=_filters(params)).count()
+
+
+def write(user: User, params, clear: bool, fmt: str, handle, progress) -> int:
+    """The background job's writer: the same rows, masks and audit as the inline download."""
+    check(user, clear)
+    filters = _filters(params)
+
+    def counted():
+        for n, row in enumerate(_rows(user, filters, clear), start=1):
+            if n % PROGRESS_EVERY == 0:
+                progress(n)
+            yield row
+
+    if fmt == "csv":
+        written = 0
+        for block in tabular.csv_stream(headers(clear), counted()):
+            handle.write(block)
+        written = count(user, params)
+    else:
+        written = tabular.write_xlsx(handle, sheet_name="老年人名单", headers=headers(clear), rows=counted())
+    _audit(user, filters, fmt, written, clear)
+    return written

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yanglao.core import exports as core_exports
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
@@ -170,20 +170,31 @@ def elder_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @permission_required("people.export_elder", raise_exception=True)
 def elder_export(request: HttpRequest) -> HttpResponse:
+    """Up to core.exports.INLINE_MAX_ROWS rows download at once; more become a background job."""
     filters = ElderFilterForm(request.GET).filters()
     clear = request.GET.get("clear") == "1"
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    exports.check(request.user, clear)
+    total = exports.count(request.user, request.GET)
+    if total > core_exports.INLINE_MAX_ROWS:
+        job = core_exports.export_job_create(
+            actor=request.user,
+            kind="people.elders",
+            params=_without(request.GET, "after", "format", "clear"),
+            fmt=fmt,
+            clear=clear,
+            total=total,
+        )
+        return redirect("core:export_detail", pk=job.pk)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    try:
-        if request.GET.get("format") == "csv":
-            response = StreamingHttpResponse(
-                exports.export_csv(user=request.user, filters=filters, clear=clear),
-                content_type="text/csv; charset=utf-8",
-            )
-            response["Content-Disposition"] = f'attachment; filename="elders-{stamp}.csv"'
-            return response
-        handle = exports.export_xlsx(user=request.user, filters=filters, clear=clear)
-    except PermissionDenied:
-        raise
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.export_csv(user=request.user, filters=filters, clear=clear),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="elders-{stamp}.csv"'
+        return response
+    handle = exports.export_xlsx(user=request.user, filters=filters, clear=clear)
     return FileResponse(handle, as_attachment=True, filename=f"elders-{stamp}.xlsx")
 
 

@@ -347,3 +347,38 @@ def test_drilling_into_a_community_ends_at_its_people(elder, street_officer):
     page = client.get("/regions/310104003001/").content.decode()
     assert 'href="/elders/?region=310104003001"' in page
     assert "王秀英" in client.get("/elders/?region=310104003001").content.decode()
+
+
+def test_a_large_export_runs_in_the_background(
+    elder,
+    street_officer,
+    other_street_officer,
+    settings,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from yanglao.core import exports as core_exports
+    from yanglao.core.models import ExportJob
+
+    settings.IMPORT_DIR = tmp_path / "files"
+    monkeypatch.setattr(core_exports, "INLINE_MAX_ROWS", 0)
+    factories.elder(actor=street_officer, name="第二人")
+    client = Client()
+    client.force_login(street_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/elders/export/", {"format": "xlsx", "q": "王"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
+    job.refresh_from_db()
+    # The filter travelled with the job: only the one matching row, masked, in a private file.
+    assert (job.state, job.total, job.written, job.clear) == ("done", 1, 1, False)
+    assert os.stat(job.path).st_mode & 0o777 == 0o600
+    page = client.get(f"/exports/{job.pk}/").content.decode()
+    assert "下载文件" in page
+    body = _body(client.get(f"/exports/{job.pk}/download/"))
+    assert "王秀英" in body and "第二人" not in body and elder.id_number not in body
+    assert LogEntry.objects.filter(additional_data__batch="elder.export", additional_data__count=1).exists()
+    other = Client()
+    other.force_login(other_street_officer)
+    assert other.get(f"/exports/{job.pk}/download/").status_code == 404
