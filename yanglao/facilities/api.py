@@ -178,7 +178,9 @@ def admit(request: HttpRequest, bed_id: int, payload: AdmitIn):
 
 @router.post("/beds/{bed_id}/discharge", response=StayOut)
 def discharge(request: HttpRequest, bed_id: int, payload: DischargeIn):
-    return services.bed_discharge(actor=request.user, bed_id=bed_id, date=payload.date)
+    return services.bed_discharge(
+        actor=request.user, bed_id=bed_id, reason=payload.reason, note=payload.note, date=payload.date
+    )
 
 
 def _roads(distance: str) -> dict | None:

@@ -17,7 +17,7 @@ from yanglao.core import divisions
 from yanglao.core.models import Region, User
 from yanglao.facilities import coverage, geo, network
 from yanglao.facilities.choices import BedType
-from yanglao.facilities.models import LICENCE_WARNING_DAYS, Bed, Facility, OccupancySnapshot
+from yanglao.facilities.models import LICENCE_WARNING_DAYS, Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people.models import Elder
 
 
@@ -467,6 +467,33 @@ def bed_register(*, user: User, facility: Facility):
         .filter(facility=facility)
         .select_related("occupant", "home_elder")
         .order_by("family_bed", "building", "room", "number", "pk")
+    )
+
+
+def bed_get(*, user: User, facility: Facility, bed_id: int) -> Bed:
+    """One bed of the facility with its occupant; a bed of another facility or out of scope is a 404."""
+    bed = (
+        Bed.objects.for_user(user)
+        .filter(facility=facility, pk=bed_id)
+        .select_related("occupant", "facility")
+        .first()
+    )
+    if bed is None:
+        raise Http404
+    return bed
+
+
+def stay_open(*, user: User, bed: Bed) -> BedStay | None:
+    return BedStay.objects.for_user(user).filter(bed=bed, discharged_on__isnull=True).first()
+
+
+def stay_history(*, user: User, facility: Facility, limit: int = 100) -> list[BedStay]:
+    """The facility's admissions and discharges, newest first, with their bed, person and reason."""
+    return list(
+        BedStay.objects.for_user(user)
+        .filter(bed__facility=facility)
+        .select_related("bed", "elder")
+        .order_by("-admitted_on", "-pk")[:limit]
     )
 
 

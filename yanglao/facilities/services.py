@@ -19,7 +19,7 @@ from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.models import Organisation, User
 from yanglao.facilities import errors, geo
-from yanglao.facilities.choices import BedType, FacilityKind, OperatingModel
+from yanglao.facilities.choices import BedType, DischargeReason, FacilityKind, OperatingModel
 from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people import identity
 from yanglao.people.models import Elder
@@ -291,12 +291,27 @@ def bed_admit(
     return BedStay.objects.create(bed=bed, elder=elder, admitted_on=date)
 
 
+DISCHARGE_NOTE_MAX = BedStay._meta.get_field("discharge_note").max_length
+
+
 @transaction.atomic
-def bed_discharge(*, actor: User, bed_id: int, date: dt.date | None = None) -> BedStay:
-    """Close the open stay and free the bed. Refuses an empty bed and a date before admission."""
+def bed_discharge(
+    *, actor: User, bed_id: int, reason: str, note: str = "", date: dt.date | None = None
+) -> BedStay:
+    """Close the open stay with its reason (death, transfer, hospital, home, or other with a note) and free
+    the bed. Refuses an empty bed, a missing reason and a date before admission or after today."""
     bed = Bed.objects.for_user(actor, action="change").select_for_update().filter(pk=bed_id).first()
     if bed is None or bed.occupant_id is None:
         raise errors.BedUnavailable("该床位没有入住的老人", fields={"bed": "空床"})
+    if reason not in DischargeReason.values:
+        raise errors.DischargeRefused("请选择离开原因", fields={"reason": "请选择离开原因"})
+    note = str(note or "").strip()
+    if "\x00" in note or len(note) > DISCHARGE_NOTE_MAX:
+        message = f"离开说明最多 {DISCHARGE_NOTE_MAX} 个字，且不能含控制字符"
+        raise errors.DischargeRefused(message, fields={"note": message})
+    if reason == DischargeReason.OTHER and not note:
+        message = "离开原因为“其他”时请填写说明"
+        raise errors.DischargeRefused(message, fields={"note": message})
     stay = (
         BedStay.objects.unscoped(reason="the bed's open stay")
         .select_for_update()
@@ -304,9 +319,12 @@ def bed_discharge(*, actor: User, bed_id: int, date: dt.date | None = None) -> B
     )
     date = date or timezone.localdate()
     if date < stay.admitted_on:
-        raise errors.AdmissionRefused("离开日期不能早于入住日期", fields={"date": "早于入住日期"})
-    stay.discharged_on = date
-    stay.save(update_fields=["discharged_on"])
+        message = f"离开日期不能早于入住日期 {stay.admitted_on:%Y-%m-%d}"
+        raise errors.DischargeRefused(message, fields={"date": message})
+    if date > timezone.localdate():
+        raise errors.DischargeRefused("离开日期不能晚于今天", fields={"date": "离开日期不能晚于今天"})
+    stay.discharged_on, stay.discharge_reason, stay.discharge_note = date, reason, note
+    stay.save(update_fields=["discharged_on", "discharge_reason", "discharge_note"])
     bed.occupant, bed.occupied_since = None, None
     bed.save(update_fields=["occupant", "occupied_since"])
     return stay
