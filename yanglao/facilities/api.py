@@ -70,7 +70,7 @@ def list_facilities(request: HttpRequest, kind: str = ""):
 
 @router.post("/facilities", response={201: FacilityOut})
 def create_facility(request: HttpRequest, payload: FacilityIn):
-    data = payload.dict(exclude_none=True)
+    data = payload.dict(exclude_unset=True)  # an explicit null reaches the service's checks
     facility = services.facility_create(actor=request.user, **data)
     return Status(201, _out(facility, {}))
 
