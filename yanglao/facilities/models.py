@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from yanglao.core.models import Organisation, Region
@@ -49,6 +50,8 @@ class Facility(ScopedModel):
     licence_no = models.CharField("许可或备案号", max_length=60, blank=True)
     licence_expiry = models.DateField("许可或备案有效期至", null=True, blank=True)
     is_public = models.BooleanField("在公众地图上显示", default=True)
+    # Any change (services, admin) moves it: part of the data version cached coverage is keyed on.
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_default=Now())  # raw SQL loads too
 
     class Meta:
         verbose_name = verbose_name_plural = "养老设施"

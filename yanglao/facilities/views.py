@@ -277,7 +277,7 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
 @permission_required("facilities.view_facility", raise_exception=True)
 def indicators(request: HttpRequest) -> HttpResponse:
     regions, code = _region_choice(request)
-    result = selectors.planning_indicators(user=request.user, region_code=code)
+    result = selectors.planning_indicators_cached(user=request.user, region_code=code)
     trend = selectors.occupancy_trend(
         user=request.user, region_code=code, days=90, kinds=selectors.RESIDENTIAL_KINDS
     )
