@@ -118,3 +118,19 @@ def test_pages_keep_the_policy(page, live_server, hostile, street_officer, csp_e
     expect(page.get_by_role("heading", name="老年人信息库")).to_be_visible()
     assert page.evaluate("window.__xss") is None
     assert csp_errors == []
+
+
+def test_admin_pages_keep_the_policy(page, live_server, hostile, csp_errors):
+    from django.contrib.auth import get_user_model
+
+    from yanglao.facilities.models import Facility
+
+    get_user_model().objects.create_superuser("csp_root", password=PASSWORD)
+    facility = Facility.objects.unscoped(reason="test").order_by("pk").first()
+    login(page, live_server, "csp_root", PASSWORD)
+    page.goto(f"{live_server.url}/admin/facilities/facility/{facility.pk}/change/")
+    expect(page.locator("#facility_form")).to_be_visible()
+    page.locator(".select2-selection").first.click()  # the operator's autocomplete (scoped choices)
+    expect(page.locator(".select2-results__option").first).to_have_text("恶意运营方")
+    assert page.evaluate("window.__xss") is None
+    assert csp_errors == []
