@@ -195,7 +195,7 @@ def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResu
     positions = {COLUMNS[h][0]: i for i, h in enumerate(headers) if h in COLUMNS}
     missing = [h for h, (f, required) in COLUMNS.items() if required and f not in positions]
     if missing:
-        following = next(rows, None) or []
+        following = next((row for _, row in _numbered(rows)), None) or []
         if any(str(cell or "").strip() in COLUMNS for cell in following):
             raise DomainError(TITLE_ROW)
         raise DomainError(f"表头缺少必填列：{'、'.join(missing)}（请使用设施导入模板）")
