@@ -215,6 +215,7 @@ def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResu
         cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
         try:
             values = _row_values(cells, operators)
+            values["name"] = services.facility_name_clean(values["name"])  # before it is looked up
             duplicate = (
                 Facility.objects.for_user(actor)
                 .filter(region_id=values["region_code"], name=values["name"])

@@ -71,6 +71,14 @@ def _clean_text(name: str, value) -> str:
     return text
 
 
+def facility_name_clean(name) -> str:
+    """A facility name as stored, or InvalidFacility: not blank, no control characters, within 200."""
+    text = _clean_text("name", name)
+    if not text:
+        raise _field_error("name", "名称不能为空")
+    return text
+
+
 def _clean_numbers(out: dict) -> None:
     """Refuse NaN, infinities, fractions of whole counts and values the columns cannot hold, by field."""
     if out.get("floor_area") is not None:
@@ -101,9 +109,7 @@ def _clean(actor: User, data: dict) -> dict:
     out = {k: v for k, v in data.items() if k in EDITABLE}
     for name in TEXT_FIELDS:
         if name in out:
-            out[name] = _clean_text(name, out[name])
-    if "name" in out and not out["name"]:
-        raise _field_error("name", "名称不能为空")
+            out[name] = facility_name_clean(out[name]) if name == "name" else _clean_text(name, out[name])
     for name in FLAG_FIELDS:
         if name in out and not isinstance(out[name], bool):
             raise _field_error(name, f"{Facility._meta.get_field(name).verbose_name}应为 是 或 否")
