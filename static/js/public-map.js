@@ -7,18 +7,19 @@
   const bedTypes = JSON.parse(document.getElementById("bed-types").textContent);
   const map = L.map(el).setView([31.19, 121.44], 13);
   map.attributionControl.setPrefix("Leaflet");
+  el.leafletMap = map;  // browser tests find a marker's pixel position through it
   if (el.dataset.tileUrl) L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map);
   else map.attributionControl.addAttribution("未配置底图，显示区划边界");
   const layer = L.layerGroup().addTo(map);
   const canvas = L.canvas({ padding: 0.3 });  // for a city's thousands of markers; SVG below that
   const kindEl = document.getElementById("kind"), vacantEl = document.getElementById("vacant-only");
   let facilities = [], places = [], here = null;
-  const text = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const text = window.Yanglao.escape;  // every data value inserted as HTML, names included
   const vacant = (f) => f.vacancies.reduce((n, v) => n + v.vacant, 0);
   const shown = () => facilities.filter((f) => (!kindEl.value || f.kind === kindEl.value) && (!vacantEl.checked || vacant(f) > 0));
   function card(f) {
     const beds = f.vacancies.length
-      ? f.vacancies.map((v) => `<li>${text(bedTypes[v.bed_type] || v.bed_type)}：空余 ${v.vacant} 张</li>`).join("")
+      ? f.vacancies.map((v) => `<li>${text(bedTypes[v.bed_type] || v.bed_type)}：空余 ${text(v.vacant)} 张</li>`).join("")
       : "<li>暂无空余床位信息</li>";
     const box = document.getElementById("detail");
     box.querySelector(".card-body").innerHTML =
@@ -33,7 +34,7 @@
     const rows = shown();
     const renderer = rows.length > 1500 ? canvas : undefined;
     rows.forEach((f) => L.circleMarker([f.lat, f.lng], { renderer, radius: 7, weight: 2, color: vacant(f) ? "#2fb344" : "#206bc4", fillOpacity: 0.7 })
-      .bindTooltip(f.name).on("click", (e) => { L.DomEvent.stopPropagation(e); card(f); }).addTo(layer));
+      .bindTooltip(text(f.name)).on("click", (e) => { L.DomEvent.stopPropagation(e); card(f); }).addTo(layer));
     document.getElementById("count").textContent = `共 ${rows.length} 处`;
     if (fit && rows.length) map.fitBounds(L.latLngBounds(rows.map((f) => [f.lat, f.lng])), { padding: [30, 30], maxZoom: 15 });
     if (here) nearest(here.getLatLng(), here.options.title);
@@ -53,9 +54,9 @@
     const box = document.getElementById("nearest");
     box.querySelector(".card-title").textContent = label ? `离“${label}”最近` : "离所选位置最近";
     box.querySelector(".list-group").innerHTML = near.length ? near.map(({ f, d }) =>
-      `<button type="button" class="list-group-item list-group-item-action" data-id="${f.id}">${text(f.name)}` +
+      `<button type="button" class="list-group-item list-group-item-action" data-id="${text(f.id)}">${text(f.name)}` +
       ` <span class="text-secondary">${d < 1000 ? Math.round(d) + " 米" : (d / 1000).toFixed(1) + " 公里"}</span>` +
-      (vacant(f) ? ` <span class="badge bg-green-lt">空床 ${vacant(f)}</span>` : "") + `</button>`).join("")
+      (vacant(f) ? ` <span class="badge bg-green-lt">空床 ${text(vacant(f))}</span>` : "") + `</button>`).join("")
       : '<div class="list-group-item text-secondary">没有符合条件的设施</div>';
     box.querySelectorAll("button").forEach((b) => b.addEventListener("click", () =>
       card(facilities.find((f) => String(f.id) === b.dataset.id))));

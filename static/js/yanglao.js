@@ -1,3 +1,20 @@
+// Shared page behaviour. No inline script or event handler anywhere (the Content-Security-Policy forbids
+// them): pages mark elements with data attributes and these listeners act on them.
+window.Yanglao = {
+  // Every data value our scripts put into HTML goes through this (Leaflet tooltips and popups take HTML).
+  escape: (value) => String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]),
+};
+
+// <select data-autosubmit>: choosing an option submits its form (filters on list pages).
+document.addEventListener("change", function (event) {
+  const select = event.target.closest && event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.requestSubmit();
+});
+// [data-print]: print the page.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});
+
 // htmx 2 does not swap 4xx answers by default; ours carry the form with its Chinese errors (422).
 document.addEventListener("DOMContentLoaded", function () {
   if (!window.htmx) return;

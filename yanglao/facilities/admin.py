@@ -1,34 +1,49 @@
 """Admin for system administrators: facilities and beds through the same scope; stays and snapshots are
-history, read-only (admission and discharge go through the services)."""
+history, read-only (admission and discharge go through the services).
+
+Foreign keys to scoped models (operator, facility) are chosen by autocomplete over the admin user's own scope:
+a raw-id widget looks its label up through the model's unscoped default manager, which refuses to read
+(UnscopedQueryError, a 500 on every change page)."""
 
 from django.contrib import admin
 
 from yanglao.core.admin import ScopedAdmin
+from yanglao.core.scoping import RegionScopedQuerySet
 from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
 
 
+class FacilitiesAdmin(ScopedAdmin):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A scoped related model offers (and accepts) only what the admin user may see."""
+        queryset = db_field.related_model._default_manager.all()
+        if isinstance(queryset, RegionScopedQuerySet):
+            kwargs["queryset"] = queryset.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Facility)
-class FacilityAdmin(ScopedAdmin):
+class FacilityAdmin(FacilitiesAdmin):
     list_display = ("name", "kind", "operating_model", "region", "star_level", "licence_expiry", "is_public")
     list_filter = ("kind", "operating_model", "is_public", "open_to_community")
     search_fields = ("name", "address")
-    raw_id_fields = ("region", "operator")
+    raw_id_fields = ("region",)  # regions are reference data, not scoped
+    autocomplete_fields = ("operator",)
     ordering = ("region", "name")
     show_full_result_count = False
 
 
 @admin.register(Bed)
-class BedAdmin(ScopedAdmin):
+class BedAdmin(FacilitiesAdmin):
     list_display = ("facility", "building", "room", "number", "bed_type", "family_bed", "active")
     list_filter = ("bed_type", "family_bed", "active")
     search_fields = ("facility__name", "room")
-    raw_id_fields = ("facility",)
+    autocomplete_fields = ("facility",)
     readonly_fields = ("occupant", "occupied_since", "home_elder")
     show_full_result_count = False
 
 
 @admin.register(BedStay)
-class BedStayAdmin(ScopedAdmin):
+class BedStayAdmin(FacilitiesAdmin):
     list_display = ("bed", "admitted_on", "discharged_on")
     readonly_fields = ("bed", "elder", "admitted_on", "discharged_on", "created_at")
     show_full_result_count = False
@@ -38,7 +53,7 @@ class BedStayAdmin(ScopedAdmin):
 
 
 @admin.register(OccupancySnapshot)
-class OccupancySnapshotAdmin(ScopedAdmin):
+class OccupancySnapshotAdmin(FacilitiesAdmin):
     list_display = ("facility", "date", "bed_type", "beds", "occupied")
     list_filter = ("bed_type",)
     date_hierarchy = "date"

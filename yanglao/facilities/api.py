@@ -70,7 +70,7 @@ def list_facilities(request: HttpRequest, kind: str = ""):
 
 @router.post("/facilities", response={201: FacilityOut})
 def create_facility(request: HttpRequest, payload: FacilityIn):
-    data = payload.dict(exclude_none=True)
+    data = payload.dict(exclude_unset=True)  # an explicit null reaches the service's checks
     facility = services.facility_create(actor=request.user, **data)
     return Status(201, _out(facility, {}))
 
@@ -85,7 +85,7 @@ def update_facility(request: HttpRequest, facility_id: int, payload: FacilityPat
 @router.get("/coverage", response=CoverageOut)
 def get_coverage(request: HttpRequest, params: Query[CoverageQuery]):
     _require_region(request, params.region, params.kind)
-    report = selectors.coverage_report(
+    report = selectors.coverage_report_cached(
         user=request.user,
         region_code=params.region,
         kind=params.kind,
@@ -120,7 +120,7 @@ def _candidates(text: str) -> list[tuple[str, float, float]] | None:
 def get_coverage_map(request: HttpRequest, params: Query[CoverageMapQuery]):
     """What the staff map draws: coverage by child region and committee, uncovered clusters, site picks."""
     _require_region(request, params.region, params.kind)
-    return selectors.coverage_map(
+    return selectors.coverage_map_cached(
         user=request.user,
         region_code=params.region,
         kind=params.kind,
@@ -135,7 +135,7 @@ def get_coverage_map(request: HttpRequest, params: Query[CoverageMapQuery]):
 def get_indicators(request: HttpRequest, region: str):
     """Planning indicators: beds per 1,000 elders by type, floor area per 1,000 residents, gaps."""
     _require_region(request, region)
-    return selectors.planning_indicators(user=request.user, region_code=region)
+    return selectors.planning_indicators_cached(user=request.user, region_code=region)
 
 
 @router.get("/facilities/{facility_id}/beds", response=list[BedOut])
@@ -178,7 +178,9 @@ def admit(request: HttpRequest, bed_id: int, payload: AdmitIn):
 
 @router.post("/beds/{bed_id}/discharge", response=StayOut)
 def discharge(request: HttpRequest, bed_id: int, payload: DischargeIn):
-    return services.bed_discharge(actor=request.user, bed_id=bed_id, date=payload.date)
+    return services.bed_discharge(
+        actor=request.user, bed_id=bed_id, reason=payload.reason, note=payload.note, date=payload.date
+    )
 
 
 def _roads(distance: str) -> dict | None:

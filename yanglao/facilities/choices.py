@@ -33,3 +33,13 @@ class BedType(models.TextChoices):
     INCLUSIVE = "inclusive", "普惠型床位"
     MEDICAL = "medical", "医护型床位"
     ORDINARY = "ordinary", "普通床位"
+
+
+class DischargeReason(models.TextChoices):
+    """Why a stay ended (issue 9, 5.9): what a bureau asks about people leaving a facility."""
+
+    DEATH = "death", "死亡"
+    TRANSFER = "transfer", "转院/转机构"
+    HOSPITAL = "hospital", "住院"
+    HOME = "home", "回家"
+    OTHER = "other", "其他"

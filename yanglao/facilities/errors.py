@@ -16,3 +16,8 @@ class BedUnavailable(DomainError):
 class AdmissionRefused(DomainError):
     code = "facilities.admission_refused"
     message = "不能办理入住"
+
+
+class DischargeRefused(DomainError):
+    code = "facilities.discharge_refused"
+    message = "不能办理离开"

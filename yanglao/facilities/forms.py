@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from yanglao.facilities import geo
-from yanglao.facilities.choices import FacilityKind, OperatingModel
+from yanglao.facilities.choices import DischargeReason, FacilityKind, OperatingModel
 
 DATUMS = [
     (geo.WGS84, "WGS-84（GPS、天地图）"),
@@ -56,3 +56,19 @@ class FacilityForm(forms.Form):
         for sep in "，,；;":
             text = text.replace(sep, "、")
         return [s.strip() for s in text.split("、") if s.strip()]
+
+
+class DischargeForm(forms.Form):
+    """Ending a stay asks why (issue 9, 5.9); the service holds the rules (a note for 其他, the dates)."""
+
+    reason = forms.ChoiceField(
+        label="离开原因",
+        choices=[("", "请选择"), *DischargeReason.choices],
+        error_messages={"required": "请选择离开原因", "invalid_choice": "请选择离开原因"},
+    )
+    note = forms.CharField(label="说明（原因为“其他”时必填）", max_length=200, required=False)
+    date = forms.DateField(
+        label="离开日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写离开日期", "invalid": "离开日期格式应为 年-月-日"},
+    )

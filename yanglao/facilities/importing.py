@@ -4,7 +4,8 @@ reason, and nothing is silently dropped."""
 
 from __future__ import annotations
 
-import datetime as dt
+import csv
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,7 +19,7 @@ from yanglao.core.services import audit_batch_record
 from yanglao.facilities import geo, services
 from yanglao.facilities.choices import FacilityKind, OperatingModel
 from yanglao.facilities.models import Facility
-from yanglao.people import reading
+from yanglao.people import dates, reading
 
 # header → (field, required). The template's first row; unknown headers are ignored.
 COLUMNS = {
@@ -74,6 +75,27 @@ class FacilityImportResult:
     problems: list[dict] = field(default_factory=list)  # {"row", "column", "reason"}
 
 
+# A number this large is a mistake, not a measurement; a float written out has at most 17 significant
+# digits (a converted coordinate), so more than 20 is a mistake too.
+MAX_INTEGER_DIGITS = 15
+MAX_DIGITS = 20
+
+
+def _number(value, header: str, unit: str) -> Decimal:
+    """A numeric cell as the registry import reads it (``cell_text``: spreadsheet floats lose their ``.0``),
+    refusing NaN, infinities and absurdly long numbers with a reason instead of storing or crashing."""
+    text = reading.cell_text(value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise RowError(header, f"“{text[:20]}”应为数字（{unit}）") from None
+    if not number.is_finite():
+        raise RowError(header, f"“{text[:20]}”不是有效的数字（{unit}）")
+    if len(number.as_tuple().digits) > MAX_DIGITS or number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise RowError(header, "数字位数过多，请检查该单元格")
+    return number
+
+
 class RowError(Exception):
     def __init__(self, column: str, reason: str):
         super().__init__(reason)
@@ -109,10 +131,7 @@ def _row_values(cells: dict[str, object], operators: dict[str, int]) -> dict:
         "coordinate_system": datum,
     }
     for fieldname, label in (("lng", "经度"), ("lat", "纬度")):
-        try:
-            values[fieldname] = float(text[fieldname])
-        except ValueError:
-            raise RowError(label, "应为数字（度）") from None
+        values[fieldname] = float(_number(cells.get(fieldname), label, "度"))
     for fieldname in ("address", "phone", "opening_hours", "licence_no"):
         values[fieldname] = text.get(fieldname, "")
     if text.get("services"):
@@ -120,16 +139,13 @@ def _row_values(cells: dict[str, object], operators: dict[str, int]) -> dict:
             text["services"] = text["services"].replace(sep, "、")
         values["services"] = [s.strip() for s in text["services"].split("、") if s.strip()]
     if text.get("floor_area"):
-        try:
-            values["floor_area"] = Decimal(text["floor_area"])
-        except InvalidOperation:
-            raise RowError("建筑面积", "应为数字（平方米）") from None
+        values["floor_area"] = _number(cells["floor_area"], "建筑面积", "平方米")
     for fieldname in ("meal_capacity", "star_level"):
         if text.get(fieldname):
-            try:
-                values[fieldname] = int(text[fieldname])
-            except ValueError:
-                raise RowError(LABEL[fieldname], "应为整数") from None
+            number = _number(cells[fieldname], LABEL[fieldname], "整数")
+            if number != number.to_integral_value():
+                raise RowError(LABEL[fieldname], f"“{text[fieldname]}”应为整数")
+            values[fieldname] = int(number)
     for fieldname, default in (("open_to_community", False), ("oxygen_supply", False), ("is_public", True)):
         raw = text.get(fieldname, "").upper()
         if raw in YES:
@@ -138,17 +154,36 @@ def _row_values(cells: dict[str, object], operators: dict[str, int]) -> dict:
             values[fieldname] = default if raw == "" else False
         else:
             raise RowError(LABEL[fieldname], "应为 是 或 否")
-    expiry = cells.get("licence_expiry")
-    if isinstance(expiry, dt.datetime):
-        values["licence_expiry"] = expiry.date()
-    elif isinstance(expiry, dt.date):
-        values["licence_expiry"] = expiry
-    elif text.get("licence_expiry"):
+    if text.get("licence_expiry"):
+        expiry = cells["licence_expiry"]
+        if isinstance(expiry, str) and re.fullmatch(r"\d{1,5}(\.0+)?", expiry.strip()):
+            expiry = float(expiry)  # an Excel serial date that came through CSV as text
         try:
-            values["licence_expiry"] = dt.date.fromisoformat(text["licence_expiry"].replace("/", "-"))
-        except ValueError:
-            raise RowError("有效期至", "日期格式应为 年-月-日") from None
+            values["licence_expiry"] = dates.parse_date(expiry)
+        except ValueError as exc:
+            raise RowError("有效期至", str(exc)) from None
     return values
+
+
+TITLE_ROW = "第 1 行像是标题行，请删除标题行，使表头位于第一行"
+NO_DATA_ROWS = "文件中只有表头，没有数据行"
+UNREADABLE_ROW = "此行无法读取（单元格过长或引号不配对），导入在此停止；请检查该行后重新导入其余各行"
+
+
+def _numbered(rows):
+    """Data rows with their row number in the file (the header is row 1). A row the CSV reader cannot read
+    (a cell over its field limit, a broken quote) comes as ``None`` and ends the reading, never a 500."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield number, None
+            return
+        yield number, row
 
 
 def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResult:
@@ -160,6 +195,9 @@ def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResu
     positions = {COLUMNS[h][0]: i for i, h in enumerate(headers) if h in COLUMNS}
     missing = [h for h, (f, required) in COLUMNS.items() if required and f not in positions]
     if missing:
+        following = next((row for _, row in _numbered(rows)), None) or []
+        if any(str(cell or "").strip() in COLUMNS for cell in following):
+            raise DomainError(TITLE_ROW)
         raise DomainError(f"表头缺少必填列：{'、'.join(missing)}（请使用设施导入模板）")
     operators: dict[str, int] = {}
     for pk, name, credit in Organisation.objects.for_user(actor).values_list("pk", "name", "credit_code"):
@@ -167,13 +205,17 @@ def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResu
         if credit:
             operators[credit.upper()] = pk
     result = FacilityImportResult()
-    for number, row in enumerate(rows, start=2):
+    for number, row in _numbered(rows):
+        if row is None:
+            result.problems.append({"row": number, "column": "", "reason": UNREADABLE_ROW})
+            break
         if reading.is_blank(row):
             continue
         result.rows += 1
         cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
         try:
             values = _row_values(cells, operators)
+            values["name"] = services.facility_name_clean(values["name"])  # before it is looked up
             duplicate = (
                 Facility.objects.for_user(actor)
                 .filter(region_id=values["region_code"], name=values["name"])
@@ -189,6 +231,8 @@ def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResu
         except DomainError as exc:
             column = next((LABEL.get(f, f) for f in exc.fields), "")
             result.problems.append({"row": number, "column": column, "reason": exc.message})
+    if result.rows == 0 and not result.problems:
+        raise DomainError(NO_DATA_ROWS)
     audit_batch_record(
         actor=actor,
         action="facility.import",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from yanglao.core.models import Organisation, Region
 from yanglao.core.scoping import ScopedModel
-from yanglao.facilities.choices import BedType, FacilityKind, OperatingModel
+from yanglao.facilities.choices import BedType, DischargeReason, FacilityKind, OperatingModel
 from yanglao.people.models import Elder
 
 # A licence or filing this close to its expiry is flagged (list, detail, home panel).
@@ -49,6 +50,8 @@ class Facility(ScopedModel):
     licence_no = models.CharField("许可或备案号", max_length=60, blank=True)
     licence_expiry = models.DateField("许可或备案有效期至", null=True, blank=True)
     is_public = models.BooleanField("在公众地图上显示", default=True)
+    # Any change (services, admin) moves it: part of the data version cached coverage is keyed on.
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_default=Now())  # raw SQL loads too
 
     class Meta:
         verbose_name = verbose_name_plural = "养老设施"
@@ -127,7 +130,8 @@ class Bed(ScopedModel):
 
 
 class BedStay(ScopedModel):
-    """An admission (and later its discharge): the history the register's occupant summarises."""
+    """An admission (and later its discharge): the history the register's occupant summarises. A closed
+    stay always says why it ended (``discharge_reason``; 其他 with a note)."""
 
     scope_region_field = "bed__facility__region"
     scope_organisation_field = "bed__facility__operator"
@@ -136,6 +140,10 @@ class BedStay(ScopedModel):
     elder = models.ForeignKey(Elder, on_delete=models.PROTECT, related_name="+")
     admitted_on = models.DateField("入住日期")
     discharged_on = models.DateField("离开日期", null=True, blank=True)
+    discharge_reason = models.CharField(
+        "离开原因", max_length=12, choices=DischargeReason.choices, blank=True
+    )
+    discharge_note = models.CharField("离开说明", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -150,6 +158,11 @@ class BedStay(ScopedModel):
             models.CheckConstraint(
                 condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
                 name="stay_discharge_after_admission",
+            ),
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True, discharge_reason="")
+                | Q(discharged_on__isnull=False) & ~Q(discharge_reason=""),
+                name="stay_discharge_has_reason",
             ),
         ]
 

@@ -147,6 +147,10 @@ class AdmitIn(Schema):
 
 
 class DischargeIn(Schema):
+    reason: str = Field(
+        "", description="离开原因：death 死亡、transfer 转院/转机构、hospital 住院、home 回家、other 其他"
+    )
+    note: str = Field("", description="说明（原因为 other 时必填）", max_length=200)
     date: dt.date | None = None
 
 
@@ -156,6 +160,8 @@ class StayOut(Schema):
     elder_id: int
     admitted_on: dt.date
     discharged_on: dt.date | None
+    discharge_reason: str
+    discharge_note: str
 
 
 class TrendOut(Schema):

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,8 +22,10 @@ from yanglao.core import divisions
 from yanglao.core.models import Region, User
 from yanglao.facilities import coverage, geo, network
 from yanglao.facilities.choices import BedType
-from yanglao.facilities.models import LICENCE_WARNING_DAYS, Bed, Facility, OccupancySnapshot
-from yanglao.people.models import Elder
+from yanglao.facilities.models import LICENCE_WARNING_DAYS, Bed, BedStay, Facility, OccupancySnapshot
+from yanglao.people.models import Elder, LifeEvent
+
+T = TypeVar("T")
 
 
 def facility_list(*, user: User, kind: str = ""):
@@ -470,6 +477,33 @@ def bed_register(*, user: User, facility: Facility):
     )
 
 
+def bed_get(*, user: User, facility: Facility, bed_id: int) -> Bed:
+    """One bed of the facility with its occupant; a bed of another facility or out of scope is a 404."""
+    bed = (
+        Bed.objects.for_user(user)
+        .filter(facility=facility, pk=bed_id)
+        .select_related("occupant", "facility")
+        .first()
+    )
+    if bed is None:
+        raise Http404
+    return bed
+
+
+def stay_open(*, user: User, bed: Bed) -> BedStay | None:
+    return BedStay.objects.for_user(user).filter(bed=bed, discharged_on__isnull=True).first()
+
+
+def stay_history(*, user: User, facility: Facility, limit: int = 100) -> list[BedStay]:
+    """The facility's admissions and discharges, newest first, with their bed, person and reason."""
+    return list(
+        BedStay.objects.for_user(user)
+        .filter(bed__facility=facility)
+        .select_related("bed", "elder")
+        .order_by("-admitted_on", "-pk")[:limit]
+    )
+
+
 def occupancy_trend(
     *,
     user: User,
@@ -569,3 +603,106 @@ def home_summary(*, user: User) -> dict:
         ),
         "own": facility_rows(user=user, limit=3) if count <= 3 else [],
     }
+
+
+# Coverage and the indicators read every active elder of a district (~1 s at 320,000 people). They are kept
+# per user and parameters, keyed on the data version below; the time limit only bounds what a write outside
+# the services (a bulk SQL load) could leave stale.
+ANALYSIS_CACHE_SECONDS = 15 * 60
+
+
+def analysis_data_version(*, beds: bool = False) -> str:
+    """A cheap fingerprint of what coverage and the indicators are computed from, the same in every worker
+    (it is read from the database, not kept in one process): the highest elder id (registrations, COPY
+    loads included) and life-event id (every move, move-out, death, correction and import update writes
+    one), and the count and latest change of the facilities (and of the beds). Index look-ups and a pass
+    over the small facility table, never over the people."""
+    elders = Elder.objects.unscoped(reason="data version: the highest id only").aggregate(top=Max("pk"))
+    events = LifeEvent.objects.unscoped(reason="data version: the highest id only").aggregate(top=Max("pk"))
+    places = Facility.objects.unscoped(reason="data version: counts and the latest change").aggregate(
+        n=Count("pk"), top=Max("pk"), changed=Max("updated_at")
+    )
+    parts = [elders["top"], events["top"], places["n"], places["top"], places["changed"]]
+    if beds:
+        row = Bed.objects.unscoped(reason="data version: counts only").aggregate(
+            n=Count("pk"), top=Max("pk"), active=Count("pk", filter=Q(active=True))
+        )
+        parts += [row["n"], row["top"], row["active"]]
+    return "|".join(str(p) for p in parts)
+
+
+def _cached(name: str, *, user: User, params: tuple, version: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per user, scope, parameters and data version. Per user, so that no answer ever
+    crosses from one account to another, whatever their roles."""
+    scope = "all" if user.is_superuser else ",".join(f"{lo}-{hi}" for lo, hi in user.scope_ranges())
+    raw = repr((name, user.pk, scope, params, version))
+    key = f"facilities:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value = compute()
+    cache.set(key, value, ANALYSIS_CACHE_SECONDS)
+    return value
+
+
+def _roads_version(roads: dict | None) -> str:
+    if roads is None:
+        return ""
+    try:
+        return f"{settings.ROAD_NETWORK_FILE}:{Path(settings.ROAD_NETWORK_FILE).stat().st_mtime}"
+    except OSError:
+        return settings.ROAD_NETWORK_FILE
+
+
+def coverage_report_cached(
+    *, user: User, region_code: str, kind: str, radius: float = 1000.0, roads: dict | None = None
+) -> CoverageReport:
+    """``coverage_report`` for pages and the API (roads, if any, are the configured network file)."""
+    return _cached(
+        "coverage",
+        user=user,
+        params=(region_code, kind, float(radius), _roads_version(roads)),
+        version=analysis_data_version(),
+        compute=lambda: coverage_report(
+            user=user, region_code=region_code, kind=kind, radius=radius, roads=roads
+        ),
+    )
+
+
+def coverage_map_cached(
+    *,
+    user: User,
+    region_code: str,
+    kind: str,
+    radius: float = 1000.0,
+    k: int = 3,
+    candidates: list[tuple[str, float, float]] | None = None,
+    roads: dict | None = None,
+) -> dict:
+    """``coverage_map`` for the staff map: an unchanged open answers from the cache."""
+    return _cached(
+        "coverage_map",
+        user=user,
+        params=(region_code, kind, float(radius), k, tuple(candidates or ()), _roads_version(roads)),
+        version=analysis_data_version(),
+        compute=lambda: coverage_map(
+            user=user,
+            region_code=region_code,
+            kind=kind,
+            radius=radius,
+            k=k,
+            candidates=candidates,
+            roads=roads,
+        ),
+    )
+
+
+def planning_indicators_cached(*, user: User, region_code: str) -> dict:
+    """``planning_indicators`` for the page and the API, recomputed only when the data changed."""
+    return _cached(
+        "indicators",
+        user=user,
+        params=(region_code,),
+        version=analysis_data_version(beds=True),
+        compute=lambda: planning_indicators(user=user, region_code=region_code),
+    )

@@ -7,7 +7,8 @@ always equal its occupants (database constraints back the service's checks).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import math
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.models import Organisation, User
 from yanglao.facilities import errors, geo
-from yanglao.facilities.choices import BedType, FacilityKind, OperatingModel
+from yanglao.facilities.choices import BedType, DischargeReason, FacilityKind, OperatingModel
 from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people import identity
 from yanglao.people.models import Elder
@@ -43,26 +44,90 @@ EDITABLE = (
 )
 
 
+TEXT_FIELDS = ("name", "address", "phone", "opening_hours", "licence_no")
+FLAG_FIELDS = ("open_to_community", "oxygen_supply", "is_public")
+MAX_FLOOR_AREA = Decimal("999999999.9")  # the column's 10 digits, one after the point
+MAX_COUNT = 2_147_483_647  # a PositiveIntegerField
+MAX_SERVICE_LENGTH = 50
+
+
+def _field_error(name: str, message: str) -> errors.InvalidFacility:
+    return errors.InvalidFacility(message, fields={name: message})
+
+
+def _clean_text(name: str, value) -> str:
+    """One text field as stored: trimmed, without control characters (a NUL breaks PostgreSQL and exports),
+    within the column's length. Shared by the form, the API and the import, which all call the service."""
+    label = Facility._meta.get_field(name).verbose_name
+    if not isinstance(value, str):
+        raise _field_error(name, f"{label}应为文本（不填请留空）")
+    text = value
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text) or "\x7f" in text:
+        raise _field_error(name, f"{label}不能含控制字符")
+    text = " ".join(text.split()) if name == "name" else text.strip()
+    limit = Facility._meta.get_field(name).max_length
+    if len(text) > limit:
+        raise _field_error(name, f"{label}最多 {limit} 个字（现为 {len(text)} 个）")
+    return text
+
+
+def facility_name_clean(name) -> str:
+    """A facility name as stored, or InvalidFacility: not blank, no control characters, within 200."""
+    text = _clean_text("name", name)
+    if not text:
+        raise _field_error("name", "名称不能为空")
+    return text
+
+
+def _clean_numbers(out: dict) -> None:
+    """Refuse NaN, infinities, fractions of whole counts and values the columns cannot hold, by field."""
+    if out.get("floor_area") is not None:
+        try:
+            area = Decimal(str(out["floor_area"]))
+        except (InvalidOperation, ValueError):
+            raise _field_error("floor_area", "建筑面积应为数字（平方米）") from None
+        if not area.is_finite() or abs(area) > MAX_FLOOR_AREA:
+            raise _field_error("floor_area", "建筑面积应为 0 到 999999999.9 平方米之间的数字")
+        out["floor_area"] = area.quantize(Decimal("0.1"))
+    for name, label in (("meal_capacity", "每餐供餐能力"), ("star_level", "星级")):
+        value = out.get(name)
+        if value is None:
+            continue
+        try:
+            number = None if isinstance(value, bool) else Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            number = None
+        if number is None or not number.is_finite() or number != number.to_integral_value():
+            raise _field_error(name, f"{label}应为整数")
+        if abs(number) > MAX_COUNT:
+            raise _field_error(name, f"{label}数值过大")
+        out[name] = int(number)
+
+
 def _clean(actor: User, data: dict) -> dict:
     """Check and normalise facility fields (either all of them, or a partial update's)."""
     out = {k: v for k, v in data.items() if k in EDITABLE}
-    if "name" in out:
-        out["name"] = str(out["name"]).strip()
-        if not out["name"]:
-            raise errors.InvalidFacility("名称不能为空", fields={"name": "必填"})
+    for name in TEXT_FIELDS:
+        if name in out:
+            out[name] = facility_name_clean(out[name]) if name == "name" else _clean_text(name, out[name])
+    for name in FLAG_FIELDS:
+        if name in out and not isinstance(out[name], bool):
+            raise _field_error(name, f"{Facility._meta.get_field(name).verbose_name}应为 是 或 否")
+    _clean_numbers(out)
     if "kind" in out and out["kind"] not in FacilityKind.values:
         raise errors.InvalidFacility("设施类型无效", fields={"kind": "取值无效"})
     if "operating_model" in out and out["operating_model"] not in OperatingModel.values:
         raise errors.InvalidFacility("运营方式无效", fields={"operating_model": "取值无效"})
-    if out.get("floor_area") is not None:
-        out["floor_area"] = Decimal(str(out["floor_area"])).quantize(Decimal("0.1"))
     for name, label in (("floor_area", "建筑面积"), ("meal_capacity", "每餐供餐能力")):
         if out.get(name) is not None and out[name] < 0:
             raise errors.InvalidFacility(f"{label}不能为负数", fields={name: "不能为负数"})
     if out.get("star_level") is not None and not 1 <= out["star_level"] <= 5:
         raise errors.InvalidFacility("星级应为 1 到 5", fields={"star_level": "应为 1–5"})
     if "services" in out:
-        out["services"] = [str(x).strip() for x in out["services"] or [] if str(x).strip()]
+        items = [str(x).strip() for x in out["services"] or [] if str(x).strip()]
+        if any(len(x) > MAX_SERVICE_LENGTH or any(ord(c) < 32 for c in x) for x in items):
+            raise _field_error("services", f"每个服务项目最多 {MAX_SERVICE_LENGTH} 个字，且不能含控制字符")
+        out["services"] = items
     if "region_code" in data:
         region = core_services.region_require(data["region_code"])
         if not actor.in_scope(region.code):
@@ -72,9 +137,10 @@ def _clean(actor: User, data: dict) -> dict:
         out["region"] = region
     if "lat" in data or "lng" in data:
         try:
-            lng, lat = geo.to_wgs84(
-                float(data["lng"]), float(data["lat"]), data.get("coordinate_system") or geo.WGS84
-            )
+            lng, lat = float(data["lng"]), float(data["lat"])
+            if not (math.isfinite(lng) and math.isfinite(lat)):
+                raise ValueError("not finite")
+            lng, lat = geo.to_wgs84(lng, lat, data.get("coordinate_system") or geo.WGS84)
         except geo.CoordinateError as exc:
             raise errors.InvalidFacility(str(exc), fields={"lat": str(exc)}) from exc
         except (KeyError, TypeError, ValueError) as exc:
@@ -291,12 +357,27 @@ def bed_admit(
     return BedStay.objects.create(bed=bed, elder=elder, admitted_on=date)
 
 
+DISCHARGE_NOTE_MAX = BedStay._meta.get_field("discharge_note").max_length
+
+
 @transaction.atomic
-def bed_discharge(*, actor: User, bed_id: int, date: dt.date | None = None) -> BedStay:
-    """Close the open stay and free the bed. Refuses an empty bed and a date before admission."""
+def bed_discharge(
+    *, actor: User, bed_id: int, reason: str, note: str = "", date: dt.date | None = None
+) -> BedStay:
+    """Close the open stay with its reason (death, transfer, hospital, home, or other with a note) and free
+    the bed. Refuses an empty bed, a missing reason and a date before admission or after today."""
     bed = Bed.objects.for_user(actor, action="change").select_for_update().filter(pk=bed_id).first()
     if bed is None or bed.occupant_id is None:
         raise errors.BedUnavailable("该床位没有入住的老人", fields={"bed": "空床"})
+    if reason not in DischargeReason.values:
+        raise errors.DischargeRefused("请选择离开原因", fields={"reason": "请选择离开原因"})
+    note = str(note or "").strip()
+    if "\x00" in note or len(note) > DISCHARGE_NOTE_MAX:
+        message = f"离开说明最多 {DISCHARGE_NOTE_MAX} 个字，且不能含控制字符"
+        raise errors.DischargeRefused(message, fields={"note": message})
+    if reason == DischargeReason.OTHER and not note:
+        message = "离开原因为“其他”时请填写说明"
+        raise errors.DischargeRefused(message, fields={"note": message})
     stay = (
         BedStay.objects.unscoped(reason="the bed's open stay")
         .select_for_update()
@@ -304,9 +385,12 @@ def bed_discharge(*, actor: User, bed_id: int, date: dt.date | None = None) -> B
     )
     date = date or timezone.localdate()
     if date < stay.admitted_on:
-        raise errors.AdmissionRefused("离开日期不能早于入住日期", fields={"date": "早于入住日期"})
-    stay.discharged_on = date
-    stay.save(update_fields=["discharged_on"])
+        message = f"离开日期不能早于入住日期 {stay.admitted_on:%Y-%m-%d}"
+        raise errors.DischargeRefused(message, fields={"date": message})
+    if date > timezone.localdate():
+        raise errors.DischargeRefused("离开日期不能晚于今天", fields={"date": "离开日期不能晚于今天"})
+    stay.discharged_on, stay.discharge_reason, stay.discharge_note = date, reason, note
+    stay.save(update_fields=["discharged_on", "discharge_reason", "discharge_note"])
     bed.occupant, bed.occupied_since = None, None
     bed.save(update_fields=["occupant", "occupied_since"])
     return stay

@@ -20,7 +20,7 @@ from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.facilities import importing, selectors, services
 from yanglao.facilities.choices import BedType, FacilityKind
-from yanglao.facilities.forms import FacilityForm
+from yanglao.facilities.forms import DischargeForm, FacilityForm
 
 
 def public_map(request: HttpRequest) -> HttpResponse:
@@ -67,6 +67,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facility": facility,
             "beds": beds,
             "counts": selectors.bed_counts(user=request.user, facility=facility),
+            "stays": selectors.stay_history(user=request.user, facility=facility),
             **_trend_context(trend),
             "bed_types": BedType.choices,
             "today": timezone.localdate().isoformat(),
@@ -213,17 +214,33 @@ def bed_admit(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@permission_required("facilities.change_bed", raise_exception=True)
 def bed_discharge(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
-    date, ok = _posted_date(request, "离开日期")
-    if not ok:
+    """Ask why the person leaves and on which day, show who and which bed, then discharge on confirmation."""
+    facility = selectors.facility_get(user=request.user, facility_id=pk)
+    bed = selectors.bed_get(user=request.user, facility=facility, bed_id=bed_id)
+    if bed.occupant_id is None:
+        messages.error(request, "该床位没有入住的老人")
         return redirect("facilities:detail", pk=pk)
-    try:
-        services.bed_discharge(actor=request.user, bed_id=bed_id, date=date)
-        messages.success(request, "已办理离开")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("facilities:detail", pk=pk)
+    form = DischargeForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            stay = services.bed_discharge(actor=request.user, bed_id=bed.pk, **form.cleaned_data)
+            messages.success(request, f"已办理离开（{stay.get_discharge_reason_display()}）")
+            return redirect("facilities:detail", pk=pk)
+        except DomainError as exc:
+            domain_errors_to_form(form, exc)
+    return render(
+        request,
+        "facilities/bed_discharge.html",
+        {
+            "facility": facility,
+            "bed": bed,
+            "stay": selectors.stay_open(user=request.user, bed=bed),
+            "form": form,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 def _region_choice(request: HttpRequest) -> tuple[list, str]:
@@ -260,7 +277,7 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
 @permission_required("facilities.view_facility", raise_exception=True)
 def indicators(request: HttpRequest) -> HttpResponse:
     regions, code = _region_choice(request)
-    result = selectors.planning_indicators(user=request.user, region_code=code)
+    result = selectors.planning_indicators_cached(user=request.user, region_code=code)
     trend = selectors.occupancy_trend(
         user=request.user, region_code=code, days=90, kinds=selectors.RESIDENTIAL_KINDS
     )

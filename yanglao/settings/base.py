@@ -7,8 +7,10 @@ only the development default generates its own and keeps them under ``var/``.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from yanglao.core import keys
 
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,6 +164,38 @@ MEDIA_ROOT = VAR_DIR / "media"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 MQTT_URL = os.environ.get("MQTT_URL", "")
 
+# Map tiles: empty means our own region boundaries only (nothing is fetched from the internet).
+MAP_TILE_URL = os.environ.get("YANGLAO_MAP_TILE_URL", "")
+
+
+def _tile_origin(url: str) -> str:
+    """The tile server's origin for img-src: ``https://{s}.tile.example.org/{z}/{x}/{y}.png`` →
+    ``https://*.tile.example.org``; empty when no (usable) tile URL is configured."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Content-Security-Policy (django-csp): no inline or foreign script at all, so an injected name or field can
+# never run (issue 9, 1.4). Pages attach behaviour through data attributes in static/js/yanglao.js. Styles
+# keep 'unsafe-inline' for the maps' <style> blocks, style attributes and htmx's indicator style; images
+# allow data: (Leaflet) and the configured tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *filter(None, [_tile_origin(MAP_TILE_URL)])],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Short-lived caches (counts on list pages): per process by default, shared through Redis when configured.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -196,8 +231,6 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "huey": {"propagate": False}},
 }
 
-# Map tiles: empty means our own region boundaries only (nothing is fetched from the internet).
-MAP_TILE_URL = os.environ.get("YANGLAO_MAP_TILE_URL", "")
 # An operator's road network (GeoJSON lines, WGS-84) for walking-distance coverage; empty: straight lines only.
 ROAD_NETWORK_FILE = os.environ.get("YANGLAO_ROAD_NETWORK", "")
 # Whose street outlines the public map draws (the deployment's district or city).

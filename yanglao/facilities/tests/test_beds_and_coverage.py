@@ -90,12 +90,12 @@ def test_bed_register_invariants(street_officer, ward):
     }
     assert counts == {"nursing": (2, 1), "cognitive": (2, 0)}
     assert counts["nursing"][1] == Bed.objects.unscoped(reason="test").filter(occupant__isnull=False).count()
-    with pytest.raises(errors.AdmissionRefused, match="早于入住日期"):
-        services.bed_discharge(actor=provider, bed_id=beds[0].pk, date=dt.date(2025, 12, 31))
-    stay = services.bed_discharge(actor=provider, bed_id=beds[0].pk, date=dt.date(2026, 3, 1))
+    with pytest.raises(errors.DischargeRefused, match="早于入住日期"):
+        services.bed_discharge(actor=provider, bed_id=beds[0].pk, reason="home", date=dt.date(2025, 12, 31))
+    stay = services.bed_discharge(actor=provider, bed_id=beds[0].pk, reason="home", date=dt.date(2026, 3, 1))
     assert stay.discharged_on == dt.date(2026, 3, 1)
     with pytest.raises(errors.BedUnavailable, match="没有入住"):
-        services.bed_discharge(actor=provider, bed_id=beds[0].pk)
+        services.bed_discharge(actor=provider, bed_id=beds[0].pk, reason="home")
     services.bed_admit(actor=provider, bed_id=beds[1].pk, id_number=elder.id_number, date=dt.date(2026, 3, 2))
     assert BedStay.objects.unscoped(reason="test").filter(elder=elder).count() == 2
     with pytest.raises(errors.InvalidFacility, match="已登记"):

@@ -144,7 +144,9 @@ def test_occupancy_snapshots_equal_the_register_and_history(town, operator):
     services.bed_admit(
         actor=provider, bed_id=beds[1].pk, id_number=people[1].id_number, date=today - dt.timedelta(days=5)
     )
-    services.bed_discharge(actor=provider, bed_id=beds[1].pk, date=today - dt.timedelta(days=2))
+    services.bed_discharge(
+        actor=provider, bed_id=beds[1].pk, reason="hospital", date=today - dt.timedelta(days=2)
+    )
     call_command("occupancy_snapshot", "--days", "12")
     trend = {
         r["date"]: (r["beds"], r["occupied"]) for r in selectors.occupancy_trend(user=officer, facility=home)
@@ -180,7 +182,7 @@ def test_admission_by_id_number_refuses_bad_input(town, operator):
             date=timezone.localdate() + dt.timedelta(days=1),
         )
     services.bed_admit(actor=provider, bed_id=bed.pk, id_number=person.id_number, date=dt.date(2026, 5, 1))
-    services.bed_discharge(actor=provider, bed_id=bed.pk, date=dt.date(2026, 6, 1))
+    services.bed_discharge(actor=provider, bed_id=bed.pk, reason="home", date=dt.date(2026, 6, 1))
     with pytest.raises(errors.AdmissionRefused, match="上一次离开"):
         services.bed_admit(
             actor=provider, bed_id=bed.pk, id_number=person.id_number, date=dt.date(2026, 5, 20)
@@ -211,10 +213,12 @@ def test_planning_and_bed_api(client, town, operator, other_street_officer):
     assert twice.status_code == 422 and "已有人入住" in twice.json()["message"]
     beds = client.get(f"/api/v1/facilities/{home.pk}/beds").json()
     assert beds[0]["occupied"] is True and "occupant" not in beds[0]
-    assert (
-        client.post(f"/api/v1/beds/{bed.pk}/discharge", {}, content_type="application/json").status_code
-        == 200
+    unexplained = client.post(f"/api/v1/beds/{bed.pk}/discharge", {}, content_type="application/json")
+    assert unexplained.status_code == 422
+    discharged = client.post(
+        f"/api/v1/beds/{bed.pk}/discharge", {"reason": "transfer"}, content_type="application/json"
     )
+    assert discharged.status_code == 200 and discharged.json()["discharge_reason"] == "transfer"
     client.force_login(other_street_officer)
     assert client.get(url).status_code == 404
     assert client.get("/api/v1/indicators?region=310104003000").status_code == 404
@@ -463,7 +467,7 @@ def test_bed_pages_refuse_a_bad_date_instead_of_using_today(client, street_offic
     client.post(url + "admit/", {"id_number": person.id_number, "date": "2026-13-45"})
     assert Bed.objects.unscoped(reason="test").get(pk=bed.pk).occupant_id is None
     client.post(url + "admit/", {"id_number": person.id_number, "date": "2026-02-01"})
-    page = client.post(url + "discharge/", {"date": "明天"}, follow=True).content.decode()
+    page = client.post(url + "discharge/", {"date": "明天", "reason": "home"}).content.decode()
     assert "离开日期格式应为" in page
     assert Bed.objects.unscoped(reason="test").get(pk=bed.pk).occupant_id == person.pk
 

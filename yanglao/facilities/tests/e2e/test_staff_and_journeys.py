@@ -143,9 +143,22 @@ def test_provider_admits_and_discharges_on_the_bed_register(page, live_server, s
     expect(page.get_by_test_id("bed-register")).to_contain_text("新入住老人")
     expect(page.get_by_test_id("bed-counts")).to_contain_text("护理型床位")
     shot(page, "bed-register-admitted")
-    page.get_by_test_id("bed-register").get_by_role("button", name="办理离开").click()
-    expect(page.locator(".alert")).to_contain_text("已办理离开")
+    page.get_by_test_id("bed-register").get_by_role("link", name="办理离开").click()
+    expect(page.get_by_role("heading", name="办理离开")).to_be_visible()
+    expect(page.get_by_test_id("discharge-form")).to_contain_text("新入住老人")
+    page.get_by_role("button", name="确认离开").click()  # no reason chosen yet
+    expect(page.locator(".invalid-feedback")).to_contain_text("请选择离开原因")
+    page.get_by_label("离开原因").select_option(label="其他")
+    page.get_by_role("button", name="确认离开").click()
+    expect(page.locator(".invalid-feedback")).to_contain_text("请填写说明")
+    page.get_by_label("说明（原因为“其他”时必填）").fill("随子女迁往外地")
+    shot(page, "bed-discharge-reason")
+    page.get_by_role("button", name="确认离开").click()
+    expect(page.locator(".alert")).to_contain_text("已办理离开（其他）")
     expect(page.get_by_test_id("bed-register")).to_contain_text("空床")
+    history = page.get_by_test_id("stay-history")
+    expect(history.get_by_role("row").filter(has_text="新入住老人")).to_contain_text("其他：随子女迁往外地")
+    shot(page, "stay-history")
 
 
 def test_official_registers_and_imports_facilities(page, live_server, street_officer, network, tmp_path):
