@@ -29,8 +29,3 @@ document.addEventListener("DOMContentLoaded", function () {
     if (token) event.detail.headers["X-CSRFToken"] = token.content;
   });
 });
-
-// Behaviour by attribute instead of inline handlers (the Content-Security-Policy forbids inline script):
-// a select with data-autosubmit submits its form on change; a button with data-print prints the page.
-document.addEventListener("change", (e) => e.target.matches("[data-autosubmit]") && e.target.form.requestSubmit());
-document.addEventListener("click", (e) => e.target.closest("[data-print]") && window.print());

@@ -20,6 +20,7 @@ from yanglao.facilities import geo, services
 from yanglao.facilities.choices import FacilityKind, OperatingModel
 from yanglao.facilities.models import Facility
 from yanglao.people import dates, reading
+from yanglao.people.errors import ImportFileInvalid
 
 # header → (field, required). The template's first row; unknown headers are ignored.
 COLUMNS = {
@@ -180,7 +181,7 @@ def _numbered(rows):
             row = next(rows)
         except StopIteration:
             return
-        except csv.Error:
+        except (csv.Error, ImportFileInvalid):  # people.reading names the line; here the row is reported
             yield number, None
             return
         yield number, row

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
-from yanglao.core.models import Organisation, User
+from yanglao.core.models import User
+from yanglao.core.scoping import ensure_in_scope
 from yanglao.facilities import errors, geo
 from yanglao.facilities.choices import BedType, DischargeReason, FacilityKind, OperatingModel
 from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
@@ -147,13 +148,9 @@ def _clean(actor: User, data: dict) -> dict:
             raise errors.InvalidFacility("请同时填写经度和纬度（数字）", fields={"lat": "必填"}) from exc
         out["lat"], out["lng"] = round(lat, 7), round(lng, 7)
     if "operator_id" in data:
-        operator = (
-            Organisation.objects.unscoped(reason="operator of a facility")
-            .filter(pk=data["operator_id"])
-            .first()
+        operator = core_services.organisation_for_write(
+            actor=actor, organisation_id=data["operator_id"], field_name="operator"
         )
-        if operator is None:
-            raise errors.InvalidFacility("运营机构不存在", fields={"operator": "运营机构不存在"})
         out["operator"] = operator
     return out
 
@@ -215,7 +212,9 @@ def facility_create(
     }
     clean = _clean(actor, data)
     _require_inside(clean["region"], clean["lng"], clean["lat"])
-    return Facility.objects.create(**clean)
+    facility = Facility.objects.create(**clean)
+    ensure_in_scope(facility, actor)
+    return facility
 
 
 @transaction.atomic
@@ -232,6 +231,7 @@ def facility_update(*, actor: User, facility_id: int, **changes) -> Facility:
     if {"region", "lat", "lng"} & set(clean):
         _require_inside(facility.region, facility.lng, facility.lat)
     facility.save()
+    ensure_in_scope(facility, actor, "change")  # e.g. a provider handing the facility to another operator
     return facility
 
 
