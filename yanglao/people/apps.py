@@ -9,9 +9,9 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from yanglao.core import navigation, roles
+        from yanglao.core import audit, navigation, roles
         from yanglao.core.choices import Role
-        from yanglao.people import models
+        from yanglao.people import models, selectors
 
         sensitive = ["id_number", "phone", "address", "registered_address"]
         auditlog.register(
@@ -34,6 +34,7 @@ class PeopleConfig(AppConfig):
         roles.register(Role.OPERATOR, ["people.view_elder", "people.reveal_elder"])
         roles.register(Role.ADVISOR, ["people.view_elder"])
         roles.register(Role.ASSESSOR, ["people.view_elder"])
+        audit.register_person_lookup(selectors.elder_audit_targets)
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register(
             navigation.NavItem("老年人", "people:elder_list", "people.view_elder"),
