@@ -203,7 +203,7 @@ def describe(entry: LogEntry) -> AuditLine:
     if _is_draft_save(entry, label):
         action, changes = DRAFT, []
         group_key = (entry.actor_id, entry.content_type_id, entry.object_pk)
-    actor = entry.actor.get_full_name() or entry.actor.username if entry.actor_id else "系统"
+    actor = str(entry.actor) if entry.actor_id else "系统"
     return AuditLine(
         pk=entry.pk,
         first_pk=entry.pk,
