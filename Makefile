@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= 0.05
 
-.PHONY: demo test install install-dev assets browser lint serve clean
+.PHONY: demo test install install-dev assets browser lint serve smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# Production settings, collectstatic and gunicorn on a free loopback port, with a small seeded database.
+smoke: install
+	$(BIN)/python tools/smoke.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var test-artifacts

@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from yanglao.assessment.api import router as assessment_router
-from yanglao.core import services
+from yanglao.core import apidocs, services
 from yanglao.core.api import public_router as public_core_router
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
@@ -49,6 +49,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[django_auth, TokenAuth(), TokenHeaderAuth()],
     docs_url="/docs",
+    docs=apidocs.LocalSwagger(),
 )
 
 FIELD_MESSAGES = {

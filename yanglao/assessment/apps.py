@@ -9,11 +9,12 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from yanglao.assessment import models
-        from yanglao.core import roles
+        from yanglao.assessment import models, selectors
+        from yanglao.core import audit, roles
         from yanglao.core.choices import Role
 
         auditlog.register(models.Assessment)
+        audit.register_person_lookup(selectors.assessment_audit_targets)
         roles.register(Role.ASSESSOR, ["assessment.view_assessment", "assessment.perform_assessment"])
         for role in (Role.GOV_ADMIN, Role.GOVERNMENT):
             roles.register(

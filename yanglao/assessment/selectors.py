@@ -13,6 +13,7 @@ from yanglao.assessment.choices import EXPIRED, Status
 from yanglao.assessment.models import Assessment
 from yanglao.core.models import Organisation, User
 from yanglao.people import groups
+from yanglao.people import selectors as people_selectors
 from yanglao.people.models import Elder
 
 # What a list row shows; the answers, result and context (kilobytes of JSON each) stay in the table.
@@ -75,6 +76,12 @@ def assessment_get(*, user: User, assessment_id: int) -> Assessment:
     return get_object_or_404(
         Assessment.objects.for_user(user).select_related("elder", "region", "agency"), pk=assessment_id
     )
+
+
+def assessment_audit_targets(*, user: User, query: str):
+    """For the audit page's person filter (core.audit): the assessments of the people the query means."""
+    elders = people_selectors.elder_person_search(user=user, query=query)
+    return [(Assessment, Assessment.objects.for_user(user).filter(elder__in=elders).values("pk"))]
 
 
 def assessments_for_assessor(*, user: User):

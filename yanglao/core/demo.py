@@ -69,6 +69,15 @@ def run(*, profile: str = "xuhui", scale: float = 0.05, seed: int = 1, log=print
     return ctx
 
 
+def seeded_models() -> list[type]:
+    """The tables a seed may write: every model of the project's apps, and the audit log."""
+    from auditlog.models import LogEntry
+    from django.apps import apps
+
+    project = [c for c in apps.get_app_configs() if c.name.startswith("yanglao.")]
+    return [m for c in project for m in c.get_models()] + [LogEntry]
+
+
 # Approximate centres of Xuhui's streets and towns (WGS-84), for demo coordinates only: generated, not
 # surveyed. Relative weights follow the district's shape: older dense streets have more elders.
 XUHUI_STREETS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from yanglao.core import audit
 from yanglao.core.choices import OrganisationKind, Ownership
 
 
@@ -44,15 +45,15 @@ class OrganisationFilterForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label="操作人", required=False)
+    actor = forms.CharField(label="操作人", required=False, max_length=150)
     action = forms.ChoiceField(
-        label="动作",
-        required=False,
-        choices=[("", "全部"), ("0", "新增"), ("1", "修改"), ("2", "删除"), ("3", "访问/批量")],
+        label="动作", required=False, choices=[("", "全部动作"), *audit.ACTION_CHOICES]
     )
+    person = forms.CharField(label="老人", required=False, max_length=40)
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    q = forms.CharField(label="对象", required=False)
+    q = forms.CharField(label="对象", required=False, max_length=100)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class TokenForm(forms.Form):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from yanglao.core import divisions
+from yanglao.core import audit, divisions
 from yanglao.core.models import Organisation, Region, User
 
 # ---------------------------------------------------------------- regions
@@ -194,14 +196,36 @@ def user_scope_label(user: User) -> str:
 @dataclass(frozen=True)
 class AuditFilter:
     actor: str = ""
-    action: str = ""
+    action: str = ""  # one of audit.ACTION_CHOICES' codes
     since: dt.date | None = None
     until: dt.date | None = None
     q: str = ""
+    person: str = ""  # an elder's number, ID number or name, found through the apps' person lookups
+
+
+def _audit_action_q(code: str) -> Q:
+    if code in audit.BATCH_ACTIONS:
+        return Q(additional_data__batch=code)
+    batch_or_reveal = Q(additional_data__has_key="batch") | Q(additional_data__has_key="reveal")
+    return {
+        "create": Q(action=LogEntry.Action.CREATE) & ~batch_or_reveal,
+        "update": Q(action=LogEntry.Action.UPDATE),
+        "delete": Q(action=LogEntry.Action.DELETE),
+        "reveal": Q(action=LogEntry.Action.ACCESS, additional_data__has_key="reveal"),
+    }.get(code, Q())
+
+
+def _audit_person_q(user: User, query: str) -> Q:
+    condition = Q(pk__in=[])
+    for lookup in audit.PERSON_LOOKUPS:
+        for model, pks in lookup(user=user, query=query):
+            condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
+    return condition
 
 
 def audit_list(*, user: User, filters: AuditFilter | None = None):
-    """Audit entries by the accounts inside the viewer's scope (all of them for system administrators)."""
+    """Audit entries by the accounts inside the viewer's scope (all of them for system administrators),
+    newest first by id."""
     if not user.is_authenticated or not (user.is_superuser or user.has_perm("core.view_audit")):
         return LogEntry.objects.none()
     qs = LogEntry.objects.select_related("actor", "content_type")
@@ -217,15 +241,55 @@ def audit_list(*, user: User, filters: AuditFilter | None = None):
             qs = qs.filter(
                 Q(actor__username__icontains=filters.actor) | Q(actor__full_name__icontains=filters.actor)
             )
-        if filters.action != "":
-            qs = qs.filter(action=int(filters.action))
+        if filters.action:
+            qs = qs.filter(_audit_action_q(filters.action))
         if filters.since:
             qs = qs.filter(timestamp__date__gte=filters.since)
         if filters.until:
             qs = qs.filter(timestamp__date__lte=filters.until)
         if filters.q:
             qs = qs.filter(object_repr__icontains=filters.q)
-    return qs.order_by("-timestamp", "-pk")
+        if filters.person:
+            qs = qs.filter(_audit_person_q(user, filters.person))
+    return qs.order_by("-pk")
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    lines: list[audit.AuditLine]
+    next_before: int | None  # the "下一页" cursor: entries with a smaller id
+
+
+class _Chunks:
+    """Entries newest first in a few growing keyset chunks (never COUNT, never OFFSET); stops after
+    ``max_chunks`` queries so a long run of draft saves cannot make one page read the whole table."""
+
+    def __init__(self, qs, first: int, max_chunks: int = 5):
+        self.qs, self.first, self.max_chunks, self.truncated = qs, first, max_chunks, False
+
+    def __iter__(self):
+        last, size = None, self.first
+        for _ in range(self.max_chunks):
+            batch = list((self.qs.filter(pk__lt=last) if last else self.qs)[:size])
+            yield from batch
+            if len(batch) < size:
+                return
+            last, size = batch[-1].pk, size * 4
+        self.truncated = True
+
+
+def audit_page(
+    *, user: User, filters: AuditFilter | None = None, before: int | None = None, limit: int = 50
+) -> AuditPage:
+    """One page of audit lines older than entry ``before`` (keyset on the id), draft saves grouped."""
+    qs = audit_list(user=user, filters=filters)
+    if before:
+        qs = qs.filter(pk__lt=before)
+    chunks = _Chunks(qs, first=limit + 2)
+    collected = list(itertools.islice(audit.lines(chunks), limit + 1))
+    shown = collected[:limit]
+    more = len(collected) > limit or chunks.truncated
+    return AuditPage(lines=shown, next_before=shown[-1].first_pk if more and shown else None)
 
 
 # ---------------------------------------------------------------- home

@@ -130,16 +130,25 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.AuditFilter(
-        **{
-            k: data.get(k) or ("" if k not in ("since", "until") else None)
-            for k in ("actor", "action", "since", "until", "q")
-        }
+        actor=data.get("actor") or "",
+        action=data.get("action") or "",
+        since=data.get("since"),
+        until=data.get("until"),
+        q=data.get("q") or "",
+        person=data.get("person") or "",
     )
-    page = Paginator(selectors.audit_list(user=request.user, filters=filters), 50).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.audit_page(user=request.user, filters=filters, before=data.get("before"))
+    query = request.GET.copy()
+    query.pop("before", None)
+    first_query = query.urlencode() if data.get("before") else None
+    next_query = ""
+    if page.next_before:
+        query["before"] = str(page.next_before)
+        next_query = query.urlencode()
     template = _partial(request, "core/audit_list.html", "core/_audit_rows.html")
-    return render(request, template, {"form": form, "page": page})
+    return render(
+        request, template, {"form": form, "page": page, "first_query": first_query, "next_query": next_query}
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from yanglao.core import dbstats
 from yanglao.core.errors import DomainError
 from yanglao.core.models import Organisation, User
 from yanglao.core.services import audit_batch_record
@@ -241,4 +242,6 @@ def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResu
         count=result.created,
         detail={"file": Path(path).name, "rows": result.rows, "rejected": len(result.problems)},
     )
+    if result.created:
+        dbstats.analyze(Facility)
     return result

@@ -534,6 +534,14 @@ def occupancy_trend(
     ]
 
 
+def can_analyse(*, user: User) -> bool:
+    """Whether the coverage and indicator pages have a region to show this user (they 404 otherwise):
+    people with assigned regions; staff of an organisation have none."""
+    if user.is_superuser:
+        return True
+    return user.has_perm("facilities.view_facility") and user.regions.exists()
+
+
 def analysis_regions(*, user: User) -> list[Region]:
     """Regions a user can analyse on the staff map: their assigned regions and the streets under them (for
     system administrators: the counties that have facilities, and their streets)."""

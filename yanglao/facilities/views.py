@@ -39,7 +39,14 @@ def public_map(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("facilities.view_facility", raise_exception=True)
 def home_panel(request: HttpRequest) -> HttpResponse:
-    return render(request, "facilities/_home_panel.html", {"s": selectors.home_summary(user=request.user)})
+    return render(
+        request,
+        "facilities/_home_panel.html",
+        {
+            "s": selectors.home_summary(user=request.user),
+            "can_analyse": selectors.can_analyse(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -50,7 +57,13 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "facilities/facility_list.html",
-        {"rows": rows, "kinds": FacilityKind.choices, "kind": kind, "q": q},
+        {
+            "rows": rows,
+            "kinds": FacilityKind.choices,
+            "kind": kind,
+            "q": q,
+            "can_analyse": selectors.can_analyse(user=request.user),
+        },
     )
 
 

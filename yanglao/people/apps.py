@@ -9,10 +9,10 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from yanglao.core import audit, navigation, roles
         from yanglao.core import exports as core_exports
-        from yanglao.core import navigation, roles
         from yanglao.core.choices import Role
-        from yanglao.people import models
+        from yanglao.people import models, selectors
 
         sensitive = ["id_number", "phone", "address", "registered_address", "birth_date", "lat", "lng"]
         auditlog.register(
@@ -49,6 +49,7 @@ class PeopleConfig(AppConfig):
                 check=exports.check,
             ),
         )
+        audit.register_person_lookup(selectors.elder_audit_targets)
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register_region_link(
             navigation.RegionLink("老年人", "people:elder_list", "people.view_elder")

@@ -16,7 +16,7 @@ from yanglao.core.crypto import blind_index
 from yanglao.core.models import User
 from yanglao.people import groups, identity
 from yanglao.people.choices import ElderStatus, TransferStatus
-from yanglao.people.models import Elder, ElderTransfer, ImportJob, LifeEvent
+from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, ImportJob, LifeEvent
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,27 @@ def is_dense_search(text: str) -> bool:
     """One letter or one character (a surname) matches a large share of everyone: walking the (region, id)
     index and filtering finds a page at once, while sorting every match (the sparse plan) takes 100+ ms."""
     return len(identity.to_half_width(text).strip().replace(" ", "")) <= 1
+
+
+def elder_person_search(*, user: User, query: str):
+    """The people in scope a free-text person filter means: an elder's number, an ID number, a phone,
+    the last four ID characters or a name (any status)."""
+    text = query.strip()
+    qs = Elder.objects.for_user(user)
+    condition = search_q(text) if text else Q(pk__in=[])
+    if text.isdigit() and len(text) <= 12:
+        condition |= Q(pk=int(text))
+    return qs.filter(condition).values("pk")
+
+
+def elder_audit_targets(*, user: User, query: str):
+    """For the audit page's person filter (core.audit): a person's own record and what hangs off it."""
+    elders = elder_person_search(user=user, query=query)
+    return [
+        (Elder, elders),
+        (EmergencyContact, EmergencyContact.objects.filter(elder__in=elders).values("pk")),
+        (LifeEvent, LifeEvent.objects.for_user(user).filter(elder__in=elders).values("pk")),
+    ]
 
 
 def is_prefix_search(text: str) -> bool:

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import masking, uploads
+from yanglao.core import dbstats, masking, uploads
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
@@ -698,6 +698,8 @@ def elder_import_file(
                     "rejected": result.rejected,
                 },
             )
+        if result.created or result.updated:
+            dbstats.analyze(Elder, Household, EmergencyContact, LifeEvent)
     if on_progress:
         on_progress(result)
     return result
