@@ -84,7 +84,7 @@ def elder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def elder_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     elder = selectors.elder_get(user=request.user, elder_id=pk)
     value = services.elder_reveal(actor=request.user, elder=elder, field_name=field)
-    return render(request, "people/_revealed.html", {"value": value})
+    return render(request, "people/_revealed.html", {"value": value, "tel": field == "phone"})
 
 
 @login_required
@@ -95,7 +95,7 @@ def contact_reveal(request: HttpRequest, pk: int, position: int) -> HttpResponse
         value = services.elder_contact_reveal(actor=request.user, elder=elder, position=position)
     except DomainError as exc:
         raise Http404 from exc
-    return render(request, "people/_revealed.html", {"value": value})
+    return render(request, "people/_revealed.html", {"value": value, "tel": True})
 
 
 @login_required
