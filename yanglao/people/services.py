@@ -323,6 +323,22 @@ def _locked_transfer(actor: User, transfer_id: int) -> ElderTransfer:
     return transfer
 
 
+def _transfer_step(
+    actor: User, transfer_id: int, *, to: str, side: str, verb: str
+) -> tuple[ElderTransfer, bool]:
+    """Lock a transfer for one step of its workflow: (transfer, already done). Only a pending transfer moves
+    on, and only by the street on ``side`` ("to": the receiving one, "from": the sending one)."""
+    transfer = _locked_transfer(actor, transfer_id)
+    if transfer.status == to:
+        return transfer, True
+    if transfer.status != TransferStatus.PENDING:
+        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能{verb}")
+    region, end = (transfer.to_region_id, "迁入") if side == "to" else (transfer.from_region_id, "迁出")
+    if not actor.in_scope(region):
+        raise errors.InvalidTransfer(f"只能由{end}社区所在街道{verb}")
+    return transfer, False
+
+
 def _decide(transfer: ElderTransfer, actor: User, status: str, note: str) -> ElderTransfer:
     transfer.status, transfer.decided_by, transfer.decided_at = status, actor, timezone.now()
     transfer.decision_note = note[:300]
@@ -333,13 +349,9 @@ def _decide(transfer: ElderTransfer, actor: User, status: str, note: str) -> Eld
 @transaction.atomic
 def elder_transfer_accept(*, actor: User, transfer_id: int, note: str = "") -> ElderTransfer:
     """The receiving street takes the person in: the move happens now, dated as requested. Idempotent."""
-    transfer = _locked_transfer(actor, transfer_id)
-    if transfer.status == TransferStatus.ACCEPTED:
+    transfer, done = _transfer_step(actor, transfer_id, to=TransferStatus.ACCEPTED, side="to", verb="接收")
+    if done:
         return transfer
-    if transfer.status != TransferStatus.PENDING:
-        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能接收")
-    if not actor.in_scope(transfer.to_region_id):
-        raise errors.InvalidTransfer("只能由迁入社区所在街道接收")
     elder = (
         Elder.objects.unscoped(reason="accepting a transfer into the actor's scope")
         .select_for_update()
@@ -364,13 +376,9 @@ def elder_transfer_accept(*, actor: User, transfer_id: int, note: str = "") -> E
 @transaction.atomic
 def elder_transfer_reject(*, actor: User, transfer_id: int, note: str) -> ElderTransfer:
     """The receiving street refuses, with a reason the sender reads; the person stays where they were."""
-    transfer = _locked_transfer(actor, transfer_id)
-    if transfer.status == TransferStatus.REJECTED:
+    transfer, done = _transfer_step(actor, transfer_id, to=TransferStatus.REJECTED, side="to", verb="退回")
+    if done:
         return transfer
-    if transfer.status != TransferStatus.PENDING:
-        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能退回")
-    if not actor.in_scope(transfer.to_region_id):
-        raise errors.InvalidTransfer("只能由迁入社区所在街道退回")
     if not (note or "").strip():
         raise errors.InvalidTransfer("请填写退回原因", fields={"note": "请填写退回原因"})
     return _decide(transfer, actor, TransferStatus.REJECTED, note.strip())
@@ -379,13 +387,9 @@ def elder_transfer_reject(*, actor: User, transfer_id: int, note: str) -> ElderT
 @transaction.atomic
 def elder_transfer_cancel(*, actor: User, transfer_id: int) -> ElderTransfer:
     """The sending street withdraws a transfer not yet accepted."""
-    transfer = _locked_transfer(actor, transfer_id)
-    if transfer.status == TransferStatus.CANCELLED:
+    transfer, done = _transfer_step(actor, transfer_id, to=TransferStatus.CANCELLED, side="from", verb="撤回")
+    if done:
         return transfer
-    if transfer.status != TransferStatus.PENDING:
-        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能撤回")
-    if not actor.in_scope(transfer.from_region_id):
-        raise errors.InvalidTransfer("只能由迁出社区所在街道撤回")
     return _decide(transfer, actor, TransferStatus.CANCELLED, "")
 
 
