@@ -44,7 +44,7 @@ PAGES = [
     ("xuhui_admin", "养老设施列表", "/facilities/"),
     ("xuhui_admin", "规划指标", "/facilities/indicators/"),
     ("xuhui_admin", "覆盖地图页面", "/facilities/coverage/?region=310104000000"),
-    ("xuhui_admin", "覆盖地图数据（未变化）", "/api/v1/coverage/map?region=310104000000&kind=&radius=1000"),
+    ("xuhui_admin", "覆盖地图数据（未变化）", "/api/v1/coverage/map?region=310104000000&kind=day_care&radius=1000"),
     ("xuhui_admin", "审计日志", "/audit/"),
     ("xuhui_admin", "迁出转移", "/transfers/"),
     ("tianping", "首页（街道）", "/"),
@@ -72,7 +72,8 @@ class Session:
     def get(self, path: str) -> tuple[int, float, bytes]:
         started = time.perf_counter()
         try:
-            with self.opener.open(self.base + path, timeout=60) as response:
+            quoted = urllib.parse.quote(path, safe="/?=&%")
+            with self.opener.open(self.base + quoted, timeout=60) as response:
                 body = response.read()
                 status = response.status
         except urllib.error.HTTPError as exc:

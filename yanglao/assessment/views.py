@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -57,8 +58,12 @@ def home_panel(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("assessment.view_assessment", raise_exception=True)
 def reassessment_due(request: HttpRequest) -> HttpResponse:
-    rows = selectors.reassessment_due(user=request.user, within_days=int(request.GET.get("days", 30)))[:500]
-    return render(request, "assessment/due_list.html", {"rows": rows})
+    days = request.GET.get("days", "30")
+    days = min(int(days), 366) if days.isdigit() else 30
+    page = Paginator(selectors.reassessment_due(user=request.user, within_days=days), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "assessment/due_list.html", {"rows": page.object_list, "page": page, "days": days})
 
 
 @login_required

@@ -561,12 +561,29 @@ def analysis_regions(*, user: User) -> list[Region]:
     return out
 
 
+FACILITY_PAGE = 50
+
+
+def facility_page(*, user: User, kind: str = "", q: str = "", page: str | int | None = 1):
+    """One page of the staff facility list (50 rows) and the page object for its links; counts as below."""
+    from django.core.paginator import Paginator
+
+    qs = facility_list(user=user, kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    current = Paginator(qs, FACILITY_PAGE).get_page(page)
+    return _with_counts(user, list(current.object_list)), current
+
+
 def facility_rows(*, user: User, kind: str = "", q: str = "", limit: int = 500) -> list[dict]:
     """The staff facility list with beds, occupied and vacant counts from the register."""
     qs = facility_list(user=user, kind=kind)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
-    facilities = list(qs[:limit])
+    return _with_counts(user, list(qs[:limit]))
+
+
+def _with_counts(user: User, facilities: list[Facility]) -> list[dict]:
     counts = {
         row["facility_id"]: row
         for row in Bed.objects.for_user(user)

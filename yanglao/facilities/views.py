@@ -53,12 +53,15 @@ def home_panel(request: HttpRequest) -> HttpResponse:
 @permission_required("facilities.view_facility", raise_exception=True)
 def facility_list(request: HttpRequest) -> HttpResponse:
     kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
-    rows = selectors.facility_rows(user=request.user, kind=kind if kind in FacilityKind.values else "", q=q)
+    rows, page = selectors.facility_page(
+        user=request.user, kind=kind if kind in FacilityKind.values else "", q=q, page=request.GET.get("page")
+    )
     return render(
         request,
         "facilities/facility_list.html",
         {
             "rows": rows,
+            "page": page,
             "kinds": FacilityKind.choices,
             "kind": kind,
             "q": q,

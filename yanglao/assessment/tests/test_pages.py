@@ -137,3 +137,11 @@ def test_templates_have_no_inline_handlers():
     folder = Path(services.__file__).parent / "templates"
     for template in folder.rglob("*.html"):
         assert not re.search(r"\son[a-z]+\s*=", template.read_text(encoding="utf-8")), template
+
+
+def test_the_due_list_is_paged_and_takes_any_days(client, street_officer):
+    client.force_login(street_officer)
+    for days in ("abc", "-5", "99999", "30"):
+        response = client.get("/assessments/due/", {"days": days})
+        assert response.status_code == 200, days
+    assert "第 1/1 页" in client.get("/assessments/due/").content.decode()
