@@ -79,7 +79,12 @@ def region_names_in_scope(
     condition = Q(pk__in=[])
     for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
         condition |= Q(code__gte=lo, code__lt=hi)
-    return list(Region.objects.filter(condition, level__in=levels).order_by("code")[:max_rows])
+    # Never the boundary: a committee's GeoJSON outline is kilobytes, and there are hundreds of them.
+    return list(
+        Region.objects.filter(condition, level__in=levels)
+        .only("code", "name", "level")
+        .order_by("code")[:max_rows]
+    )
 
 
 def region_boundaries(*, code: str, depth: str = "children") -> dict:
@@ -329,5 +334,8 @@ def regions_for_choice(*, user: User, max_rows: int = 2000) -> list[Region]:
     for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
         condition |= Q(code__gte=lo, code__lt=hi)
     return list(
-        Region.objects.filter(condition).exclude(level__in=["province", "city"]).order_by("code")[:max_rows]
+        Region.objects.filter(condition)
+        .exclude(level__in=["province", "city"])
+        .only("code", "name", "level", "parent_id")
+        .order_by("code")[:max_rows]
     )
