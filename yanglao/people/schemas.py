@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import BaseModel, field_validator, model_validator
 
+from yanglao.core.schemas import INPUT_CONFIG, InSchema, Omittable
 from yanglao.people import identity
 from yanglao.people.choices import (
     CHRONIC_CONDITIONS,
@@ -22,6 +23,8 @@ from yanglao.people.choices import (
 
 
 class ContactIn(BaseModel):
+    model_config = INPUT_CONFIG
+
     name: str = Field(..., min_length=1, max_length=50)
     relation: str = Field("", max_length=20)
     phone: str
@@ -35,6 +38,8 @@ class ContactIn(BaseModel):
 
 class ElderBase(BaseModel):
     """Plain pydantic (not ninja's Schema, which adds an ORM wrapper): it validates a million import rows."""
+
+    model_config = INPUT_CONFIG
 
     phone: str = ""
     address: str = Field("", max_length=300)
@@ -54,7 +59,7 @@ class ElderBase(BaseModel):
     @field_validator("phone", mode="before")
     @classmethod
     def _phone(cls, value):
-        return identity.normalise_phone(value)
+        return value if value is None else identity.normalise_phone(value)  # None: refused as "not text"
 
     @field_validator("chronic_conditions")
     @classmethod
@@ -85,7 +90,7 @@ class ElderIn(ElderBase):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value):
-        return identity.clean_text(value)
+        return value if value is None else identity.clean_text(value)
 
     @field_validator("id_number", mode="before")
     @classmethod
@@ -94,13 +99,18 @@ class ElderIn(ElderBase):
 
 
 class ElderPatch(ElderBase):
-    """A correction through the API or a form; the ID number is not changed this way."""
+    """A correction through the API or a form; the ID number is not changed this way. A field may be left
+    out; null is refused (it means nothing for any of them)."""
 
-    name: str | None = Field(None, min_length=1, max_length=50)
-    region_code: str | None = Field(None, pattern=r"^\d{12}$")
-    living_arrangement: LivingArrangement | None = None
-    economic_status: EconomicStatus | None = None
-    phone: str | None = None
+    name: str = Omittable(min_length=1, max_length=50)
+    region_code: str = Omittable(pattern=r"^\d{12}$")
+    living_arrangement: LivingArrangement = Omittable()
+    economic_status: EconomicStatus = Omittable()
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value):
+        return value if value is None else identity.clean_text(value)
 
 
 class ContactOut(Schema):
@@ -139,7 +149,7 @@ class ElderDetailOut(ElderOut):
     contacts: list[ContactOut] = []
 
 
-class ElderFilterIn(Schema):
+class ElderFilterIn(InSchema):
     q: str = ""
     region: str = ""
     group: list[str] = []
@@ -156,13 +166,13 @@ class ElderPageOut(Schema):
     next: str | None
 
 
-class DeathIn(Schema):
+class DeathIn(InSchema):
     date: dt.date
     source: str = "form"
     note: str = ""
 
 
-class MoveIn(Schema):
+class MoveIn(InSchema):
     region_code: str = Field(..., pattern=r"^\d{12}$")
     date: dt.date
     address: str = ""
