@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from axes import helpers as axes_helpers
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
@@ -26,6 +29,20 @@ from yanglao.core.models import ApiToken
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' lock-out answer (AXES_LOCKOUT_CALLABLE), with the cool-off in Chinese words."""
+    wait = axes_helpers.get_cool_off(request)
+    return render(request, "core/locked_out.html", {"wait": _duration(wait) if wait else ""}, status=429)
+
+
+def _duration(span: dt.timedelta) -> str:
+    minutes = max(1, round(span.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(
+        part for part in (f"{hours} 小时" if hours else "", f"{minutes} 分钟" if minutes else "") if part
+    )
 
 
 def _partial(request: HttpRequest, full: str, fragment: str) -> str:

@@ -31,6 +31,8 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("YANGLAO_DEBUG", False)
 SECRET_KEY = os.environ.get("YANGLAO_SECRET_KEY") or keys.development_secret(VAR_DIR)
 ALLOWED_HOSTS = env_list("YANGLAO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; empty: nobody's.
+YANGLAO_TRUSTED_PROXIES = env_list("YANGLAO_TRUSTED_PROXIES", "")
 CSRF_TRUSTED_ORIGINS = env_list("YANGLAO_CSRF_TRUSTED_ORIGINS", "")
 
 # Field encryption (AES-256-GCM) and the keyed HMAC blind index: never derived from SECRET_KEY.
@@ -56,8 +58,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yanglao.core.middleware.ClientAddressMiddleware",  # first: everything after sees the real client
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "yanglao.core.middleware.NoStoreMiddleware",  # after WhiteNoise: static files keep their cache
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,7 +142,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("YANGLAO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("YANGLAO_LOGIN_COOLOFF_HOURS", 0.25))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "yanglao.core.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "yanglao.core.middleware.client_ip"  # X-Forwarded-For only from trusted proxies
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
