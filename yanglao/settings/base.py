@@ -116,10 +116,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's rules, wrapped to answer in Chinese whatever language is active (yanglao/core/passwords.py).
+    {"NAME": "yanglao.core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "yanglao.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "yanglao.core.passwords.CommonPasswordValidator"},
+    {"NAME": "yanglao.core.passwords.NumericPasswordValidator"},
     {"NAME": "yanglao.core.passwords.CharacterClassValidator"},
 ]
 LOGIN_URL = "core:login"
