@@ -6,6 +6,11 @@ trusted proxy is the client; everything left of it was written by the client and
 answer replaces ``REMOTE_ADDR`` and the header is removed, so that django-axes (lock-out per address),
 django-auditlog (the source address of every change) and our own code all see the same, unforgeable value.
 
+NUL characters: PostgreSQL text and jsonb cannot hold them, so a NUL anywhere in an address, a query
+parameter or an API body would end in a database error. Such a request is refused before any view runs:
+422 in the API's error envelope under /api/, 400 with a Chinese line elsewhere. (Form fields are already
+guarded by Django's own validator; uploaded files are bytes and are not looked at.)
+
 Caching: pages and answers that may carry personal data are ``Cache-Control: no-store`` (PIPL: no copy in
 a shared or browser cache). That is every answer to a signed-in user and every /api/ answer; static files
 (served by WhiteNoise before this runs) keep their long cache.
@@ -14,11 +19,12 @@ a shared or browser cache). That is every answer to a signed-in user and every /
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -90,3 +96,33 @@ class NoStoreMiddleware:
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private, max-age=0
         return response
+
+
+NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 not itself escaped
+NUL_MESSAGE = "请求中含有不允许的空字符（NUL）"
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return True
+    if not request.path.startswith("/api/"):  # the API takes JSON only; pages may upload binary files
+        return False
+    return b"\x00" in request.body or NUL_ESCAPE.search(request.body) is not None
+
+
+class RefuseNulMiddleware:
+    """No NUL character reaches a view (see the module docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _carries_nul(request):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            body = {"code": "api.invalid_input", "message": NUL_MESSAGE, "fields": {"请求": NUL_MESSAGE}}
+            return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+        return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")

@@ -220,3 +220,35 @@ def test_a_patch_may_leave_fields_out_and_clear_nullable_ones(api, rows):
     assert cleared.status_code == 200 and cleared.json()["star_level"] is None
     assert cleared.json()["name"] == "天平长者照护之家"
     assert api.get(url + "/beds").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "raw"),
+    [
+        ("get", "/api/v1/facilities?kind=a%00b", None),
+        ("get", "/api/v1/regions/3101%0004003000", None),
+        (
+            "post",
+            "/api/v1/organisations",
+            '{"name": "a\\u0000b", "kind": "canteen", "region_code": "310104003001"}',
+        ),
+        ("patch", "/api/v1/facilities/{facility}", '{"services": ["\\u0000"]}'),
+    ],
+)
+def test_a_nul_character_anywhere_is_422_not_a_database_error(api, rows, method, url, raw):
+    """PostgreSQL text and jsonb cannot hold NUL: refused before any view, on SQLite and PostgreSQL alike."""
+    url = url.format(facility=rows["facility"])
+    response = getattr(api, method)(url, raw, content_type="application/json") if raw else api.get(url)
+    body = assert_envelope_422(response)
+    assert "NUL" in body["message"]
+
+
+def test_an_escaped_backslash_before_u0000_is_plain_text(api, rows):
+    url = f"/api/v1/facilities/{rows['facility']}"
+    response = api.patch(url, '{"opening_hours": "\\\\u0000"}', content_type="application/json")
+    assert response.status_code == 200 and response.json()["opening_hours"] == "\\u0000"
+
+
+def test_a_page_refuses_nul_in_the_query(api):
+    response = api.get("/organisations/?q=%00")
+    assert response.status_code == 400 and "NUL" in response.content.decode()
