@@ -44,3 +44,23 @@ def test_serve_hides_the_server_name_and_reads_no_proxy_header_itself(monkeypatc
     call_command("serve", no_worker=True, stdout=io.StringIO())
     assert seen["server_header"] is False
     assert seen["proxy_headers"] is False  # X-Forwarded-For is ours to judge (YANGLAO_TRUSTED_PROXIES)
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client"),
+    [
+        ("203.0.113.7", "6.6.6.6", "203.0.113.7"),  # not a proxy: its header is ignored
+        ("10.0.0.2", "", "10.0.0.2"),
+        ("10.0.0.2", "6.6.6.6, 198.51.100.9", "198.51.100.9"),  # right-most untrusted hop
+        ("10.0.0.2", "198.51.100.9, 10.0.0.5", "198.51.100.9"),  # a second proxy of ours is skipped
+        ("10.0.0.2", "198.51.100.9:5123", "198.51.100.9"),
+        ("10.0.0.2", "[2001:db8::1]:443", "2001:db8::1"),
+        ("10.0.0.2", "6.6.6.6, not-an-address", "10.0.0.2"),  # our proxy wrote garbage: nothing to believe
+        ("::1", "198.51.100.9", "198.51.100.9"),
+    ],
+)
+def test_client_address(settings, remote, forwarded, client):
+    from yanglao.core.middleware import client_address
+
+    settings.YANGLAO_TRUSTED_PROXIES = ["10.0.0.0/8", "::1"]
+    assert client_address({"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_FOR": forwarded}) == client
