@@ -1,26 +1,35 @@
-"""The JSON API at /api/v1/: one NinjaAPI, session or bearer-token auth, one error envelope.
+"""The JSON API at /api/v1/: one NinjaAPI, bearer-token or session auth, one error envelope.
 
 Every error body is ``{"code", "message", "fields"}`` with a Chinese message: DomainError and validation
-errors → 422, missing or out of scope → 404 (the same for both), missing permission → 403.
+errors → 422, missing or out of scope → 404 (the same for both), missing permission → 403, no credentials
+→ 401, anything unexpected → 500 (logged with its traceback). The OpenAPI document declares these answers
+on every operation.
+
+Tokens are tried before the session: a token request is not a browser's, so it carries no CSRF token and
+needs none (a page cannot make a browser attach an ``Authorization`` header cross-site). A request that is
+authenticated by its session cookie must pass Django's CSRF check on writes.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
+from ninja.utils import check_csrf
 
 from yanglao.assessment.api import router as assessment_router
 from yanglao.core import apidocs, services
 from yanglao.core.api import public_router as public_core_router
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
+from yanglao.core.schemas import ErrorOut
 from yanglao.facilities.api import public_router as public_facilities_router
 from yanglao.facilities.api import router as facilities_router
 from yanglao.people.api import router as people_router
@@ -43,29 +52,112 @@ class TokenHeaderAuth(APIKeyHeader):
         return TokenAuth().authenticate(request, key)
 
 
-api = NinjaAPI(
+class CsrfFailed(Exception):
+    """A session-authenticated write without a valid CSRF token."""
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's login session; writes must carry the CSRF token (header ``X-CSRFToken``).
+
+    Unlike ninja's ``django_auth`` the CSRF check runs only once the session is known to belong to a
+    user, so a request with neither session nor token answers 401, not a CSRF 403.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        if not request.user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise CsrfFailed
+        return request.user
+
+
+ERROR_ANSWERS = {
+    "401": "未登录或 API 令牌无效",
+    "403": "没有权限，或会话请求缺少 CSRF 令牌",
+    "404": "记录不存在或不在您的权限范围内",
+    "422": "输入有误",
+}
+
+
+class YanglaoApi(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """ninja's document plus the error envelope on every operation, as the handlers below answer."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema()
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for path in schema["paths"].values():
+            for operation in path.values():
+                answers = operation.setdefault("responses", {})
+                codes = [*ERROR_ANSWERS] if operation.get("security") else ["404", "422"]
+                for code in codes:
+                    answers.setdefault(code, {"description": ERROR_ANSWERS[code], **ref})
+        return schema
+
+
+api = YanglaoApi(
     title="养老服务综合平台 API",
     version="1",
     urls_namespace="api",
-    auth=[django_auth, TokenAuth(), TokenHeaderAuth()],
+    auth=[TokenAuth(), TokenHeaderAuth(), SessionAuth()],
     docs_url="/docs",
     docs=apidocs.LocalSwagger(),
 )
 
 FIELD_MESSAGES = {
     "missing": "必填",
-    "string_too_short": "长度不足",
-    "string_too_long": "过长",
+    "string_type": "应为文本",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不符",
     "enum": "取值无效",
+    "literal_error": "取值无效",
+    "int_type": "应为整数",
     "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
     "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
+    "bool_type": "应为是或否",
     "bool_parsing": "应为是或否",
+    "date_type": "日期格式应为 YYYY-MM-DD",
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "list_type": "应为列表",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
     "json_invalid": "JSON 格式错误",
 }
+
+
+def _field_message(err: dict) -> str:
+    """pydantic's error in Chinese: our validators' own (Chinese) text, or the type's wording."""
+    kind = err.get("type", "")
+    if kind in ("value_error", "assertion_error"):
+        text = str(err.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return text
+    if "input" in err and err["input"] is None and kind != "missing":
+        return "不能为空"
+    if kind == "greater_than_equal" and err.get("ctx", {}).get("ge") == 0:
+        return "不能为负数"
+    try:
+        return FIELD_MESSAGES[kind].format(**err.get("ctx", {}))
+    except (KeyError, IndexError):
+        return "格式错误"
 
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):
@@ -86,7 +178,7 @@ def on_validation_error(request, exc: NinjaValidationError):
     for err in exc.errors:
         loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "payload", "query", "path")]
         name = ".".join(loc) or "请求"
-        fields[name] = FIELD_MESSAGES.get(err.get("type", ""), "格式错误") + f"（{err.get('msg', '')}）"
+        fields[name] = _field_message(err)
     summary = "；".join(f"{k}：{v}" for k, v in fields.items())
     return _error(request, 422, "api.invalid_input", f"输入有误：{summary}", fields)
 
@@ -114,9 +206,25 @@ def on_forbidden(request, exc):
     return _error(request, 403, "api.forbidden", "您没有执行此操作的权限")
 
 
+@api.exception_handler(CsrfFailed)
+def on_csrf_failed(request, exc):
+    return _error(request, 403, "api.csrf_failed", "CSRF 校验失败：请刷新页面后重试，或改用 API 令牌")
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _error(request, 500, "api.server_error", "服务器内部错误，已记录，请稍后重试")
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return _error(request, 401, "api.unauthenticated", "请先登录或提供有效的 API 令牌")
+
+
+def not_found(request, path: str = ""):
+    """Any /api/ address no operation answers: the same JSON 404, never Django's HTML page."""
+    return _error(request, 404, "api.no_such_endpoint", "接口不存在，请查看 /api/v1/docs")
 
 
 api.add_router("/", core_router)

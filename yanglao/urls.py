@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from yanglao import api as api_module
 from yanglao.api import api
 
 admin.site.site_header = "养老服务综合平台 · 系统管理"
@@ -10,6 +11,7 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", api_module.not_found),
     path("", include("yanglao.people.urls")),
     path("", include("yanglao.assessment.urls")),
     path("", include("yanglao.facilities.urls")),

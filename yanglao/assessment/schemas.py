@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from yanglao.core.schemas import InSchema
 
-class ScoreContext(Schema):
+
+class ScoreContext(InSchema):
     coma: bool = False
     diagnoses: list[str] = Field(default_factory=list, description="ICD-10 codes, e.g. F01")
     risk_events: dict[str, int] = Field(
@@ -15,7 +17,7 @@ class ScoreContext(Schema):
     mental_illness: bool = False
 
 
-class ScoreIn(Schema):
+class ScoreIn(InSchema):
     instrument: str
     answers: dict[str, int | None]
     context: ScoreContext = Field(default_factory=ScoreContext)

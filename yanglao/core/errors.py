@@ -56,3 +56,13 @@ class DivisionFileInvalid(DomainError):
 class InvalidRole(DomainError):
     code = "core.invalid_role"
     message = "角色与所属机构或区划不匹配"
+
+
+class WrongPassword(DomainError):
+    code = "core.wrong_password"
+    message = "当前密码不正确"
+
+
+class WeakPassword(DomainError):
+    code = "core.weak_password"
+    message = "新密码不符合要求"

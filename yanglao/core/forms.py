@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import password_validation
 
 from yanglao.core import audit
 from yanglao.core.choices import OrganisationKind, Ownership
@@ -70,3 +71,30 @@ def domain_errors_to_form(form: forms.Form, exc) -> None:
     """Put a DomainError's messages on the form: on the named fields it has, the rest above the form."""
     for name, message in (exc.fields or {None: exc.message}).items():
         form.add_error(name if name in form.fields else None, message)
+
+
+class PasswordChangeForm(forms.Form):
+    """Own password: the current one, the new one twice. The rules themselves are the service's."""
+
+    old = forms.CharField(
+        label="当前密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    again = forms.CharField(
+        label="再次输入新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    revoke_tokens = forms.BooleanField(label="同时撤销我的全部 API 令牌", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new"].help_text = "".join(password_validation.password_validators_help_texts())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new") and data.get("again") and data["new"] != data["again"]:
+            self.add_error("again", "两次输入的新密码不一致")
+        return data

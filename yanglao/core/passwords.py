@@ -1,9 +1,49 @@
-"""Password rule beyond Django's: letters and digits both, as government systems commonly require."""
+"""The password rules, always worded in Chinese.
 
+Django's own validators speak the active language, and a command line, a task or a test has none (English).
+Each is wrapped to speak the site's language; the minimum-length rule is worded here because Django's
+zh-hans catalogue lacks its current text (it answered in English even on Chinese pages).
+"""
+
+from django.conf import settings
+from django.contrib.auth import password_validation as django_rules
 from django.core.exceptions import ValidationError
+from django.utils import translation
+
+
+class _InSiteLanguage:
+    def validate(self, password, user=None):
+        with translation.override(settings.LANGUAGE_CODE):
+            super().validate(password, user)
+
+    def get_help_text(self):
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(super().get_help_text())
+
+
+class UserAttributeSimilarityValidator(_InSiteLanguage, django_rules.UserAttributeSimilarityValidator):
+    pass
+
+
+class CommonPasswordValidator(_InSiteLanguage, django_rules.CommonPasswordValidator):
+    pass
+
+
+class NumericPasswordValidator(_InSiteLanguage, django_rules.NumericPasswordValidator):
+    pass
+
+
+class MinimumLengthValidator(django_rules.MinimumLengthValidator):
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"
 
 
 class CharacterClassValidator:
+    """Letters and digits both, as government systems commonly require."""
+
     def validate(self, password, user=None):
         if not any(ch.isalpha() for ch in password) or not any(ch.isdigit() for ch in password):
             raise ValidationError("密码必须同时包含字母和数字。", code="password_character_classes")

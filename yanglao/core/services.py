@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yanglao.core import creditcode, divisions, errors, roles
 from yanglao.core.choices import OrganisationKind, Ownership, Role
@@ -455,18 +456,54 @@ def user_create(
             _require_in_scope(actor, region, "regions")
     _check_role_scope(role, organisation, regions)
     user = User(username=username, full_name=full_name, role=role, organisation=organisation)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise errors.DomainError(
-            "；".join(exc.messages), fields={"password": "；".join(exc.messages)}, code="core.weak_password"
-        ) from exc
+    _require_strong(password, user, field_name="password")
     user.set_password(password)
     user.save()
     user.regions.set(regions)
     group = Group.objects.filter(name=Role(role).label).first() or roles_sync()[role]
     user.groups.set([group])
     return user
+
+
+def _require_strong(password: str, user: User, *, field_name: str) -> None:
+    """The password rules (settings.AUTH_PASSWORD_VALIDATORS), refused with their Chinese messages."""
+    try:
+        with translation.override(settings.LANGUAGE_CODE):  # a command line or task has no request language
+            validate_password(password, user)
+    except ValidationError as exc:
+        text = "".join(exc.messages)
+        raise errors.WeakPassword(text, fields={field_name: text}) from exc
+
+
+@transaction.atomic
+def user_change_password(*, actor: User, old: str, new: str, revoke_tokens: bool = False) -> int:
+    """The actor changes their own password; the number of API tokens revoked is returned.
+
+    The current password must be given. Every other session of the actor ends with the change (Django
+    checks each session against a hash of the password; the caller keeps its own session with
+    ``update_session_auth_hash``). With ``revoke_tokens`` every unrevoked token of the actor is revoked
+    too. One audit entry records the change (never the password) and the number of tokens revoked.
+    """
+    if not actor.check_password(old):
+        raise errors.WrongPassword(fields={"old": errors.WrongPassword.message})
+    if new == old:
+        raise errors.WeakPassword("新密码不能与当前密码相同", fields={"new": "新密码不能与当前密码相同"})
+    _require_strong(new, actor, field_name="new")
+    actor.set_password(new)
+    actor.save(update_fields=["password"])
+    revoked = api_token_revoke_all(actor=actor) if revoke_tokens else 0
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(actor.pk),
+        object_id=actor.pk,
+        object_repr=str(actor),
+        action=LogEntry.Action.UPDATE,
+        actor=actor,
+        changes={"password": ["******", "******"]},
+        additional_data={"event": "password.change", "tokens_revoked": revoked},
+        timestamp=timezone.now(),
+    )
+    return revoked
 
 
 # ---------------------------------------------------------------- API tokens
@@ -507,6 +544,12 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def api_token_revoke_all(*, actor: User) -> int:
+    """Revoke every token of the actor that is not revoked yet (after a password change). Idempotent."""
+    return ApiToken.objects.filter(user=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def api_token_authenticate(secret: str) -> User | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from axes import helpers as axes_helpers
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -20,6 +23,7 @@ from yanglao.core.forms import (
     AuditFilterForm,
     OrganisationFilterForm,
     OrganisationForm,
+    PasswordChangeForm,
     TokenForm,
     domain_errors_to_form,
 )
@@ -29,6 +33,20 @@ from yanglao.core.models import ApiToken
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' lock-out answer (AXES_LOCKOUT_CALLABLE), with the cool-off in Chinese words."""
+    wait = axes_helpers.get_cool_off(request)
+    return render(request, "core/locked_out.html", {"wait": _duration(wait) if wait else ""}, status=429)
+
+
+def _duration(span: dt.timedelta) -> str:
+    minutes = max(1, round(span.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(
+        part for part in (f"{hours} 小时" if hours else "", f"{minutes} 分钟" if minutes else "") if part
+    )
 
 
 def _partial(request: HttpRequest, full: str, fragment: str) -> str:
@@ -182,6 +200,28 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("core:token_list")
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password; this session stays signed in, every other one ends."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "core/password_change.html", {"form": form})
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            revoked = services.user_change_password(
+                actor=request.user, old=data["old"], new=data["new"], revoke_tokens=data["revoke_tokens"]
+            )
+        except DomainError as exc:
+            domain_errors_to_form(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            tokens = f"，已撤销 {revoked} 个 API 令牌" if revoked else ""
+            messages.success(request, f"密码已修改，其他设备上的登录已失效{tokens}。")
+            return redirect("core:home")
+    return render(request, "core/password_change.html", {"form": form}, status=422)
 
 
 @login_required

@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from yanglao.core.schemas import InSchema, Omittable
+
 
 class VacancyOut(Schema):
     bed_type: str
@@ -57,7 +59,7 @@ class CoverageOut(Schema):
     by_region: list[CoverageRowOut]
 
 
-class CoverageQuery(Schema):
+class CoverageQuery(InSchema):
     region: str = Field(..., pattern=r"^\d{12}$")
     kind: str
     radius: float = Field(1000.0, gt=0, le=20_000)
@@ -140,13 +142,13 @@ class BedOut(Schema):
     occupied_since: dt.date | None
 
 
-class AdmitIn(Schema):
+class AdmitIn(InSchema):
     id_number: str = Field("", description="公民身份号码（可跨区划查找）")
-    elder_id: int | None = Field(None, description="或：您权限范围内的老人记录编号")
+    elder_id: int | None = Field(None, ge=1, description="或：您权限范围内的老人记录编号")
     date: dt.date | None = None
 
 
-class DischargeIn(Schema):
+class DischargeIn(InSchema):
     reason: str = Field(
         "", description="离开原因：death 死亡、transfer 转院/转机构、hospital 住院、home 回家、other 其他"
     )
@@ -171,42 +173,45 @@ class TrendOut(Schema):
     rate: float | None
 
 
-class FacilityPatch(Schema):
-    name: str | None = None
-    kind: str | None = None
-    operator_id: int | None = None
-    operating_model: str | None = None
-    region_code: str | None = None
-    lat: float | None = None
-    lng: float | None = None
+class FacilityPatch(InSchema):
+    """A change: any field may be left out. Null clears the optional facts (floor area, meal capacity, star
+    level, licence expiry) and is refused for the rest, where it means nothing."""
+
+    name: str = Omittable(min_length=1, max_length=200)
+    kind: str = Omittable(max_length=32)
+    operator_id: int = Omittable(ge=1)
+    operating_model: str = Omittable(max_length=20)
+    region_code: str = Omittable(pattern=r"^\d{12}$")
+    lat: float = Omittable()
+    lng: float = Omittable()
     coordinate_system: str = Field("wgs84", description="wgs84（GPS）、gcj02（高德/腾讯）或 bd09（百度）")
-    address: str | None = None
-    phone: str | None = None
-    floor_area: float | None = None
-    opening_hours: str | None = None
-    services: list[str] | None = None
-    meal_capacity: int | None = None
-    open_to_community: bool | None = None
-    oxygen_supply: bool | None = None
-    star_level: int | None = None
-    licence_no: str | None = None
+    address: str = Omittable(max_length=300)
+    phone: str = Omittable(max_length=30)
+    floor_area: float | None = Field(None, ge=0, le=1_000_000, description="平方米")
+    opening_hours: str = Omittable(max_length=100)
+    services: list[str] = Omittable(max_length=50)
+    meal_capacity: int | None = Field(None, ge=0, le=100_000)
+    open_to_community: bool = Omittable()
+    oxygen_supply: bool = Omittable()
+    star_level: int | None = Field(None, ge=1, le=5)
+    licence_no: str = Omittable(max_length=60)
     licence_expiry: dt.date | None = None
-    is_public: bool | None = None
+    is_public: bool = Omittable()
 
 
 class FacilityIn(FacilityPatch):
-    name: str
-    kind: str
-    operator_id: int
-    operating_model: str
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: str = Field(..., max_length=32)
+    operator_id: int = Field(..., ge=1)
+    operating_model: str = Field(..., max_length=20)
     region_code: str = Field(..., pattern=r"^\d{12}$")
     lat: float
     lng: float
 
 
-class BedIn(Schema):
-    number: str
-    bed_type: str = "ordinary"
-    building: str = ""
-    room: str = ""
-    home_id_number: str = Field("", description="家庭养老床位：所在家庭老人的公民身份号码")
+class BedIn(InSchema):
+    number: str = Field(..., max_length=20)
+    bed_type: str = Field("ordinary", max_length=12)
+    building: str = Field("", max_length=40)
+    room: str = Field("", max_length=40)
+    home_id_number: str = Field("", max_length=30, description="家庭养老床位：所在家庭老人的公民身份号码")

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, field_validator, model_validator
 
 from yanglao.core import text
+from yanglao.core.schemas import INPUT_CONFIG, InSchema, Omittable
 from yanglao.people import identity
 from yanglao.people.choices import (
     CHRONIC_CONDITIONS,
@@ -32,6 +33,8 @@ def _checked_name(value) -> str:
 
 
 def _checked_line(value, label: str, max_length: int) -> str:
+    if value is None:
+        raise ValueError(f"{label}不能为 null：不填请省略该字段或填空字符串")
     try:
         return text.clean_line(value, label=label, max_length=max_length, required=False)
     except text.TextError as exc:
@@ -39,6 +42,8 @@ def _checked_line(value, label: str, max_length: int) -> str:
 
 
 class ContactIn(BaseModel):
+    model_config = INPUT_CONFIG
+
     name: str = Field(..., min_length=1, max_length=50)
     relation: str = Field("", max_length=20)
     phone: str
@@ -52,6 +57,8 @@ class ContactIn(BaseModel):
 
 class ElderBase(BaseModel):
     """Plain pydantic (not ninja's Schema, which adds an ORM wrapper): it validates a million import rows."""
+
+    model_config = INPUT_CONFIG
 
     phone: str = ""
     address: str = Field("", max_length=300)
@@ -71,7 +78,7 @@ class ElderBase(BaseModel):
     @field_validator("phone", mode="before")
     @classmethod
     def _phone(cls, value):
-        return identity.normalise_phone(value)
+        return value if value is None else identity.normalise_phone(value)  # None: refused as "not text"
 
     @field_validator("address", "registered_address", mode="before")
     @classmethod
@@ -107,7 +114,7 @@ class ElderIn(ElderBase):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value):
-        return _checked_name(value)
+        return value if value is None else _checked_name(value)
 
     @field_validator("id_number", mode="before")
     @classmethod
@@ -116,18 +123,18 @@ class ElderIn(ElderBase):
 
 
 class ElderPatch(ElderBase):
-    """A correction through the API or a form; the ID number is not changed this way."""
+    """A correction through the API or a form; the ID number is not changed this way. A field may be left
+    out; null is refused (it means nothing for any of them)."""
 
-    name: str | None = Field(None, min_length=1, max_length=50)
-    region_code: str | None = Field(None, pattern=r"^\d{12}$")
-    living_arrangement: LivingArrangement | None = None
-    economic_status: EconomicStatus | None = None
-    phone: str | None = None
+    name: str = Omittable(min_length=1, max_length=50)
+    region_code: str = Omittable(pattern=r"^\d{12}$")
+    living_arrangement: LivingArrangement = Omittable()
+    economic_status: EconomicStatus = Omittable()
 
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value):
-        return None if value is None else _checked_name(value)
+        return value if value is None else _checked_name(value)
 
 
 class ContactOut(Schema):
@@ -168,7 +175,7 @@ class ElderDetailOut(ElderOut):
     contacts: list[ContactOut] = []
 
 
-class ElderFilterIn(Schema):
+class ElderFilterIn(InSchema):
     q: str = ""
     ability: str = Field("", description="none (未评估), expired (已过期) or a valid level 0–4")
     region: str = ""
@@ -186,20 +193,20 @@ class ElderPageOut(Schema):
     next: str | None
 
 
-class DeathIn(Schema):
+class DeathIn(InSchema):
     date: dt.date
     source: str = "form"
     note: str = ""
 
 
-class MoveIn(Schema):
+class MoveIn(InSchema):
     region_code: str = Field(..., pattern=r"^\d{12}$")
     date: dt.date
     address: str = ""
     note: str = ""
 
 
-class TransferIn(Schema):
+class TransferIn(InSchema):
     region_code: str = Field(
         ..., pattern=r"^\d{12}$", description="the receiving community (outside your scope)"
     )
@@ -208,7 +215,7 @@ class TransferIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class TransferDecisionIn(Schema):
+class TransferDecisionIn(InSchema):
     note: str = Field("", max_length=300)
 
 

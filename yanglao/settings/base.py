@@ -33,6 +33,8 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("YANGLAO_DEBUG", False)
 SECRET_KEY = os.environ.get("YANGLAO_SECRET_KEY") or keys.development_secret(VAR_DIR)
 ALLOWED_HOSTS = env_list("YANGLAO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; empty: nobody's.
+YANGLAO_TRUSTED_PROXIES = env_list("YANGLAO_TRUSTED_PROXIES", "")
 CSRF_TRUSTED_ORIGINS = env_list("YANGLAO_CSRF_TRUSTED_ORIGINS", "")
 
 # Field encryption (AES-256-GCM) and the keyed HMAC blind index: never derived from SECRET_KEY.
@@ -58,9 +60,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yanglao.core.middleware.ClientAddressMiddleware",  # first: everything after sees the real client
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "yanglao.core.middleware.NoStoreMiddleware",  # after WhiteNoise: static files keep their cache
+    "yanglao.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,10 +120,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's rules, wrapped to answer in Chinese whatever language is active (yanglao/core/passwords.py).
+    {"NAME": "yanglao.core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "yanglao.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "yanglao.core.passwords.CommonPasswordValidator"},
+    {"NAME": "yanglao.core.passwords.NumericPasswordValidator"},
     {"NAME": "yanglao.core.passwords.CharacterClassValidator"},
 ]
 LOGIN_URL = "core:login"
@@ -141,7 +147,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("YANGLAO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("YANGLAO_LOGIN_COOLOFF_HOURS", 0.25))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "yanglao.core.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "yanglao.core.middleware.client_ip"  # X-Forwarded-For only from trusted proxies
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

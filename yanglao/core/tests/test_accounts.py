@@ -107,3 +107,61 @@ def test_token_page_shows_the_secret_once(client, street_officer):
     assert "ylk_" in page
     assert "ylk_" not in client.get("/account/tokens/").content.decode().replace("ylk_…", "")
     assert client.post("/account/tokens/", {"name": "", "days": "90"}).status_code == 422
+
+
+# ---------------------------------------------------------------- the client's address behind proxies
+
+
+def login_via(client, password, *, remote, forwarded=None):
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return client.post(
+        "/login/", {"username": "street", "password": password}, REMOTE_ADDR=remote, headers=headers
+    )
+
+
+def test_lock_out_message_names_the_wait_in_chinese(client, street_officer):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = login(client, "street", "wrong-password-1")
+    text = response.content.decode()
+    assert response.status_code == 429 and "请 15 分钟后再试" in text and "PT15M" not in text
+
+
+def test_rotating_x_forwarded_for_does_not_escape_lock_out(client, street_officer):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login_via(client, "wrong-password-1", remote="203.0.113.7", forwarded=f"198.51.100.{n}")
+    refused = login_via(client, factories.PASSWORD, remote="203.0.113.7", forwarded="198.51.100.200")
+    assert refused.status_code == 429
+
+
+def test_a_trusted_proxy_forwards_the_client_address(client, street_officer, settings):
+    settings.YANGLAO_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login_via(client, "wrong-password-1", remote="10.0.0.2", forwarded="6.6.6.6, 198.51.100.9, 10.0.0.3")
+    # The client 198.51.100.9 is locked (the forged left-most 6.6.6.6 is ignored) ...
+    assert (
+        login_via(client, factories.PASSWORD, remote="10.0.0.2", forwarded="198.51.100.9").status_code == 429
+    )
+    # ... another client behind the same proxy is not.
+    other = login_via(client, factories.PASSWORD, remote="10.0.0.2", forwarded="198.51.100.10")
+    assert other.status_code == 302
+
+
+def test_the_audit_records_the_real_client_address(client, street_officer, settings):
+    from auditlog.models import LogEntry
+
+    client.force_login(street_officer)
+    organisation = {"name": "天平路街道长者食堂", "kind": "canteen", "region_code": "310104003001"}
+
+    def create(name, **extra):
+        response = client.post(
+            "/api/v1/organisations", organisation | {"name": name}, content_type="application/json", **extra
+        )
+        assert response.status_code == 201, response.content
+        entries = LogEntry.objects.filter(content_type__model="organisation")
+        return entries.get(object_pk=str(response.json()["id"]))
+
+    forged = create("食堂甲", REMOTE_ADDR="203.0.113.7", headers={"X-Forwarded-For": "6.6.6.6"})
+    assert forged.remote_addr == "203.0.113.7"
+    settings.YANGLAO_TRUSTED_PROXIES = ["10.0.0.2"]
+    proxied = create("食堂乙", REMOTE_ADDR="10.0.0.2", headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.9"})
+    assert proxied.remote_addr == "198.51.100.9"

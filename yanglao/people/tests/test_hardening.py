@@ -315,7 +315,7 @@ def test_any_crash_ends_the_job_as_failed(settings, tmp_path, street_officer, mo
 
 @pytest.mark.parametrize(
     ("name", "reason"),
-    [("   ", "不能为空"), ("张\x00三", "控制字符"), ("张" * 51, "过长")],
+    [("   ", "不能为空"), ("张\x1b三", "控制字符"), ("张\x00三", "空字符"), ("张" * 51, "过长")],
 )
 def test_bad_names_are_refused(street_officer, name, reason):
     client = Client()

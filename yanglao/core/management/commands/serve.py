@@ -30,6 +30,10 @@ class Command(BaseCommand):
                 port=port,
                 log_level="warning",
                 lifespan="off",
+                server_header=False,  # do not name the server software
+                # X-Forwarded-For is read by our middleware, from YANGLAO_TRUSTED_PROXIES only; uvicorn
+                # would otherwise believe it from any connection on 127.0.0.1.
+                proxy_headers=False,
             )
         finally:
             if worker is not None:
