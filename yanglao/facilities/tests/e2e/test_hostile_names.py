@@ -51,13 +51,22 @@ def csp_errors(page):
 
 
 def hover_at(page, lat: float, lng: float) -> None:
-    """Move the mouse onto a marker drawn at (lat, lng): canvas markers have no element to hover."""
-    point = page.evaluate(
-        "([lat, lng]) => document.getElementById('map').leafletMap.latLngToContainerPoint([lat, lng])",
-        [lat, lng],
-    )
-    box = page.locator("#map").bounding_box()
-    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=4)
+    """Move the mouse onto a marker drawn at (lat, lng): canvas markers have no element to hover. The map may
+    still be settling its view on a busy machine, so the point is recomputed until the tooltip opens."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(5):
+        point = page.evaluate(
+            "([lat, lng]) => document.getElementById('map').leafletMap.latLngToContainerPoint([lat, lng])",
+            [lat, lng],
+        )
+        box = page.locator("#map").bounding_box()
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=4)
+        try:
+            page.locator(".leaflet-tooltip").wait_for(timeout=1500)
+            return
+        except PlaywrightTimeout:
+            away(page)
 
 
 def away(page) -> None:
