@@ -382,25 +382,3 @@ def test_a_large_export_runs_in_the_background(
     other = Client()
     other.force_login(other_street_officer)
     assert other.get(f"/exports/{job.pk}/download/").status_code == 404
-
-
-def test_no_url_a_non_revealing_role_reaches_rebuilds_an_id(elder, street_officer, assessor, client):
-    """The leak walker turned inward: every URL, filled with the ids of this person and her assessment, as
-    roles that see her but may not reveal (an advisor, her assessor). None may show the number, its first
-    fourteen characters, the birth date or the phones."""
-    from yanglao.assessment.tests import factories as assessment_factories
-    from yanglao.core.testing import leak
-
-    agency, (first, second, _) = assessment_factories.agency_team(name="评估中心乙")
-    assessment = assessment_factories.assigned(
-        actor=street_officer, elder_id=elder.pk, agency=agency, first=first, second=second
-    )
-    own = leak.Foreign(markers=set(_secrets(elder)))
-    own.add(pk=elder.pk, key=elder.id_last4)
-    own.add(pk=assessment.pk)
-    advisor = core_factories.user(role=Role.ADVISOR, regions=["310104003000"], username="advisor_walk")
-    for user in (advisor, first):
-        client.force_login(user)
-        findings, visited = leak.walk(client, own, writes=False)
-        assert visited > 50
-        assert [f for f in findings if "shows" in f.problem] == [], user
