@@ -81,17 +81,29 @@ TARGET_PARAMS = (
 )
 
 
+# Parameters that name an organisation under another word.
+PARAM_MODELS = {"operator": "organisation", "agency": "organisation"}
+REGION_PARAMS = ("region", "region_code", "to_region")
+
+
 def target_payloads(foreign: Foreign) -> list[dict]:
     """Form or JSON bodies and query strings that name foreign rows in every common parameter: one with a
-    foreign region in every region parameter, one with a foreign id in every id parameter."""
+    foreign region in every region parameter, one with a foreign id in every id parameter (the id of a
+    foreign row of the model the parameter names, where one is registered, so ids never match by chance)."""
     regions, ints = sorted(foreign.regions), sorted(foreign.ints)
+    by_model: dict[str, int] = {}
+    for model, pk in foreign.rows:
+        by_model.setdefault(model._meta.model_name, pk)
     payloads = []
     if regions:
-        payloads.append({p: regions[0] for p in ("region", "region_code", "to_region")})
+        payloads.append({p: regions[0] for p in REGION_PARAMS})
     if ints:
-        payloads.append(
-            {p: ints[0] for p in TARGET_PARAMS if p not in ("region", "region_code", "to_region")}
-        )
+        payload = {}
+        for param in TARGET_PARAMS:
+            if param not in REGION_PARAMS:
+                base = param.removesuffix("_id")
+                payload[param] = by_model.get(PARAM_MODELS.get(base, base), ints[0])
+        payloads.append(payload)
     return payloads
 
 
