@@ -382,3 +382,50 @@ def test_a_large_export_runs_in_the_background(
     other = Client()
     other.force_login(other_street_officer)
     assert other.get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+def test_error_report_is_masked_for_a_user_who_may_not_reveal(tmp_path, street_officer):
+    from python_calamine import CalamineWorkbook
+
+    from yanglao.people.tests.test_import import HEADERS, ident, row, write_xlsx
+
+    clerk = core_factories.user(role=Role.ADVISOR, regions=["310104003000"], username="import_clerk")
+    group = Group.objects.create(name="仅导入")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="people", codename__in=["view_elder", "add_elder"])
+    )
+    clerk.groups.add(group)
+    bad = row(公民身份号码=ident(9), 居住情况="不知道", 联系电话="13987654321")
+    path = write_xlsx(tmp_path / "bad.xlsx", [bad], HEADERS)
+    result = services.elder_import_file(actor=clerk, path=path, report_path=tmp_path / "errors.xlsx")
+    cells = [
+        str(c)
+        for r in CalamineWorkbook.from_path(result.error_path).get_sheet_by_index(0).to_python()
+        for c in r
+    ]
+    assert ident(9) not in cells and "13987654321" not in cells
+    assert masking.mask_id(ident(9)) in cells and "139****4321" in cells
+    # The same file through a user who may reveal keeps the cells as typed (to fix and re-upload).
+    result = services.elder_import_file(
+        actor=street_officer, path=path, report_path=tmp_path / "errors2.xlsx"
+    )
+    cells = [
+        str(c)
+        for r in CalamineWorkbook.from_path(result.error_path).get_sheet_by_index(0).to_python()
+        for c in r
+    ]
+    assert ident(9) in cells
+
+
+def test_a_write_that_leaves_the_actors_scope_is_rolled_back(elder, street_officer):
+    from django.db import transaction
+
+    from yanglao.core.scoping import ScopeViolation, ensure_in_scope
+
+    with pytest.raises(ScopeViolation), transaction.atomic():
+        Elder.objects.unscoped(reason="test: a service with a bug").filter(pk=elder.pk).update(
+            region_id="310104004001"
+        )
+        ensure_in_scope(Elder.objects.unscoped(reason="test").get(pk=elder.pk), street_officer, "change")
+    elder.refresh_from_db()
+    assert elder.region_id == "310104003001"
