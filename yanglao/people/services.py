@@ -385,12 +385,12 @@ def elder_transfer_reject(*, actor: User, transfer_id: int, note: str) -> ElderT
 
 
 @transaction.atomic
-def elder_transfer_cancel(*, actor: User, transfer_id: int) -> ElderTransfer:
-    """The sending street withdraws a transfer not yet accepted."""
+def elder_transfer_cancel(*, actor: User, transfer_id: int, note: str = "") -> ElderTransfer:
+    """The sending street withdraws a transfer not yet accepted (``note``: why, optional)."""
     transfer, done = _transfer_step(actor, transfer_id, to=TransferStatus.CANCELLED, side="from", verb="撤回")
     if done:
         return transfer
-    return _decide(transfer, actor, TransferStatus.CANCELLED, "")
+    return _decide(transfer, actor, TransferStatus.CANCELLED, note.strip())
 
 
 @transaction.atomic

@@ -261,12 +261,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 TRANSFER_ACTIONS = {
     "accept": (services.elder_transfer_accept, "已接收，老人已迁入本辖区"),
     "reject": (services.elder_transfer_reject, "已退回"),
-    "cancel": (
-        lambda *, actor, transfer_id, note: services.elder_transfer_cancel(
-            actor=actor, transfer_id=transfer_id
-        ),
-        "已撤回",
-    ),
+    "cancel": (services.elder_transfer_cancel, "已撤回"),
 }
 
 
