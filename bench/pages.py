@@ -44,7 +44,11 @@ PAGES = [
     ("xuhui_admin", "养老设施列表", "/facilities/"),
     ("xuhui_admin", "规划指标", "/facilities/indicators/"),
     ("xuhui_admin", "覆盖地图页面", "/facilities/coverage/?region=310104000000"),
-    ("xuhui_admin", "覆盖地图数据（未变化）", "/api/v1/coverage/map?region=310104000000&kind=day_care&radius=1000"),
+    (
+        "xuhui_admin",
+        "覆盖地图数据（未变化）",
+        "/api/v1/coverage/map?region=310104000000&kind=day_care&radius=1000",
+    ),
     ("xuhui_admin", "审计日志", "/audit/"),
     ("xuhui_admin", "迁出转移", "/transfers/"),
     ("tianping", "首页（街道）", "/"),
