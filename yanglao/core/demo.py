@@ -174,7 +174,11 @@ def jitter(ctx: SeedContext, lat: float, lng: float, metres: float = 700) -> tup
 def region_centres() -> dict[str, tuple[float, float]]:
     """Centres of Xuhui's regions that have one (streets; committees once boundaries are generated)."""
     rows = Region.objects.filter(code__gte=XUHUI, code__lt="310105000000", lat__isnull=False)
-    return {code: (lat, lng) for code, lat, lng in rows.values_list("code", "lat", "lng")}
+    return {
+        code: (lat, lng)
+        for code, lat, lng in rows.values_list("code", "lat", "lng")
+        if lat is not None and lng is not None
+    }
 
 
 def place(ctx: SeedContext, centres: dict[str, tuple[float, float]], region_code: str) -> tuple[float, float]:
