@@ -44,6 +44,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Production settings, collectstatic and gunicorn on a free loopback port, with a small seeded database.
 smoke: install

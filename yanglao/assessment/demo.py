@@ -38,7 +38,7 @@ def _answers(rng, items, total: int) -> dict[str, int]:
     return answers
 
 
-@demo.step("assessments")
+@demo.step("assessments", needs=("people", "accounts"))
 def seed_assessments(ctx: demo.SeedContext) -> None:
     agency = Organisation.objects.unscoped(reason="demo seed").filter(kind="assessment_agency").first()
     reviewer = User.objects.filter(username="xuhui_admin").first()

@@ -145,7 +145,7 @@ ICD = re.compile(r"^([A-Z])(\d{2})")
 def _icd_in(code: str, low: str, high: str) -> bool:
     """F01.1 lies in F00–F03: compare letter and the two-digit category."""
     match = ICD.match(code.strip().upper())
-    return bool(match) and low <= match.group(1) + match.group(2) <= high
+    return match is not None and low <= match.group(1) + match.group(2) <= high
 
 
 def _risk_events(spec: Mapping, events: Mapping[str, int]) -> bool:
@@ -191,8 +191,19 @@ def _preliminary(level_spec: Mapping, total: int, grades: Mapping[str, int | Non
         raise ValueError(f"total {total} falls in no level band")
     keys = []
     for key in level_spec["keys"]:
-        keys.append(max(grades[k] for k in key["max"]) if isinstance(key, Mapping) else grades[key])
+        keys.append(
+            max(_graded(grades, k) for k in key["max"]) if isinstance(key, Mapping) else _graded(grades, key)
+        )
     return level_spec["matrix"][",".join(map(str, keys))]
+
+
+def _graded(grades: Mapping[str, int | None], code: str) -> int:
+    """The grade of a dimension the level matrix reads; an instrument whose matrix reads an ungraded
+    dimension is malformed."""
+    grade = grades[code]
+    if grade is None:
+        raise ValueError(f"the level matrix reads dimension {code!r}, which has no grade")
+    return grade
 
 
 def score(

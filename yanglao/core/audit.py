@@ -16,12 +16,19 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.fields import GenericForeignKey
+    from django.db.models.fields.reverse_related import ForeignObjectRel
+
+    ModelField = models.Field | ForeignObjectRel | GenericForeignKey
 
 ACTIONS = {
     LogEntry.Action.CREATE: "创建",
@@ -100,7 +107,7 @@ class AuditLine:
         return f"{self.action} ×{self.count}" if self.count > 1 else self.action
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None or value == "None" or value == "":
         return "（空）"
     if isinstance(value, bool):
@@ -112,7 +119,7 @@ def _text(value) -> str:
     return str(value)
 
 
-def _model_field(model: type[models.Model] | None, name: str):
+def _model_field(model: type[models.Model] | None, name: str) -> ModelField | None:
     if model is None:
         return None
     try:
@@ -121,15 +128,16 @@ def _model_field(model: type[models.Model] | None, name: str):
         return None
 
 
-def _value(model_field, raw) -> str:
+def _value(model_field: ModelField | None, raw: object) -> str:
     if isinstance(model_field, models.DateTimeField) and isinstance(raw, str):
         moment = parse_datetime(raw)
         if moment is not None:
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment, dt.UTC)
             return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
-    if model_field is not None and getattr(model_field, "flatchoices", None):
-        labels = {str(k): str(v) for k, v in model_field.flatchoices}
+    choices = getattr(model_field, "flatchoices", None)
+    if choices:
+        labels = {str(k): str(v) for k, v in choices}
         if str(raw) in labels:
             return labels[str(raw)]
     if model_field is not None and isinstance(model_field, models.JSONField):
@@ -139,21 +147,26 @@ def _value(model_field, raw) -> str:
     return _text(raw)
 
 
-def _changes(model, changes, action: int) -> list[tuple[str, str, str]]:
+def _changes(
+    model: type[models.Model] | None, changes: dict[str, Any] | str | None, action: int
+) -> list[tuple[str, str, str]]:
     """(field label, old, new) for each changed field; a creation lists only what was filled in, a
     deletion only what was there."""
+    diff: dict[str, Any] | None
     if isinstance(changes, str):  # older rows stored the diff as a JSON string
         try:
-            changes = json.loads(changes)
+            diff = json.loads(changes)
         except ValueError:
             return []
+    else:
+        diff = changes
     rows = []
-    for name, change in (changes or {}).items():
+    for name, change in (diff or {}).items():
         model_field = _model_field(model, name)
         label = str(getattr(model_field, "verbose_name", "") or name)
         if isinstance(change, dict):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
             operation = {"add": "增加", "delete": "移除", "clear": "清空"}.get(
-                change.get("operation"), "变更"
+                str(change.get("operation")), "变更"
             )
             rows.append((label, operation, _text(change.get("objects"))))
         elif isinstance(change, list | tuple) and len(change) == 2:
@@ -182,7 +195,7 @@ def describe(entry: LogEntry) -> AuditLine:
     """One stored entry as a line; reads ``entry.actor`` and ``entry.content_type`` (select them related)."""
     model = entry.content_type.model_class() if entry.content_type_id else None
     label = f"{entry.content_type.app_label}.{entry.content_type.model}" if entry.content_type_id else ""
-    data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+    data: dict[str, Any] = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     action, details, changes, group_key = ACTIONS.get(entry.action, "操作"), [], [], None
     kind = str(model._meta.verbose_name) if model is not None else ""
     target = f"{kind}：{entry.object_repr}" if kind else entry.object_repr

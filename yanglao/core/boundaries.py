@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import math
 import random
+from typing import TYPE_CHECKING
 
 import shapely
 from shapely.geometry import MultiPoint, Point, Polygon, mapping, shape
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 # Xuhui drawn by hand as a 15-point outline (WGS-84, lng/lat), about 55 km² like the real district
 # (54.76 km²). Approximate: for the demo only.
@@ -48,7 +52,7 @@ def voronoi_cells(outline: Polygon, centres: list[tuple[float, float]]) -> list[
     return out
 
 
-def _largest(geometry) -> Polygon:
+def _largest(geometry: BaseGeometry) -> Polygon:
     if geometry.geom_type == "Polygon":
         return geometry
     return max((g for g in getattr(geometry, "geoms", []) if g.geom_type == "Polygon"), key=lambda g: g.area)
@@ -83,7 +87,7 @@ def geojson(geometry: Polygon) -> dict:
     return mapping(shapely.set_precision(geometry, 1e-5))
 
 
-def geometry_of(geojson: dict):
+def geometry_of(geojson: dict) -> BaseGeometry:
     """A shapely geometry from a GeoJSON geometry or feature (to validate an operator's upload)."""
     return shape(geojson.get("geometry", geojson))
 

@@ -12,6 +12,7 @@ import hmac
 import os
 import threading
 from functools import lru_cache
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -75,10 +76,10 @@ def mask(value: str, *, keep_start: int = 3, keep_end: int = 4) -> str:
 class EncryptedTextField(models.TextField):
     """A text column stored encrypted; Python code sees plaintext. Not searchable: pair with a blind index."""
 
-    def from_db_value(self, value, expression, connection):
-        return value if value in (None, "") else decrypt(value)
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
+        return decrypt(value) if value else value  # None and "" pass through
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value

@@ -1,15 +1,18 @@
 """The demo data generator behind ``yanglao seed``: a synthetic district modelled on Xuhui (seed 004).
 
-Steps are registered per app and run in registration order with one shared context, so later modules add
-their data (people, assessments, facilities …) to the same command. Deterministic for a given ``--seed``;
-idempotent: a second run adds only what is missing. ``scale`` sizes the population (1 = 320,100 people aged
-60+); the facility and organisation network is the district's own and is not scaled.
+Steps are registered per app, each naming the steps whose data it reads, and run in ``INSTALLED_APPS`` order
+with one shared context, so later modules add their data (people, assessments, facilities …) to the same
+command. ``run(steps=[...])`` (``yanglao seed --steps``) runs only the named steps and those they need, so a
+test seeds no more than it reads. Deterministic for a given ``--seed`` (each step draws from its own random
+stream, so a step's data does not depend on which unrelated steps ran before it); idempotent: a second run
+adds only what is missing. ``scale`` sizes the population (1 = 320,100 people aged 60+); the facility and
+organisation network is the district's own and is not scaled.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,37 +38,101 @@ class SeedContext:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-STEPS: list[tuple[str, Callable[[SeedContext], None]]] = []
+StepFn = Callable[[SeedContext], None]
 
 
-def step(name: str):
-    def register(fn: Callable[[SeedContext], None]):
-        if name not in [n for n, _ in STEPS]:
-            STEPS.append((name, fn))
+@dataclass(frozen=True)
+class Step:
+    name: str
+    fn: StepFn
+    needs: tuple[str, ...]  # steps whose data this one reads; they run first when it is asked for
+
+
+STEPS: list[Step] = []
+
+
+def step(name: str, *, needs: Sequence[str] = ()) -> Callable[[StepFn], StepFn]:
+    """Register ``fn`` as the demo step ``name``, run after the steps it ``needs``."""
+
+    def register(fn: StepFn) -> StepFn:
+        if name not in [s.name for s in STEPS]:
+            STEPS.append(Step(name=name, fn=fn, needs=tuple(needs)))
         return fn
 
     return register
 
 
-def run(*, profile: str = "xuhui", scale: float = 0.05, seed: int = 1, log=print) -> SeedContext:
+def _registered() -> list[tuple[str, Step]]:
+    """Every registered step with its app's label, in ``INSTALLED_APPS`` order (not import order: a test
+    importing one app's demo.py must not move its step first)."""
+    from django.apps import apps
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")  # each app's demo.py registers its steps
+    configs = list(apps.get_app_configs())
+
+    def app_of(s: Step) -> tuple[int, str]:
+        return next(
+            ((i, c.label) for i, c in enumerate(configs) if s.fn.__module__.startswith(c.name + ".")),
+            (-1, ""),
+        )
+
+    ordered = sorted(STEPS, key=lambda s: app_of(s)[0])
+    return [(app_of(s)[1], s) for s in ordered]
+
+
+def plan(steps: Iterable[str] | None = None) -> list[Step]:
+    """The steps to run, in order: all of them, or those named (a step's name, or an app's label for all of
+    that app's steps) with every step they need, transitively. Unknown names raise ``ValueError``."""
+    registered = _registered()
+    if isinstance(steps, str):  # one name, not its letters
+        steps = [steps]
+    by_name = {s.name: s for _, s in registered}
+    if steps is None:
+        wanted = set(by_name)
+    else:
+        wanted = set()
+        for name in steps:
+            chosen = [s.name for app, s in registered if name in (s.name, app)]
+            if not chosen:
+                known = sorted({*by_name, *(app for app, _ in registered)})
+                raise ValueError(f"unknown demo step {name!r}; available: {', '.join(known)}")
+            wanted.update(chosen)
+    pending = list(wanted)
+    while pending:
+        for need in by_name[pending.pop()].needs:
+            if need in by_name and need not in wanted:
+                wanted.add(need)
+                pending.append(need)
+    order = [s for _, s in registered if s.name in wanted]
+    position = {s.name: i for i, s in enumerate(order)}
+    for s in order:
+        for need in s.needs:  # a mistake in a registration, not bad input
+            if position.get(need, len(order)) > position[s.name]:
+                raise RuntimeError(f"demo step {s.name!r} needs {need!r}, which is not registered before it")
+    return order
+
+
+def run(
+    *,
+    profile: str = "xuhui",
+    scale: float = 0.05,
+    seed: int = 1,
+    steps: Iterable[str] | None = None,
+    log: Callable[[str], None] = print,
+) -> SeedContext:
+    """Seed the demo district: every step, or only ``steps`` and what they need (see ``plan``)."""
     if profile != "xuhui":
         raise ValueError(f"unknown profile {profile!r}; available: xuhui")
     if not 0 < scale <= 1:
         raise ValueError("scale must be in (0, 1]")
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("demo")  # each app's demo.py registers its steps, in INSTALLED_APPS order
+    chosen = plan(steps)
     ctx = SeedContext(profile=profile, scale=scale, seed=seed, rng=random.Random(seed), log=log)
-    from django.apps import apps
-
-    # Apps' order, not import order: a test importing one app's demo.py must not run its step first.
-    order = [a.name for a in apps.get_app_configs()]
-    steps = sorted(
-        STEPS, key=lambda s: next((i for i, n in enumerate(order) if s[1].__module__.startswith(n + ".")), -1)
-    )
-    for name, fn in steps:
-        ctx.rng = random.Random(f"{seed}:{name}")  # each step is deterministic on its own
-        fn(ctx)
+    if steps is not None:
+        log(f"演示步骤：{'、'.join(s.name for s in chosen)}")
+    for s in chosen:
+        ctx.rng = random.Random(f"{seed}:{s.name}")  # each step is deterministic on its own
+        s.fn(ctx)
     return ctx
 
 
@@ -107,7 +174,11 @@ def jitter(ctx: SeedContext, lat: float, lng: float, metres: float = 700) -> tup
 def region_centres() -> dict[str, tuple[float, float]]:
     """Centres of Xuhui's regions that have one (streets; committees once boundaries are generated)."""
     rows = Region.objects.filter(code__gte=XUHUI, code__lt="310105000000", lat__isnull=False)
-    return {code: (lat, lng) for code, lat, lng in rows.values_list("code", "lat", "lng")}
+    return {
+        code: (lat, lng)
+        for code, lat, lng in rows.values_list("code", "lat", "lng")
+        if lat is not None and lng is not None
+    }
 
 
 def place(ctx: SeedContext, centres: dict[str, tuple[float, float]], region_code: str) -> tuple[float, float]:
@@ -272,7 +343,7 @@ def _organisation_specs(ctx: SeedContext) -> list[dict]:
     return specs
 
 
-@step("organisations")
+@step("organisations", needs=("regions",))
 def seed_organisations(ctx: SeedContext) -> None:
     existing = set(
         Organisation.objects.unscoped(reason="demo seed")
@@ -345,7 +416,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-@step("accounts")
+@step("accounts", needs=("organisations",))
 def seed_accounts(ctx: SeedContext) -> None:
     orgs = Organisation.objects.unscoped(reason="demo seed").filter(
         region__gte=XUHUI, region__lt="310105000000"

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -101,7 +102,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
     return job
 
 
-def export_jobs(*, user: User):
+def export_jobs(*, user: User) -> QuerySet[ExportJob]:
     qs = ExportJob.objects.all() if user.is_superuser else ExportJob.objects.filter(actor=user)
     return qs.order_by("-created_at")
 

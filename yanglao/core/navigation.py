@@ -7,8 +7,17 @@ whatever the user may open without knowing the modules (core depends on nothing 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from yanglao.core.models import User
+
+    AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ def register_panel(panel: HomePanel, *, before: str | None = None) -> None:
     PANELS.insert(index, panel)
 
 
-def panels_for(user) -> list[str]:
+def panels_for(user: AnyUser) -> list[str]:
     return [reverse(p.url_name) for p in PANELS if user.has_perm(p.permission)]
 
 
@@ -56,7 +65,7 @@ def register(item: NavItem, *, before: str | None = None) -> None:
     ITEMS.insert(index, item)
 
 
-def items_for(user) -> list[dict]:
+def items_for(user: AnyUser) -> list[dict[str, str]]:
     if not user.is_authenticated:
         return []
     return [
@@ -66,7 +75,7 @@ def items_for(user) -> list[dict]:
     ]
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context processor."""
     user = getattr(request, "user", None)
     if user is None:
@@ -93,7 +102,7 @@ def register_region_link(link: RegionLink) -> None:
         REGION_LINKS.append(link)
 
 
-def region_links_for(user) -> list[dict]:
+def region_links_for(user: AnyUser) -> list[dict[str, str]]:
     return [
         {"label": link.label, "url": reverse(link.url_name)}
         for link in REGION_LINKS

@@ -11,12 +11,19 @@ scope is an exception in tests, not a leak in production (NetBox ``restrict()``,
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 from yanglao.core import divisions
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from yanglao.core.models import User
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +45,21 @@ class ScopeViolation(Http404):
     is rolled back, and answered like any row the actor cannot see (404)."""
 
 
-def ensure_in_scope(obj: models.Model, user, action: str = "view") -> None:
+def ensure_in_scope(obj: models.Model, user: User, action: str = "view") -> None:
     """NetBox's check after a write: the saved row must still be one ``user`` may ``action``.
 
     Called by services at the end of their transaction, so a write that moved a row out of the actor's
     reach (a forged region, another organisation) is rolled back instead of committed behind a 404.
     """
-    manager = type(obj)._default_manager
-    if not manager.for_user(user, action=action).filter(pk=obj.pk).exists():
+    rows = type(obj)._default_manager.all()
+    if not isinstance(rows, RegionScopedQuerySet):
+        raise TypeError(f"{obj._meta.label} is not region-scoped")
+    if not rows.for_user(user, action=action).filter(pk=obj.pk).exists():
         log.warning("scope violation: %s %s left %s's %s scope", obj._meta.label, obj.pk, user, action)
         raise ScopeViolation(f"{obj._meta.label} {obj.pk} is outside the actor's scope after the write")
 
 
-def user_scope_q(model: type[models.Model], user) -> Q:
+def user_scope_q(model: type[models.Model], user: User) -> Q:
     """The filter for what ``user`` may see of ``model``; matches nothing when no rule applies."""
     condition = Q(pk__in=[])
     for region_field in region_fields(model):
@@ -65,13 +74,14 @@ def user_scope_q(model: type[models.Model], user) -> Q:
 class RegionScopedQuerySet(models.QuerySet):
     _scope: str | None = None
 
-    def _clone(self):
-        clone = super()._clone()
+    def _clone(self) -> Self:
+        # QuerySet._clone is the private hook every chained call goes through; the stubs leave it out.
+        clone: Self = super()._clone()  # type: ignore[misc]
         clone._scope = self._scope
         return clone
 
-    def for_user(self, user, action: str = "view") -> RegionScopedQuerySet:
-        qs = self._chain()
+    def for_user(self, user: User | AnonymousUser | None, action: str = "view") -> RegionScopedQuerySet:
+        qs = self.all()  # what _chain() gives, under a typed name
         qs._scope = f"user:{getattr(user, 'pk', None)}:{action}"
         if user is None or not user.is_authenticated or not user.is_active:
             return qs.none()
@@ -87,7 +97,7 @@ class RegionScopedQuerySet(models.QuerySet):
         if not reason or not reason.strip():
             raise ValueError("unscoped() needs a reason")
         log.debug("unscoped query on %s: %s", self.model._meta.label, reason)
-        qs = self._chain()
+        qs = self.all()  # what _chain() gives, under a typed name
         qs._scope = f"unscoped:{reason}"
         return qs
 
@@ -112,32 +122,32 @@ class RegionScopedQuerySet(models.QuerySet):
                 f"{self.model._meta.label}: call .for_user(user) or .unscoped(reason=...) before reading rows"
             )
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> None:
         if self._result_cache is None:
             self._require_scope()
         super()._fetch_all()
 
-    def iterator(self, *args, **kwargs):
+    def iterator(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         self._require_scope()
         return super().iterator(*args, **kwargs)
 
-    def count(self):
+    def count(self) -> int:
         self._require_scope()
         return super().count()
 
-    def aggregate(self, *args, **kwargs):
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         self._require_scope()
         return super().aggregate(*args, **kwargs)
 
-    def in_bulk(self, *args, **kwargs):
+    def in_bulk(self, *args: Any, **kwargs: Any) -> dict[Any, Any]:
         self._require_scope()
         return super().in_bulk(*args, **kwargs)
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         self._require_scope()
         return super().update(**kwargs)
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         self._require_scope()
         return super().delete()
 

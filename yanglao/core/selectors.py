@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -73,7 +74,7 @@ def region_lookup(
 
 
 def region_names_in_scope(
-    *, user: User, levels=("township", "village"), max_rows: int = 3000
+    *, user: User, levels: Sequence[str] = ("township", "village"), max_rows: int = 3000
 ) -> list[Region]:
     """Streets and communities a user may filter by, for a search box's suggestions."""
     condition = Q(pk__in=[])
@@ -94,6 +95,7 @@ def region_boundaries(*, code: str, depth: str = "children") -> dict:
     region = Region.objects.filter(code=code).first()
     if region is None:
         raise Http404
+    rows: Iterable[Region]
     if depth == "self":
         rows = [region]
     elif depth == "villages":
@@ -157,7 +159,7 @@ class OrganisationFilter:
     region: str = ""
 
 
-def organisation_list(*, user: User, filters: OrganisationFilter | None = None):
+def organisation_list(*, user: User, filters: OrganisationFilter | None = None) -> QuerySet[Organisation]:
     qs = Organisation.objects.for_user(user).select_related("region")
     if filters:
         if filters.q:
@@ -190,7 +192,7 @@ def user_scope_label(user: User) -> str:
     if user.is_superuser:
         return "全部区划"
     parts = [r.name for r in user.regions.all()]
-    if user.organisation_id:
+    if user.organisation is not None:
         parts.append(user.organisation.name)
     return "、".join(parts) or "未分配范围"
 
@@ -228,7 +230,7 @@ def _audit_person_q(user: User, query: str) -> Q:
     return condition
 
 
-def audit_list(*, user: User, filters: AuditFilter | None = None):
+def audit_list(*, user: User, filters: AuditFilter | None = None) -> QuerySet[LogEntry]:
     """Audit entries by the accounts inside the viewer's scope (all of them for system administrators),
     newest first by id."""
     if not user.is_authenticated or not (user.is_superuser or user.has_perm("core.view_audit")):
@@ -269,10 +271,10 @@ class _Chunks:
     """Entries newest first in a few growing keyset chunks (never COUNT, never OFFSET); stops after
     ``max_chunks`` queries so a long run of draft saves cannot make one page read the whole table."""
 
-    def __init__(self, qs, first: int, max_chunks: int = 5):
+    def __init__(self, qs: QuerySet[LogEntry], first: int, max_chunks: int = 5) -> None:
         self.qs, self.first, self.max_chunks, self.truncated = qs, first, max_chunks, False
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[LogEntry]:
         last, size = None, self.first
         for _ in range(self.max_chunks):
             batch = list((self.qs.filter(pk__lt=last) if last else self.qs)[:size])

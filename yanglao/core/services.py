@@ -14,6 +14,7 @@ import io
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -282,14 +283,16 @@ def _clean_organisation_input(data: dict) -> dict:
     lat, lng = cleaned.get("lat"), cleaned.get("lng")
     if (lat is None) != (lng is None):
         raise errors.InvalidCoordinates("纬度和经度须同时填写", fields={"lat": "纬度和经度须同时填写"})
-    if lat is not None and not (3.0 <= lat <= 54.0 and 73.0 <= lng <= 136.0):
+    if lat is not None and lng is not None and not (3.0 <= lat <= 54.0 and 73.0 <= lng <= 136.0):
         raise errors.InvalidCoordinates(
             f"坐标（{lat}, {lng}）不在中国境内，请检查纬度和经度是否填反", fields={"lat": "坐标不在中国境内"}
         )
     return cleaned
 
 
-def _check_duplicates(region: Region, name: str | None, credit_code: str | None, exclude_pk=None) -> None:
+def _check_duplicates(
+    region: Region, name: str | None, credit_code: str | None, exclude_pk: int | None = None
+) -> None:
     qs = Organisation.objects.unscoped(reason="duplicate check spans every region")
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
@@ -348,7 +351,7 @@ def _save_organisation(org: Organisation) -> Organisation:
 
 
 @transaction.atomic
-def organisation_create(*, actor: User, region_code: str, **data) -> Organisation:
+def organisation_create(*, actor: User, region_code: str, **data: Any) -> Organisation:
     """Register an organisation inside the actor's scope. Refuses duplicates by credit code or name."""
     if not actor.has_perm("core.add_organisation"):
         raise PermissionDenied
@@ -361,7 +364,7 @@ def organisation_create(*, actor: User, region_code: str, **data) -> Organisatio
 
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation_id: int, region_code: str | None = None, **data
+    *, actor: User, organisation_id: int, region_code: str | None = None, **data: Any
 ) -> Organisation:
     """Change an organisation the actor may change; moving it needs the new region in scope too."""
     org = (

@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import xlsxwriter
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header row included
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,7 +65,7 @@ def write_xlsx(
     quoted = workbook.add_format({"num_format": "@", "quote_prefix": True})
     sheet_number, row_in_sheet, count, sheet = 1, 0, 0, None
 
-    def new_sheet():
+    def new_sheet() -> Worksheet:
         name = sheet_name if sheet_number == 1 else f"{sheet_name}（{sheet_number}）"
         ws = workbook.add_worksheet(name[:31])
         for col, header in enumerate(headers):

@@ -14,7 +14,7 @@ class TextError(ValueError):
     pass
 
 
-def clean_line(value, *, label: str, max_length: int, required: bool = True) -> str:
+def clean_line(value: object, *, label: str, max_length: int, required: bool = True) -> str:
     """One line of text, trimmed. Raises TextError (its message is shown to the user as is)."""
     text = "" if value is None else str(value)
     if any(unicodedata.category(ch) == "Cc" for ch in text):

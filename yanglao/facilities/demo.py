@@ -150,7 +150,7 @@ def _activity_rooms(ctx: demo.SeedContext) -> list[Facility]:
     return rooms
 
 
-@demo.step("facilities")
+@demo.step("facilities", needs=("organisations", "people"))
 def seed_facilities(ctx: demo.SeedContext) -> None:
     if Facility.objects.unscoped(reason="demo seed").exists():
         ctx.log("养老设施：已有，跳过")

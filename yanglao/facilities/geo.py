@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from pyproj import Transformer
 
 WGS84, GCJ02, BD09 = "wgs84", "gcj02", "bd09"
 SYSTEMS = (WGS84, GCJ02, BD09)
@@ -90,19 +95,19 @@ def to_wgs84(lng: float, lat: float, system: str = WGS84) -> tuple[float, float]
 
 
 @lru_cache(maxsize=64)
-def _transformer(lon_0: float, lat_0: float):
+def _transformer(lon_0: float, lat_0: float) -> Transformer:
     from pyproj import Transformer
 
     local = f"+proj=tmerc +lat_0={lat_0} +lon_0={lon_0} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
     return Transformer.from_crs("EPSG:4326", local, always_xy=True)
 
 
-def project(lngs, lats, *, lon_0: float, lat_0: float):
+def project(lngs: ArrayLike, lats: ArrayLike, *, lon_0: float, lat_0: float) -> tuple[Any, Any]:
     """WGS-84 degrees → metres in a transverse Mercator centred on the area (distortion < 0.1 % within
     ~100 km of the centre), so straight-line distances are true metres. Accepts scalars or arrays."""
     return _transformer(round(lon_0, 3), round(lat_0, 3)).transform(lngs, lats)
 
 
-def unproject(xs, ys, *, lon_0: float, lat_0: float):
+def unproject(xs: ArrayLike, ys: ArrayLike, *, lon_0: float, lat_0: float) -> tuple[Any, Any]:
     """Projected metres back to WGS-84 degrees (lng, lat), for cluster and site positions on the map."""
     return _transformer(round(lon_0, 3), round(lat_0, 3)).transform(xs, ys, direction="INVERSE")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
@@ -72,7 +72,7 @@ class RoadNetwork:
         self.edges, self.lengths = pairs, lengths
         self.tree = cKDTree(self.nodes)
 
-    def _graph(self, extra_edges: np.ndarray, extra_lengths: np.ndarray, size: int):
+    def _graph(self, extra_edges: np.ndarray, extra_lengths: np.ndarray, size: int) -> csr_matrix:
         rows = np.concatenate([self.edges[:, 0], self.edges[:, 1], extra_edges[:, 0]])
         cols = np.concatenate([self.edges[:, 1], self.edges[:, 0], extra_edges[:, 1]])
         data = np.concatenate([self.lengths, self.lengths, extra_lengths])

@@ -8,7 +8,7 @@ import re
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def parse_date(value) -> dt.date:
+def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -77,7 +77,7 @@ def _phone(rng) -> str:
     return ""
 
 
-@demo.step("people")
+@demo.step("people", needs=("regions",))
 def seed_people(ctx: demo.SeedContext) -> None:
     target = round(XUHUI_2019["total"] * ctx.scale)
     existing = Elder.objects.unscoped(reason="demo seed").filter(

@@ -23,7 +23,7 @@ def to_half_width(text: str) -> str:
     return text.translate(FULL_WIDTH)
 
 
-def clean_text(value) -> str:
+def clean_text(value: object) -> str:
     """Text of a cell: numbers without a trailing .0, full-width folded, every kind of space removed."""
     if value is None:
         return ""
@@ -40,7 +40,7 @@ def upgrade_15(number15: str) -> str:
     return first17 + idcard.check_character(first17)
 
 
-def normalise_id(value, *, today: dt.date, min_age: int = 0) -> str:
+def normalise_id(value: object, *, today: dt.date, min_age: int = 0) -> str:
     """Return the canonical 18-character number or raise IdentityError saying what is wrong."""
     if isinstance(value, float) and value.is_integer() and len(f"{value:.0f}") == 17:
         raise IdentityError(
@@ -108,7 +108,7 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 LOCAL = re.compile(r"^\d{7,8}$")
 
 
-def normalise_phone(value, *, required: bool = False) -> str:
+def normalise_phone(value: object, *, required: bool = False) -> str:
     """A mobile (11 digits starting 13–19), a landline with area code, or a local 7–8 digit number."""
     text = clean_text(value).replace("(", "").replace(")", "")
     text = re.sub(r"^(\+?86)(?=1[3-9]\d{9}$)", "", text)

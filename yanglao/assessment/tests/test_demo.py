@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_assessments():
-    demo.run(scale=0.005, seed=2, log=lambda _: None)
+    demo.run(scale=0.005, seed=2, steps=["assessment"], log=lambda _: None)
     approved = Assessment.objects.unscoped(reason="test").filter(status="approved")
     assert approved.count() > 100
     assert set(approved.values_list("final_level", flat=True)) == {0, 1, 2, 3, 4}
@@ -29,5 +29,5 @@ def test_demo_assessments():
         assert elder.ability_level == a.final_level and elder.ability_valid_until == a.valid_until
     assert Assessment.objects.unscoped(reason="test").filter(status="assigned").count() == 3
     before = Assessment.objects.unscoped(reason="test").count()
-    demo.run(scale=0.005, seed=2, log=lambda _: None)
+    demo.run(scale=0.005, seed=2, steps=["assessment"], log=lambda _: None)
     assert Assessment.objects.unscoped(reason="test").count() == before

@@ -234,6 +234,17 @@ def test_ltc_every_grade_combination():
 # ---------------------------------------------------------------- every instrument
 
 
+@pytest.mark.parametrize("ungraded", ["C1", "C3"])  # a plain key, and one inside a "max" key
+def test_a_level_matrix_reading_an_ungraded_dimension_is_a_malformed_instrument(ungraded):
+    broken = copy.deepcopy(LTC)
+    for dim in broken["dimensions"]:
+        if dim["code"] == ungraded:
+            del dim["grade"]
+    answers = answers_for_total(LTC, 60)
+    with pytest.raises(ValueError, match=ungraded):
+        scoring.score(broken, answers)
+
+
 @pytest.mark.parametrize("instrument", [GBT, MZT, LTC], ids=lambda i: i["code"])
 def test_bad_answers_name_the_item_in_chinese_and_english(instrument):
     first = items(instrument)[0]

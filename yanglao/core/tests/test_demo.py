@@ -1,9 +1,13 @@
 """The demo generator is deterministic, idempotent and produces valid, well-placed data."""
 
+import io
+import random
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from yanglao.core import creditcode, demo
-from yanglao.core.models import Organisation, User
+from yanglao.core.models import Organisation, Region, User
 
 pytestmark = pytest.mark.django_db
 
@@ -14,15 +18,14 @@ def snapshot():
 
 
 def test_seed_is_deterministic_and_idempotent(django_db_blocker):
-    ctx = demo.run(scale=0.002, seed=7, log=lambda _: None)
+    ctx = demo.run(scale=0.002, seed=7, steps=["organisations"], log=lambda _: None)
     first = snapshot()
     assert ctx.stats["organisations"] == len(first) > 300
-    again = demo.run(scale=0.002, seed=7, log=lambda _: None)
+    again = demo.run(scale=0.002, seed=7, steps=["organisations"], log=lambda _: None)
     assert again.stats["organisations"] == 0
     assert snapshot() == first
-    # The same seed gives the same network; another seed another one.
-    import random
 
+    # The same seed gives the same network; another seed another one.
     def specs(seed):
         ctx = demo.SeedContext(
             profile="xuhui",
@@ -37,7 +40,7 @@ def test_seed_is_deterministic_and_idempotent(django_db_blocker):
 
 
 def test_seed_matches_the_xuhui_figures_and_is_valid():
-    demo.run(scale=0.002, seed=1, log=lambda _: None)
+    demo.run(scale=0.002, seed=1, steps=["organisations"], log=lambda _: None)
     orgs = Organisation.objects.unscoped(reason="test")
     assert orgs.filter(kind="institution").count() + orgs.filter(kind="elder_care_home").count() == 57
     assert orgs.filter(kind="elder_care_home").count() == 14
@@ -58,7 +61,7 @@ def test_seed_matches_the_xuhui_figures_and_is_valid():
 
 
 def test_every_demo_account_exists_with_its_role():
-    ctx = demo.run(scale=0.002, seed=1, log=lambda _: None)
+    ctx = demo.run(scale=0.002, seed=1, steps=["accounts"], log=lambda _: None)
     usernames = {username for _, username, _ in ctx.accounts}
     assert usernames >= {"admin", *(a[0] for a in demo.DEMO_ACCOUNTS)}  # later modules may add their own
     for username, _, role, regions, _ in demo.DEMO_ACCOUNTS:
@@ -72,3 +75,56 @@ def test_bad_arguments_are_refused():
         demo.run(profile="atlantis", log=lambda _: None)
     with pytest.raises(ValueError):
         demo.run(scale=0, log=lambda _: None)
+
+
+def names(steps=None):
+    return [s.name for s in demo.plan(steps)]
+
+
+def test_a_step_brings_the_steps_it_needs_in_order():
+    assert names(["people"]) == ["regions", "people"]
+    assert names(["accounts"]) == ["regions", "organisations", "accounts"]
+    # An app's label stands for its steps; the assessments read people, assessors and the agency.
+    assert names(["assessment"]) == ["regions", "organisations", "accounts", "people", "assessments"]
+    assert names(["facilities"]) == ["regions", "organisations", "people", "facilities"]
+    assert names(["core"]) == names(["accounts", "regions"]) == names("accounts")
+    everything = names()
+    assert set(everything) == {s.name for s in demo.STEPS}  # by default every registered step runs
+    for i, step in enumerate(demo.plan()):
+        assert set(step.needs) <= set(everything[:i]), step.name
+
+
+def test_unknown_or_misregistered_steps_are_refused(monkeypatch):
+    with pytest.raises(ValueError, match="atlantis"):
+        demo.run(steps=["people", "atlantis"], log=lambda _: None)
+    with pytest.raises(CommandError, match="atlantis"):
+        call_command("seed", "--steps", "atlantis", stdout=io.StringIO())
+
+    def seed_nothing(ctx):
+        pass
+
+    monkeypatch.setattr(demo, "STEPS", [*demo.STEPS, demo.Step("orphan", seed_nothing, needs=("nowhere",))])
+    with pytest.raises(RuntimeError, match="nowhere"):
+        demo.plan(["orphan"])
+
+
+def test_seed_command_runs_every_step_unless_told_otherwise(monkeypatch):
+    asked = []
+
+    def run(*, steps, **kwargs):
+        asked.append(steps)
+        return demo.SeedContext(profile="xuhui", scale=0.05, seed=1, rng=random.Random(1), log=print)
+
+    monkeypatch.setattr(demo, "run", run)
+    call_command("seed", stdout=io.StringIO())
+    call_command("seed", "--steps", " people, facilities ", stdout=io.StringIO())
+    assert asked == [None, ["people", "facilities"]]
+
+
+def test_seed_command_with_steps_writes_only_those():
+    out = io.StringIO()
+    call_command("seed", "--steps", "regions", "--scale", "0.001", stdout=out)
+    assert Region.objects.filter(code=demo.XUHUI, boundary__isnull=False).exists()
+    assert not Organisation.objects.unscoped(reason="test").exists()
+    assert not User.objects.exists()
+    assert "演示步骤：regions" in out.getvalue()

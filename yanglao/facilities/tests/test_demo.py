@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_facilities_and_beds():
-    demo.run(scale=0.02, seed=4, log=lambda _: None)
+    demo.run(scale=0.02, seed=4, steps=["facilities"], log=lambda _: None)
     places = Facility.objects.unscoped(reason="test")
     assert places.filter(kind__in=["institution", "elder_care_home"]).count() == 57
     assert places.filter(kind="elder_care_home").count() == 14
@@ -50,7 +50,7 @@ def test_demo_facilities_and_beds():
         "ordinary",
     }
     before = Bed.objects.unscoped(reason="test").count()
-    demo.run(scale=0.02, seed=4, log=lambda _: None)
+    demo.run(scale=0.02, seed=4, steps=["facilities"], log=lambda _: None)
     assert Bed.objects.unscoped(reason="test").count() == before
 
 

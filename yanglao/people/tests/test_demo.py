@@ -15,7 +15,7 @@ def test_people_match_the_xuhui_figures_at_scale():
     from yanglao.people.models import Elder
 
     scale = 0.01
-    demo.run(scale=scale, seed=3, log=lambda _: None)
+    demo.run(scale=scale, seed=3, steps=["people"], log=lambda _: None)
     people = Elder.objects.unscoped(reason="test").filter(
         region__gte="310104000000", region__lt="310105000000"
     )

@@ -1,4 +1,5 @@
-"""yanglao seed --profile xuhui --scale 0.05 --seed 1: build or top up the demo district."""
+"""yanglao seed --profile xuhui --scale 0.05 --seed 1 [--steps people,facilities]: build or top up the demo
+district, every step or only the named ones and the steps they need."""
 
 import time
 
@@ -14,11 +15,17 @@ class Command(BaseCommand):
         parser.add_argument("--profile", default="xuhui")
         parser.add_argument("--scale", type=float, default=0.05, help="1 = 320,100 people aged 60+")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--steps",
+            default="",
+            help="只运行这些步骤（逗号分隔的步骤名或应用名，如 people,facilities），及其依赖的步骤；默认全部",
+        )
 
-    def handle(self, *args, profile, scale, seed, **options):
+    def handle(self, *args, profile, scale, seed, steps, **options):
         started = time.monotonic()
+        names = [name.strip() for name in steps.split(",") if name.strip()] or None
         try:
-            ctx = demo.run(profile=profile, scale=scale, seed=seed, log=self.stdout.write)
+            ctx = demo.run(profile=profile, scale=scale, seed=seed, steps=names, log=self.stdout.write)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         # Statistics for the planner on everything the steps wrote (PostgreSQL's autovacuum would wait).
