@@ -14,7 +14,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 
 from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from yanglao.core import eventbus
@@ -23,6 +23,7 @@ from yanglao.core.models import Event, User
 HEARTBEAT_SECONDS = 15.0
 REPLAY_LIMIT = 500  # rows per look; a longer backlog follows on the next look
 RETRY_MS = 3000
+ADVISORY_LOCK = 0x59_4C_45_56  # "YLEV": the event writers' queue on PostgreSQL
 TOPIC = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 # An 11-digit run is a mobile number, 15 or 18 characters an identity number: personal data, never payload.
 PERSONAL = re.compile(r"\d{11}|\d{17}[\dXx]")
@@ -64,6 +65,11 @@ def publish_on_commit(
     if not TOPIC.match(topic) or len(topic) > 100:
         raise ValueError(f"bad event topic {topic!r}")
     _check_payload(payload)
+    if connection.vendor == "postgresql":
+        # Ids must become visible in order, or a reader past id 11 would never see a slower id 10: event
+        # writers queue from here to their commit (publish last in a transaction). SQLite writers queue anyway.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
     event = Event.objects.create(
         topic=topic,
         payload=payload,
@@ -86,6 +92,46 @@ def latest_id() -> int:
         .values_list("id", flat=True)[:1]
     )
     return next(iter(found), 0)
+
+
+def _close_connection() -> None:
+    """Streams live long: give the connection back after each look instead of holding one per open stream
+    (200 streams would be 200 PostgreSQL connections). Never inside a transaction (tests run in one)."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def latest_id_closing() -> int:
+    try:
+        return latest_id()
+    finally:
+        _close_connection()
+
+
+def rows_after(*, after: int, limit: int = REPLAY_LIMIT) -> list[Event]:
+    """Every event after id ``after``, unscoped, for the hub's fan-out: each stream then keeps only what its
+    user may read (``visible``)."""
+    try:
+        qs = Event.objects.unscoped(reason="live fan-out, filtered per stream by events.visible")
+        return list(qs.filter(id__gt=after).order_by("id")[:limit])
+    finally:
+        _close_connection()
+
+
+def visible(user: User, event: Event, topics: Iterable[str] = ()) -> bool:
+    """``Event.objects.for_user`` for one row already in memory (the live path); the two are tested to agree.
+    ``user.scope_ranges()`` must have been loaded (it is cached on the instance)."""
+    prefixes = [t for t in topics if t]
+    if prefixes and not any(event.topic.startswith(prefix) for prefix in prefixes):
+        return False
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or (event.user_id is not None and event.user_id == user.pk):
+        return True
+    if event.organisation_id is not None and event.organisation_id == user.organisation_id:
+        return True
+    code = event.region_code
+    return bool(code) and any(lo <= code < hi for lo, hi in user.scope_ranges())
 
 
 def event_list(
@@ -140,21 +186,34 @@ async def stream(
     cancels the generator)."""
     hub = eventbus.hub()
     waiter = hub.subscribe()  # before the first look, so nothing published meanwhile is missed
-    read = sync_to_async(event_list)
+
+    def replay(after: int) -> list[Event]:
+        try:
+            user.scope_ranges()  # loaded once, for ``visible``
+            return event_list(user=user, after=after, topics=topics)
+        finally:
+            _close_connection()
+
+    read = sync_to_async(replay)
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
+        rows = await read(after)
         while True:
-            waiter.clear()
-            rows = await read(user=user, after=after, topics=topics)
             for event in rows:
                 after = event.pk
                 yield format_event(event)
-            if len(rows) == REPLAY_LIMIT:
-                continue
-            try:
-                await asyncio.wait_for(waiter.wait(), heartbeat)
-            except TimeoutError:
-                yield ": heartbeat\n\n"
+            if len(rows) < REPLAY_LIMIT:
+                try:
+                    await asyncio.wait_for(waiter.wait(), heartbeat)
+                except TimeoutError:
+                    hub.mark_dirty()  # a lost wake-up costs one heartbeat
+                    yield ": heartbeat\n\n"
+            waiter.clear()
+            fresh = await hub.rows_after(after)
+            if fresh is None or len(rows) == REPLAY_LIMIT:  # behind what the hub holds: read the table
+                rows = await read(after)
+            else:
+                rows = [event for event in fresh if visible(user, event, topics)]
     finally:
         hub.unsubscribe(waiter)
 

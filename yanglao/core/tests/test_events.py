@@ -9,8 +9,9 @@ import time
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import AsyncClient
+from django.test.utils import CaptureQueriesContext
 
 from yanglao.core import eventbus, events
 from yanglao.core.models import Event
@@ -23,7 +24,11 @@ HUNAN_COMMUNITY = "310104004001"
 
 
 def seen(user, topics=()) -> list[str]:
-    return [e.topic for e in events.event_list(user=user, after=0, topics=topics)]
+    """What ``user`` reads from the table; the live fan-out's in-memory check must agree row for row."""
+    found = [e.topic for e in events.event_list(user=user, after=0, topics=topics)]
+    every = Event.objects.unscoped(reason="test").order_by("id")
+    assert [e.topic for e in every if events.visible(user, e, topics)] == found
+    return found
 
 
 def sse_events(body: str) -> list[dict]:
@@ -172,6 +177,59 @@ def test_stream_heartbeat_and_clean_end(street_officer):
         assert len(hub.waiters) == 1
         await stream.aclose()  # what the server does when the client goes
         assert hub.waiters == set() and hub.task is None
+
+    async_to_sync(scenario)()
+
+
+def test_one_table_read_per_wakeup_for_all_streams(street_officer, other_street_officer):
+    """200 open streams must not mean 200 queries per event: the hub reads new rows once and each stream
+    keeps what its user may read."""
+
+    queries = CaptureQueriesContext(connections["default"])  # the test thread's connection
+
+    async def scenario():
+        mine = events.stream(user=street_officer, after=0, topics=[], heartbeat=5)
+        theirs = events.stream(user=other_street_officer, after=0, topics=[], heartbeat=5)
+        for stream in (mine, theirs):
+            await asyncio.wait_for(anext(stream), 5)  # retry line
+        waiting = [asyncio.ensure_future(anext(mine)), asyncio.ensure_future(anext(theirs))]
+        await asyncio.sleep(0.05)  # both replayed nothing and wait
+        await sync_to_async(queries.__enter__)()
+        new = await sync_to_async(events.publish_on_commit)(
+            "test.fan", {"n": 1}, region_code=TIANPING_COMMUNITY
+        )
+        eventbus.hub().wake()
+        got = await asyncio.wait_for(waiting[0], 5)
+        await asyncio.sleep(0.05)
+        await sync_to_async(queries.__exit__)(None, None, None)
+        assert got.startswith(f"id: {new.pk}\n")
+        assert not waiting[1].done()  # the other street's officer got nothing
+        reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT") and "core_event" in q["sql"]
+        ]
+        assert len(reads) == 1
+        waiting[1].cancel()
+        await asyncio.gather(waiting[1], return_exceptions=True)
+        await mine.aclose()
+        await theirs.aclose()
+
+    async_to_sync(scenario)()
+
+
+def test_a_stream_behind_the_hub_reads_the_table(street_officer):
+    async def scenario():
+        hub = eventbus.hub()
+        waiter = hub.subscribe()
+        try:
+            first = await sync_to_async(events.publish_on_commit)(
+                "test.a", {"n": 1}, user_id=street_officer.pk
+            )
+            assert [e.pk for e in await hub.rows_after(first.pk - 1)] == [first.pk]
+            assert await hub.rows_after(first.pk - 2) is None  # before what the hub holds
+        finally:
+            hub.unsubscribe(waiter)
 
     async_to_sync(scenario)()
 
