@@ -9,6 +9,7 @@ wake-up delays an event by one heartbeat at most, and a reconnecting client repl
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -16,6 +17,7 @@ from collections.abc import AsyncIterator, Iterable
 from asgiref.sync import sync_to_async
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from yanglao.core import eventbus
 from yanglao.core.models import Event, User
@@ -23,6 +25,7 @@ from yanglao.core.models import Event, User
 HEARTBEAT_SECONDS = 15.0
 REPLAY_LIMIT = 500  # rows per look; a longer backlog follows on the next look
 RETRY_MS = 3000
+KEEP_DAYS = 7  # replay reaches back a week; older rows are purged nightly
 ADVISORY_LOCK = 0x59_4C_45_56  # "YLEV": the event writers' queue on PostgreSQL
 TOPIC = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 # An 11-digit run is a mobile number, 15 or 18 characters an identity number: personal data, never payload.
@@ -79,6 +82,15 @@ def publish_on_commit(
     )
     transaction.on_commit(lambda: eventbus.notify(event.pk))
     return event
+
+
+def event_purge(*, now: dt.datetime | None = None, keep_days: int = KEEP_DAYS) -> int:
+    """Delete events older than ``keep_days``: they are wake-ups and progress, not records (the audit log
+    and the rows themselves are). Idempotent."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=keep_days)
+    qs = Event.objects.unscoped(reason="nightly purge of old events").filter(created_at__lt=cutoff)
+    deleted, _ = qs.delete()
+    return deleted
 
 
 # ---------------------------------------------------------------- reads

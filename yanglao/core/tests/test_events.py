@@ -67,6 +67,20 @@ def test_payload_refuses_personal_data(payload):
     assert Event.objects.unscoped(reason="test").count() == 0
 
 
+def test_old_events_are_purged(street_officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = events.publish_on_commit("test.old", {"n": 1}, user_id=street_officer.pk)
+    Event.objects.unscoped(reason="test").filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=8)
+    )
+    events.publish_on_commit("test.new", {"n": 2}, user_id=street_officer.pk)
+    assert events.event_purge() == 1
+    assert seen(street_officer) == ["test.new"]
+
+
 # ---------------------------------------------------------------- scoping
 
 
