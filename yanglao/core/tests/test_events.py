@@ -303,10 +303,12 @@ def test_redis_publish_wakes_subscriber_within_a_second(settings, django_capture
         eventbus._redis_client = None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_postgresql_notify_wakes_subscriber_within_a_second(street_officer):
-    if connection.vendor != "postgresql":
-        pytest.skip("LISTEN/NOTIFY needs PostgreSQL; run with DATABASE_URL=postgres://…")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="LISTEN/NOTIFY needs PostgreSQL; run with DATABASE_URL=postgres://…",
+)
+def test_postgresql_notify_wakes_subscriber_within_a_second(transactional_db, street_officer):
+    # transactional_db by name: the shared teardown hook then reloads the divisions the flush removed.
 
     async def scenario():
         hub, waiter = await ready_hub()
