@@ -68,18 +68,20 @@ def publish_on_commit(
     if not TOPIC.match(topic) or len(topic) > 100:
         raise ValueError(f"bad event topic {topic!r}")
     _check_payload(payload)
-    if connection.vendor == "postgresql":
-        # Ids must become visible in order, or a reader past id 11 would never see a slower id 10: event
-        # writers queue from here to their commit (publish last in a transaction). SQLite writers queue anyway.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-    event = Event.objects.create(
-        topic=topic,
-        payload=payload,
-        region_code=region_code,
-        organisation_id=organisation_id,
-        user_id=user_id,
-    )
+    with transaction.atomic():  # in autocommit too, so the lock below lasts until the row is committed
+        if connection.vendor == "postgresql":
+            # Ids must become visible in order, or a reader past id 11 would never see a slower id 10: event
+            # writers queue from here to their commit (publish last in a transaction). SQLite writers queue
+            # anyway.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+        event = Event.objects.create(
+            topic=topic,
+            payload=payload,
+            region_code=region_code,
+            organisation_id=organisation_id,
+            user_id=user_id,
+        )
     transaction.on_commit(lambda: eventbus.notify(event.pk))
     return event
 
