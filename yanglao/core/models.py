@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yanglao.core import divisions
 from yanglao.core.choices import OrganisationKind, Ownership, RegionLevel, Role
-from yanglao.core.scoping import ScopedModel
+from yanglao.core.scoping import RegionScopedQuerySet, ScopedModel, user_scope_q
 
 
 class DivisionCodeField(models.CharField):
@@ -237,3 +237,47 @@ class ExportJob(models.Model):
         if self.state == self.State.DONE:
             return 100
         return int(100 * self.written / self.total) if self.total else 0
+
+
+class EventQuerySet(RegionScopedQuerySet):
+    """Events are scoped like region-bound rows, plus the rows addressed to one user; no model permission is
+    needed, since an event carries only ids, counts and states about rows its scope already lets one read."""
+
+    def for_user(self, user, action: str = "view") -> EventQuerySet:
+        qs = self._chain()
+        qs._scope = f"user:{getattr(user, 'pk', None)}:{action}"
+        if user is None or not user.is_authenticated or not user.is_active:
+            return qs.none()
+        if user.is_superuser:
+            return qs
+        return qs.filter(user_scope_q(self.model, user) | Q(user_id=user.pk))
+
+
+class Event(models.Model):
+    """One live event (a job's progress, a notification), the source of truth behind ``/events/``.
+
+    Written by ``events.publish_on_commit`` inside the caller's transaction, so a rolled-back write leaves no
+    event; the wake-up bus only says "look again". Scoped by ``region_code`` (the user's code ranges),
+    ``organisation_id`` (the user's organisation) or ``user_id`` (that user); a row with none of them is seen
+    by system administrators only. The payload holds ids, counts and states, never clear personal data.
+    """
+
+    scope_region_field = "region_code"
+    scope_organisation_field = "organisation_id"
+
+    topic = models.CharField("主题", max_length=100)
+    payload = models.JSONField("内容", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    region_code = DivisionCodeField("区划代码", null=True, blank=True)
+    organisation_id = models.BigIntegerField("机构", null=True, blank=True)
+    user_id = models.BigIntegerField("用户", null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "实时事件"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"

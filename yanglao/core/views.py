@@ -5,18 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from asgiref.sync import sync_to_async
 from axes import helpers as axes_helpers
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import exports, navigation, selectors, services
+from yanglao.core import events, exports, navigation, selectors, services
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import (
@@ -245,3 +254,37 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         open(job.path, "rb"), as_attachment=True, filename=f"export-{job.pk}-{stamp}.{job.fmt}"
     )
+
+
+async def events_stream(request: HttpRequest) -> HttpResponse:
+    """``/events/``: the signed-in user's live events as Server-Sent Events, replayed from ``Last-Event-ID``
+    (header) or ``last_event_id`` (parameter), filtered by ``?topics=`` prefixes. Anything but an
+    EventSource (no ``Accept: text/event-stream``) gets a plain 406 instead of a stream that never ends."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse("请先登录", status=401, content_type="text/plain; charset=utf-8")
+    if "text/event-stream" not in request.headers.get("Accept", ""):
+        return HttpResponse(
+            "此地址只提供实时事件流（text/event-stream）",
+            status=406,
+            content_type="text/plain; charset=utf-8",
+        )
+    topics = events.parse_topics(request.GET.get("topics", ""))
+    after = events.parse_cursor(request.headers.get("Last-Event-ID"))
+    if after is None:
+        after = events.parse_cursor(request.GET.get("last_event_id"))
+    if after is None:
+        after = await sync_to_async(events.latest_id)()
+    if not isinstance(request, ASGIRequest):  # a WSGI server would hold a worker per stream: answer at once
+        body = await sync_to_async(events.backlog)(user=user, after=after, topics=topics)
+        response = HttpResponse(body, content_type="text/event-stream; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            events.stream(user=user, after=after, topics=topics),
+            content_type="text/event-stream; charset=utf-8",
+        )
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response

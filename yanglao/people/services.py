@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import dbstats, masking, uploads
+from yanglao.core import dbstats, events, masking, uploads
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
@@ -903,6 +903,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         return job
     job.state = ImportJob.State.RUNNING
     job.save(update_fields=["state"])
+    _import_job_publish(job)
 
     def progress(result: ImportResult) -> None:
         job.rows, job.processed = result.rows, result.rows
@@ -913,6 +914,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             result.rejected,
         )
         job.save(update_fields=["rows", "processed", "created", "updated", "unchanged", "rejected"])
+        _import_job_publish(job)
 
     try:
         if job.kind == ImportJob.Kind.DEATHS:
@@ -947,7 +949,26 @@ def import_job_run(*, job_id: int) -> ImportJob:
         uploads.delete(job.path)
         job.path = ""
     job.save()
+    _import_job_publish(job)
     return job
+
+
+def _import_job_publish(job: ImportJob) -> None:
+    """The live page's wake-up: the job's id, state and counts (no names or numbers), to its actor only."""
+    events.publish_on_commit(
+        "people.import.progress",
+        {
+            "job": job.pk,
+            "state": job.state,
+            "percent": job.percent,
+            "rows": job.rows,
+            "created": job.created,
+            "updated": job.updated,
+            "unchanged": job.unchanged,
+            "rejected": job.rejected,
+        },
+        user_id=job.actor_id,
+    )
 
 
 def import_uploads_purge(*, now: dt.datetime | None = None) -> int:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yanglao.core import events
 from yanglao.core import exports as core_exports
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
@@ -219,13 +220,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    events_after = events.latest_id()  # before reading the job: no progress event falls in between
     job = selectors.import_job_get(user=request.user, job_id=pk)
     template = _fragment(request, "people/import_detail.html", "people/_import_progress.html")
-    return render(
-        request,
-        template,
-        {"job": job, "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)},
-    )
+    running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+    return render(request, template, {"job": job, "running": running, "events_after": events_after})
 
 
 @login_required
