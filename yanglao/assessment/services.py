@@ -23,6 +23,7 @@ from yanglao.assessment import errors, instruments, scoring
 from yanglao.assessment.choices import Reason, Status
 from yanglao.assessment.models import Assessment
 from yanglao.core import services as core_services
+from yanglao.core.errors import NotFound
 from yanglao.core.models import User
 from yanglao.people import selectors as people_selectors
 from yanglao.people import services as people_services
@@ -33,7 +34,7 @@ def _locked(actor: User, assessment_id: int, action: str = "view") -> Assessment
         Assessment.objects.for_user(actor, action=action).select_for_update().filter(pk=assessment_id).first()
     )
     if assessment is None:
-        raise errors.WrongState("评估不存在或无权操作", code="assessment.not_found")
+        raise NotFound()
     return assessment
 
 

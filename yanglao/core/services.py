@@ -33,13 +33,24 @@ from yanglao.core.models import ApiToken, Organisation, Region, User
 # ---------------------------------------------------------------- audit
 
 
+def _batch_kind(action: str) -> int:
+    """What a bulk operation did to the records: an export reads them; loads, imports and seeds create (and
+    update) them; anything else changes them. A facility import was logged as a read before."""
+    verb = action.rsplit(".", 1)[-1]
+    if verb in ("export", "reveal"):
+        return LogEntry.Action.ACCESS
+    if verb in ("load", "import", "seed", "boundaries"):
+        return LogEntry.Action.CREATE
+    return LogEntry.Action.UPDATE
+
+
 def audit_batch_record(*, actor: User | None, action: str, model: type, count: int, detail: dict) -> LogEntry:
     """One audit entry for a bulk operation (an import, a load, an export), in the caller's transaction."""
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),
         object_pk="",
         object_repr=f"批量操作：{action}（{count} 条）",
-        action=LogEntry.Action.CREATE if action.endswith("load") else LogEntry.Action.ACCESS,
+        action=_batch_kind(action),
         actor=actor,
         changes={},
         additional_data={"batch": action, "count": count, **detail},
@@ -451,9 +462,7 @@ def user_create(
         )
         organisation = qs.filter(pk=organisation_id).first()
         if organisation is None:
-            raise errors.DomainError(
-                "所属机构不存在", fields={"organisation": "所属机构不存在"}, code="core.not_found"
-            )
+            raise errors.NotFound(fields={"organisation": errors.NotFound.message})
     if actor is not None:
         for region in regions:
             _require_in_scope(actor, region, "regions")
@@ -542,7 +551,7 @@ def api_token_create(*, actor: User, name: str, days: int | None = 90) -> tuple[
 def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
     if token is None:
-        raise errors.DomainError("令牌不存在", code="core.not_found")
+        raise errors.NotFound()
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

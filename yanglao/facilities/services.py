@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
+from yanglao.core.errors import NotFound
 from yanglao.core.models import User
 from yanglao.core.scoping import ensure_in_scope
 from yanglao.facilities import errors, geo
@@ -238,7 +239,7 @@ def facility_update(*, actor: User, facility_id: int, **changes) -> Facility:
 def _facility_for_change(actor: User, facility_id: int) -> Facility:
     facility = Facility.objects.for_user(actor, action="change").filter(pk=facility_id).first()
     if facility is None:
-        raise errors.InvalidFacility("设施不存在或无权修改", code="facilities.not_found")
+        raise NotFound()
     return facility
 
 
@@ -324,7 +325,7 @@ def bed_admit(
     """Admit a registered, living person who lies in no other bed into an empty bed."""
     bed = Bed.objects.for_user(actor, action="change").select_for_update().filter(pk=bed_id).first()
     if bed is None:
-        raise errors.BedUnavailable("床位不存在或无权操作", code="facilities.not_found")
+        raise NotFound()
     elder = _find_elder(actor, elder_id, id_number)
     if elder.status == "deceased":
         raise errors.AdmissionRefused("该老人已登记死亡，不能入住", fields={"elder": "已死亡"})

@@ -129,3 +129,23 @@ def test_keyset_pages_without_count(client, district_officer, street_officer):
     assert cursor and "before=" in cursor
     second = client.get(f"/audit/?{cursor}").content.decode()
     assert "（69 条）" in second and "（70 条）" not in second and "最新" in second
+
+
+@pytest.mark.django_db
+def test_batch_entries_record_what_the_operation_did():
+    from auditlog.models import LogEntry
+
+    from yanglao.core import services
+    from yanglao.core.models import Region
+
+    kinds = {
+        name: services.audit_batch_record(actor=None, action=name, model=Region, count=1, detail={}).action
+        for name in ("facility.import", "elder.import", "region.load", "elder.export", "elder.death_list")
+    }
+    assert kinds == {
+        "facility.import": LogEntry.Action.CREATE,
+        "elder.import": LogEntry.Action.CREATE,
+        "region.load": LogEntry.Action.CREATE,
+        "elder.export": LogEntry.Action.ACCESS,
+        "elder.death_list": LogEntry.Action.UPDATE,
+    }

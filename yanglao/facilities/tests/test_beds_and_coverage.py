@@ -172,3 +172,14 @@ def test_api_staff_public_and_coverage(client, street_officer, operator, other_s
     assert client.get("/api/v1/facilities").json() == []
     assert client.get("/api/v1/coverage?region=310104003000&kind=canteen").status_code == 404
     assert hidden.pk
+
+
+def test_a_bed_out_of_scope_is_not_found_alike(client, other_street_officer, ward):
+    """Missing and out-of-scope beds answer the same 404 through the API (issue 9, one not-found)."""
+    client.force_login(other_street_officer)
+    bed = ward[2][0]
+    body = {"id_number": "310104194001010011"}
+    foreign = client.post(f"/api/v1/beds/{bed.pk}/admit", body, content_type="application/json")
+    missing = client.post("/api/v1/beds/987654/admit", body, content_type="application/json")
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json()["message"] == missing.json()["message"]
