@@ -59,6 +59,18 @@ def ensure_in_scope(obj: models.Model, user: User, action: str = "view") -> None
         raise ScopeViolation(f"{obj._meta.label} {obj.pk} is outside the actor's scope after the write")
 
 
+def code_range_q(user: User, field: str = "code") -> Q:
+    """``field`` (a 12-digit code column) lies in one of ``user``'s region ranges; everything for system
+    administrators, nothing for users without regions. For tables that are not scoped models (regions) and
+    for one end of a row scoped by several fields (a transfer's receiving side)."""
+    if user.is_superuser:
+        return Q()
+    condition = Q(pk__in=[])
+    for lo, hi in user.scope_ranges():
+        condition |= Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+    return condition
+
+
 def user_scope_q(model: type[models.Model], user: User) -> Q:
     """The filter for what ``user`` may see of ``model``; matches nothing when no rule applies."""
     condition = Q(pk__in=[])

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from yanglao.core import audit, divisions
 from yanglao.core.models import Organisation, Region, User
+from yanglao.core.scoping import code_range_q
 
 # ---------------------------------------------------------------- regions
 
@@ -77,9 +78,7 @@ def region_names_in_scope(
     *, user: User, levels: Sequence[str] = ("township", "village"), max_rows: int = 3000
 ) -> list[Region]:
     """Streets and communities a user may filter by, for a search box's suggestions."""
-    condition = Q(pk__in=[])
-    for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
-        condition |= Q(code__gte=lo, code__lt=hi)
+    condition = code_range_q(user)
     # Never the boundary: a committee's GeoJSON outline is kilobytes, and there are hundreds of them.
     return list(
         Region.objects.filter(condition, level__in=levels)
@@ -332,9 +331,7 @@ def home_summary(*, user: User) -> HomeSummary:
 
 def regions_for_choice(*, user: User, max_rows: int = 2000) -> list[Region]:
     """Regions a user may file records under, county level and below, for a form's select."""
-    condition = Q(pk__in=[])
-    for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
-        condition |= Q(code__gte=lo, code__lt=hi)
+    condition = code_range_q(user)
     return list(
         Region.objects.filter(condition)
         .exclude(level__in=["province", "city"])

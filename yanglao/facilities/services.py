@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from yanglao.core import services as core_services
+from yanglao.core import text as core_text
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound
 from yanglao.core.models import User
@@ -60,17 +61,19 @@ def _field_error(name: str, message: str) -> errors.InvalidFacility:
 def _clean_text(name: str, value) -> str:
     """One text field as stored: trimmed, without control characters (a NUL breaks PostgreSQL and exports),
     within the column's length. Shared by the form, the API and the import, which all call the service."""
-    label = Facility._meta.get_field(name).verbose_name
+    field = Facility._meta.get_field(name)
     if not isinstance(value, str):
-        raise _field_error(name, f"{label}应为文本（不填请留空）")
-    text = value
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text) or "\x7f" in text:
-        raise _field_error(name, f"{label}不能含控制字符")
-    text = " ".join(text.split()) if name == "name" else text.strip()
-    limit = Facility._meta.get_field(name).max_length
-    if len(text) > limit:
-        raise _field_error(name, f"{label}最多 {limit} 个字（现为 {len(text)} 个）")
-    return text
+        raise _field_error(name, f"{field.verbose_name}应为文本（不填请留空）")
+    try:
+        return core_text.clean_line(
+            value,
+            label=str(field.verbose_name),
+            max_length=field.max_length,
+            required=False,
+            one_line=name == "name",
+        )
+    except core_text.TextError as exc:
+        raise _field_error(name, str(exc)) from exc
 
 
 def facility_name_clean(name) -> str:

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from yanglao.core.crypto import blind_index
-from yanglao.core.models import User
+from yanglao.core.models import Region, User
+from yanglao.core.scoping import code_range_q
 from yanglao.people import groups, identity
 from yanglao.people.choices import ElderStatus, TransferStatus
 from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, ImportJob, LifeEvent
@@ -62,13 +63,11 @@ def region_filter_code(user: User, text: str) -> str | None:
     text = (text or "").strip()
     if not text or re.fullmatch(r"\d{6,12}", text):
         return text
-    from yanglao.core.models import Region
-
-    condition = Q(pk__in=[])
-    for lo, hi in user.scope_ranges() if not user.is_superuser else [("000000000000", "999999999999")]:
-        condition |= Q(code__gte=lo, code__lt=hi)
     match = (
-        Region.objects.filter(condition, name=text).order_by("code").values_list("code", flat=True).first()
+        Region.objects.filter(code_range_q(user), name=text)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
     )
     return match
 
@@ -247,16 +246,12 @@ def transfer_lists(*, user: User, limit: int = 200):
     qs = ElderTransfer.objects.for_user(user).select_related(
         "elder", "from_region", "to_region", "requested_by"
     )
-    ranges = [(lo, hi) for lo, hi in user.scope_ranges()]
-    incoming_q = Q(pk__in=[])
-    outgoing_q = Q(pk__in=[])
-    for lo, hi in ranges:
-        incoming_q |= Q(to_region__gte=lo, to_region__lt=hi)
-        outgoing_q |= Q(from_region__gte=lo, from_region__lt=hi)
-    if user.is_superuser:
-        incoming_q = outgoing_q = Q()
-    incoming = list(qs.filter(incoming_q, status=TransferStatus.PENDING).order_by("requested_at")[:limit])
-    outgoing = list(qs.filter(outgoing_q).order_by("-requested_at")[:limit])
+    incoming = list(
+        qs.filter(code_range_q(user, "to_region"), status=TransferStatus.PENDING).order_by("requested_at")[
+            :limit
+        ]
+    )
+    outgoing = list(qs.filter(code_range_q(user, "from_region")).order_by("-requested_at")[:limit])
     return incoming, outgoing
 
 

@@ -28,7 +28,7 @@ from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
 from yanglao.core.models import Region, User
-from yanglao.core.scoping import ensure_in_scope
+from yanglao.core.scoping import code_range_q, ensure_in_scope
 from yanglao.people import columns, errors, fastinsert, reading, rows, worker
 from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind, TransferStatus
 from yanglao.people.identity import normalise_id
@@ -570,14 +570,7 @@ def _check_headers(headers: list[str], required: tuple[str, ...], allowed: tuple
 
 def _scope_regions(actor: User) -> dict[str, str]:
     """Community-level codes the actor may file people under → level."""
-    regions = Region.objects.filter(level__in=("township", "village"))
-    if not actor.is_superuser:
-        from django.db.models import Q
-
-        condition = Q(pk__in=[])
-        for lo, hi in actor.scope_ranges():
-            condition |= Q(code__gte=lo, code__lt=hi)
-        regions = regions.filter(condition)
+    regions = Region.objects.filter(code_range_q(actor), level__in=("township", "village"))
     return dict(regions.values_list("code", "level"))
 
 
