@@ -433,8 +433,13 @@ OPEN_STATES = (
 def assessments_follow_move(moves: list[tuple[int, str, str]]) -> int:
     """people's move hook: open assessments move with the person (the receiving street reviews them);
     approved, superseded and cancelled ones stay with the community that decided them (docs/decisions.md)."""
-    moved = 0
-    qs = Assessment.objects.unscoped(reason="open assessments follow a person's accepted move")
+    by_target: dict[str, list[int]] = {}
     for elder_id, _origin, target in moves:
-        moved += qs.filter(elder_id=elder_id, status__in=OPEN_STATES).update(region_id=target)
-    return moved
+        by_target.setdefault(target, []).append(elder_id)
+    qs = Assessment.objects.unscoped(
+        reason="open assessments follow a person's move (scope checked by people)"
+    )
+    return sum(
+        qs.filter(elder_id__in=elders, status__in=OPEN_STATES).update(region_id=target)
+        for target, elders in by_target.items()
+    )

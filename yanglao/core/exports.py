@@ -31,7 +31,6 @@ INLINE_MAX_ROWS = 20_000
 @dataclass(frozen=True)
 class Exporter:
     title: str
-    permission: str
     count: Callable[[User, QueryDict], int]
     write: Callable[..., int]  # (user, params, clear, fmt, handle, progress) -> rows written
     check: Callable[[User, bool], None]  # raises PermissionDenied

@@ -43,7 +43,6 @@ class PeopleConfig(AppConfig):
             "people.elders",
             core_exports.Exporter(
                 title="老年人名单",
-                permission="people.export_elder",
                 count=exports.count,
                 write=exports.write,
                 check=exports.check,

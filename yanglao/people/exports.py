@@ -134,18 +134,19 @@ def write(user: User, params, clear: bool, fmt: str, handle, progress) -> int:
     check(user, clear)
     filters = _filters(params)
 
+    written = 0
+
     def counted():
-        for n, row in enumerate(_rows(user, filters, clear), start=1):
-            if n % PROGRESS_EVERY == 0:
-                progress(n)
+        nonlocal written
+        for written, row in enumerate(_rows(user, filters, clear), start=1):
+            if written % PROGRESS_EVERY == 0:
+                progress(written)
             yield row
 
     if fmt == "csv":
-        written = 0
         for block in tabular.csv_stream(headers(clear), counted()):
             handle.write(block)
-        written = count(user, params)
     else:
-        written = tabular.write_xlsx(handle, sheet_name="老年人名单", headers=headers(clear), rows=counted())
+        tabular.write_xlsx(handle, sheet_name="老年人名单", headers=headers(clear), rows=counted())
     _audit(user, filters, fmt, written, clear)
     return written

@@ -201,7 +201,9 @@ def test_transfer_pages(elder, street_officer, other_street_officer):
 def test_move_by_name_inside_scope_is_one_step(elder, district_officer):
     client = Client()
     client.force_login(district_officer)
-    name = __import__("yanglao.core.models", fromlist=["Region"]).Region.objects.get(code="310104004001").name
+    from yanglao.core.models import Region
+
+    name = Region.objects.get(code="310104004001").name
     response = client.post(f"/elders/{elder.pk}/events/move/", {"region_code": name, "date": "2026-11-01"})
     assert response.status_code == 302
     elder.refresh_from_db()
@@ -261,18 +263,17 @@ def test_htmx_filter_refreshes_the_export_links(elder, street_officer):
     assert links and all("q=%E7%8E%8B%E7%A7%80" in link and "after" not in link for link in links)
 
 
-def _job(tmp_path, street_officer, content: bytes, dry_run=False, name="list.csv"):
-    job = services.import_job_create(
+def _job(street_officer, content: bytes, dry_run=False, name="list.csv"):
+    return services.import_job_create(
         actor=street_officer, kind="elders", filename=name, content=content, dry_run=dry_run
     )
-    return job
 
 
 def test_uploads_are_private_and_dry_runs_deleted(
     settings, tmp_path, street_officer, django_capture_on_commit_callbacks
 ):
     settings.IMPORT_DIR = tmp_path / "imports"
-    job = _job(tmp_path, street_officer, "姓名,公民身份号码\n".encode(), dry_run=True)
+    job = _job(street_officer, "姓名,公民身份号码\n".encode(), dry_run=True)
     assert os.stat(job.path).st_mode & 0o777 == 0o600
     assert os.stat(settings.IMPORT_DIR).st_mode & 0o777 == 0o700
     path = job.path
@@ -284,11 +285,13 @@ def test_real_upload_kept_for_the_retention_period(settings, tmp_path, street_of
     settings.IMPORT_DIR = tmp_path / "imports"
     settings.IMPORT_RETENTION_DAYS = 7
     header = "姓名,公民身份号码,联系电话,居住地址,社区代码,居住情况,经济状况\n"
-    job = services.import_job_run(job_id=_job(tmp_path, street_officer, header.encode()).pk)
+    job = services.import_job_run(job_id=_job(street_officer, header.encode()).pk)
     assert job.state == ImportJob.State.DONE and job.message == "文件只有表头，没有数据行"
     assert os.path.exists(job.path)
     assert services.import_uploads_purge() == 0
-    later = __import__("django.utils.timezone", fromlist=["now"]).now() + dt.timedelta(days=8)
+    from django.utils import timezone
+
+    later = timezone.now() + dt.timedelta(days=8)
     assert services.import_uploads_purge(now=later) == 1
     assert not os.path.exists(job.path)
 
@@ -297,13 +300,13 @@ def test_an_oversized_csv_cell_fails_the_job_in_chinese(settings, tmp_path, stre
     settings.IMPORT_DIR = tmp_path / "imports"
     header = "姓名,公民身份号码,联系电话,居住地址,社区代码,居住情况,经济状况\n"
     content = (header + "张三," + "x" * 200_000 + ",,,310104003001,独居,一般\n").encode()
-    job = services.import_job_run(job_id=_job(tmp_path, street_officer, content).pk)
+    job = services.import_job_run(job_id=_job(street_officer, content).pk)
     assert job.state == ImportJob.State.FAILED and "128 KB" in job.message
 
 
 def test_any_crash_ends_the_job_as_failed(settings, tmp_path, street_officer, monkeypatch):
     settings.IMPORT_DIR = tmp_path / "imports"
-    job = _job(tmp_path, street_officer, b"x,y\n1,2\n")
+    job = _job(street_officer, b"x,y\n1,2\n")
 
     def boom(**kwargs):
         raise RuntimeError("disk on fire")
@@ -429,3 +432,16 @@ def test_a_write_that_leaves_the_actors_scope_is_rolled_back(elder, street_offic
         ensure_in_scope(Elder.objects.unscoped(reason="test").get(pk=elder.pk), street_officer, "change")
     elder.refresh_from_db()
     assert elder.region_id == "310104003001"
+
+
+def test_a_background_csv_export_counts_what_it_wrote(elder, street_officer, settings, tmp_path):
+    from django.http import QueryDict
+
+    from yanglao.people import exports
+
+    settings.IMPORT_DIR = tmp_path
+    with open(tmp_path / "out.csv", "wb") as handle:
+        written = exports.write(street_officer, QueryDict("q=王"), False, "csv", handle, lambda n: None)
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert written == 1 and "王秀英" in text and elder.id_number not in text
+    assert LogEntry.objects.filter(additional_data__batch="elder.export", additional_data__count=1).exists()
