@@ -1,7 +1,8 @@
 """Files users upload (import workbooks) and the reports made from them: private, and not kept for ever.
 
 They hold ID numbers and phones in clear, so the folder is owner-only (0700), every file owner-only (0600),
-and ``purge`` deletes what has outlived the retention period (a periodic job and ``yanglao purge-uploads``).
+and ``purge`` deletes what has outlived the retention period (the registry's nightly
+``people.tasks.purge_import_uploads`` job, which also clears background exports kept in the same folder).
 """
 
 from __future__ import annotations

@@ -162,12 +162,18 @@ class Elder(ScopedModel):
         return age_on(self.birth_date, timezone.localdate())
 
     @property
+    def ability_kind(self) -> str:
+        """none / expired / current: what a page styles the ability level by (never by its Chinese label)."""
+        if self.ability_level is None:
+            return "none"
+        return "expired" if ability_current(self.as_record(), timezone.localdate()) is None else "current"
+
+    @property
     def ability_state(self) -> str:
         """未评估 / 已过期 / the level's name: an expired level is not the person's current level."""
-        if self.ability_level is None:
-            return "未评估"
-        if ability_current(self.as_record(), timezone.localdate()) is None:
-            return "已过期"
+        kind = self.ability_kind
+        if kind != "current":
+            return "未评估" if kind == "none" else "已过期"
         return self.ability_level_name or f"{self.ability_level} 级"
 
     def as_record(self) -> dict:
