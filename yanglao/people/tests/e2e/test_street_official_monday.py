@@ -79,3 +79,22 @@ def test_drill_filter_export_and_call_the_family(page, live_server, officer, com
     page.get_by_test_id("revealed").filter(has_text="13600002222").wait_for()
     assert LogEntry.objects.filter(additional_data__reveal="contact_phone").count() == before + 1
     shot(page, "journey1-family-phone")
+
+
+def test_a_large_export_becomes_a_job_with_a_download(
+    page, live_server, officer, community, monkeypatch, settings, tmp_path
+):
+    """Over the inline limit the export link leads to a progress page that ends with a download."""
+    from yanglao.core import exports as core_exports
+
+    settings.IMPORT_DIR = tmp_path
+    monkeypatch.setattr(core_exports, "INLINE_MAX_ROWS", 0)
+    login(page, live_server, "street", PASSWORD)
+    page.goto(f"{live_server.url}/elders/?region=310104003001")
+    page.get_by_role("link", name="Excel（脱敏）").click()
+    expect(page.get_by_test_id("export-state")).to_have_text("已完成")
+    shot(page, "export-job-done")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载文件").click()
+    rows = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
+    assert sorted(r[0] for r in rows[1:]) == ["冯同住", "吴德明", "周桂英", "孙已评", "郑大年轻"]
