@@ -34,6 +34,7 @@ def run(url: str, repeat: int) -> list[tuple[str, float, float]]:
     django.setup()
     from django.db import connection
 
+    from yanglao.core import lists
     from yanglao.core import services as core_services
     from yanglao.core.models import User
     from yanglao.people import selectors
@@ -67,11 +68,13 @@ def run(url: str, repeat: int) -> list[tuple[str, float, float]]:
             out.append(time.perf_counter() - started)
         return out
 
-    def page(filters=None, after=""):
-        items, _ = selectors.elder_page(user=user, filters=filters, after=after, limit=50)
-        return [e.id_masked for e in items]  # touch decrypted fields as the page does
+    def page(params=None, after=""):
+        rows = selectors.elder_page(user=user, params=params, after=after, limit=50).rows
+        return [e.id_masked for e in rows]  # touch decrypted fields as the page does
 
-    F = selectors.ElderFilter
+    def F(q="", group=()):
+        return {"q": q, "group": list(group)}
+
     cases = {
         "baseline: one row by primary key": lambda i: list(
             Elder.objects.for_user(user).filter(pk=sample[i][0])
@@ -83,7 +86,9 @@ def run(url: str, repeat: int) -> list[tuple[str, float, float]]:
         "search: phone number": lambda i: page(F(q=sample[i][5] or "13800000000")),
         "list: first page": lambda i: page(),
         "list: first page, 独居 + 80+": lambda i: page(F(group=("living_alone", "oldest_old"))),
-        "list: a later page (keyset, random depth)": lambda i: page(after=f"{sample[i][4]}.{sample[i][0]}"),
+        "list: a later page (keyset, random depth)": lambda i: page(
+            after=lists.encode_cursor([sample[i][4], sample[i][0]])
+        ),
     }
     for fn in cases.values():  # warm caches once
         fn(0)

@@ -1,16 +1,17 @@
 """The registry's API: /api/v1/elders list (search, filters, keyset), detail, create, update. Thin."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": ninja reads the paginated view's annotations through its wrapper.
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
-from yanglao.people import selectors, services
+from yanglao.core import lists
+from yanglao.people import filters, selectors, services
 from yanglao.people.schemas import (
     ElderDetailOut,
-    ElderFilterIn,
     ElderIn,
-    ElderPageOut,
+    ElderOut,
     ElderPatch,
     TransferDecisionIn,
     TransferIn,
@@ -62,25 +63,16 @@ def _out(elder, detail: bool = False) -> dict:
     }
 
 
-def _filter(params: ElderFilterIn) -> selectors.ElderFilter:
-    return selectors.ElderFilter(
-        q=params.q,
-        region=params.region,
-        group=tuple(params.group),
-        age_band=params.age_band,
-        status=params.status,
-        living_arrangement=params.living_arrangement,
-        economic_status=params.economic_status,
-        ability=params.ability,
-    )
+ElderFilterIn = lists.filter_schema(filters.ElderFilterSet, "ElderFilterIn")
 
 
-@router.get("/elders", response=ElderPageOut)
-def list_elders(request: HttpRequest, filters: Query[ElderFilterIn]):
-    items, next_cursor = selectors.elder_page(
-        user=request.user, filters=_filter(filters), after=filters.after, limit=filters.limit
+@router.get("/elders", response=list[ElderOut])
+@paginate(lists.KeysetPagination)
+def list_elders(request: HttpRequest, params: Query[ElderFilterIn]):  # type: ignore[valid-type]
+    """The registry list with the page's filters, in (community, id) order, by keyset."""
+    return lists.Listed(
+        selectors.elder_filterset(user=request.user, params=lists.schema_params(params)), out=_out
     )
-    return {"items": [_out(e) for e in items], "next": next_cursor}
 
 
 @router.get("/elders/{elder_id}", response=ElderDetailOut)

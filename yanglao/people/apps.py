@@ -39,15 +39,7 @@ class PeopleConfig(AppConfig):
         roles.register(Role.ASSESSOR, ["people.view_elder"])
         from yanglao.people import exports
 
-        core_exports.register(
-            "people.elders",
-            core_exports.Exporter(
-                title="老年人名单",
-                count=exports.count,
-                write=exports.write,
-                check=exports.check,
-            ),
-        )
+        core_exports.register(exports.ELDERS)
         audit.register_person_lookup(selectors.elder_audit_targets)
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register_region_link(

@@ -5,52 +5,8 @@ from __future__ import annotations
 from django import forms
 from pydantic import ValidationError
 
-from yanglao.people import groups
-from yanglao.people.choices import EconomicStatus, ElderStatus, LivingArrangement
+from yanglao.people.choices import EconomicStatus, LivingArrangement
 from yanglao.people.schemas import ElderIn
-
-
-class ElderFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
-    region = forms.CharField(label="街道或社区", required=False, max_length=100)
-    group = forms.MultipleChoiceField(
-        label="特殊群体", required=False, choices=[(g.code, g.label) for g in groups.GROUPS]
-    )
-    age_band = forms.ChoiceField(
-        label="年龄段",
-        required=False,
-        choices=[("", "全部年龄"), *((k, v[0]) for k, v in groups.AGE_BANDS.items())],
-    )
-    status = forms.ChoiceField(label="状态", required=False, choices=[*ElderStatus.choices, ("", "全部状态")])
-    living_arrangement = forms.ChoiceField(
-        label="居住情况", required=False, choices=[("", "全部居住情况"), *LivingArrangement.choices]
-    )
-    economic_status = forms.ChoiceField(
-        label="经济状况", required=False, choices=[("", "全部经济状况"), *EconomicStatus.choices]
-    )
-    ability = forms.ChoiceField(label="能力等级", required=False)
-
-    def __init__(self, *args, **kwargs):
-        from yanglao.people.selectors import ABILITY_CHOICES
-
-        super().__init__(*args, **kwargs)
-        self.fields["ability"].choices = [("", "全部能力等级"), *ABILITY_CHOICES]
-
-    def filters(self):
-        from yanglao.people.selectors import ElderFilter
-
-        data = self.cleaned_data if self.is_valid() else {}
-        status = data.get("status", ElderStatus.ACTIVE) if "status" in self.data else ElderStatus.ACTIVE
-        return ElderFilter(
-            q=data.get("q", ""),
-            region=data.get("region", ""),
-            group=tuple(data.get("group", ())),
-            age_band=data.get("age_band", ""),
-            status=status,
-            living_arrangement=data.get("living_arrangement", ""),
-            economic_status=data.get("economic_status", ""),
-            ability=data.get("ability", ""),
-        )
 
 
 class ElderForm(forms.Form):

@@ -175,24 +175,6 @@ class ElderDetailOut(ElderOut):
     contacts: list[ContactOut] = []
 
 
-class ElderFilterIn(InSchema):
-    q: str = ""
-    ability: str = Field("", description="none (未评估), expired (已过期) or a valid level 0–4")
-    region: str = ""
-    group: list[str] = []
-    age_band: str = ""
-    status: str = "active"
-    living_arrangement: str = ""
-    economic_status: str = ""
-    after: str = Field("", description="keyset cursor returned as next by the previous page")
-    limit: int = Field(50, ge=1, le=500)
-
-
-class ElderPageOut(Schema):
-    items: list[ElderOut]
-    next: str | None
-
-
 class DeathIn(InSchema):
     date: dt.date
     source: str = "form"

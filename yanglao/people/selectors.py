@@ -3,137 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from yanglao.core.crypto import blind_index
-from yanglao.core.models import Region, User
+from yanglao.core import lists
+from yanglao.core.models import User
 from yanglao.core.scoping import code_range_q
-from yanglao.people import groups, identity
-from yanglao.people.choices import ElderStatus, TransferStatus
+from yanglao.people import filters, groups, identity
+from yanglao.people.choices import TransferStatus
 from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, ImportJob, LifeEvent
 
 
-@dataclass(frozen=True)
-class ElderFilter:
-    """One filter for the page, the API and the export."""
-
-    q: str = ""
-    region: str = ""
-    group: tuple[str, ...] = field(default_factory=tuple)
-    age_band: str = ""
-    status: str = ElderStatus.ACTIVE
-    living_arrangement: str = ""
-    economic_status: str = ""
-    ability: str = ""  # "none" 未评估, "expired" 已过期, or a level "0"…"4" still valid
+def elder_filterset(*, user: User, params=None, today: dt.date | None = None) -> filters.ElderFilterSet:
+    return filters.ElderFilterSet(params, user=user, today=today)
 
 
-ABILITY_CHOICES = [
-    ("none", "未评估"),
-    ("expired", "评估已过期"),
-    ("0", "能力完好"),
-    ("1", "轻度失能"),
-    ("2", "中度失能"),
-    ("3", "重度失能"),
-    ("4", "完全失能"),
-]
+def elder_list(*, user: User, params=None, today: dt.date | None = None):
+    """The people in scope that ``params`` (the page's query string, the API's or an export's) select."""
+    return elder_filterset(user=user, params=params, today=today).qs
 
 
-def ability_q(value: str, today: dt.date) -> Q:
-    """The ability filter: a level counts only while its assessment is valid (GB/T 42195 levels 0–4)."""
-    if value == "none":
-        return Q(ability_level__isnull=True)
-    if value == "expired":  # assessed, but the level no longer counts (groups.ability_current)
-        return Q(ability_level__isnull=False) & ~Q(**groups.ability_current_lookups(today))
-    if value.isdigit():
-        return Q(ability_level=int(value)) & (
-            Q(ability_valid_until__isnull=True) | Q(ability_valid_until__gte=today)
-        )
-    return Q()
-
-
-def region_filter_code(user: User, text: str) -> str | None:
-    """The region filter as users type it: a 12-digit code, or a street or community name in their scope."""
-    text = (text or "").strip()
-    if not text or re.fullmatch(r"\d{6,12}", text):
-        return text
-    match = (
-        Region.objects.filter(code_range_q(user), name=text)
-        .order_by("code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    return match
-
-
-def search_q(text: str) -> Q:
-    """What the search box means, decided by the shape of the text (never a full scan for IDs or phones).
-
-    18/15-digit ID → its blind index; mobile or landline → the phone's blind index; 4 characters of digits
-    or X → the last four ID characters; Latin letters → pinyin initials or full pinyin prefix; else name prefix.
-    """
-    text = identity.to_half_width(text).strip().replace(" ", "")
-    if not text:
-        return Q()
-    upper = text.upper()
-    if re.fullmatch(r"\d{17}[\dX]|\d{15}", upper):
-        try:
-            number = identity.normalise_id(upper, today=timezone.localdate())
-        except identity.IdentityError:
-            return Q(pk__in=[])
-        return Q(id_hash=blind_index(number))
-    if re.fullmatch(r"\d{3}[\dX]", upper):
-        return Q(id_last4=upper)
-    if re.fullmatch(r"[\d\-]{7,16}", text):
-        try:
-            return Q(phone_hash=blind_index(identity.normalise_phone(text)))
-        except identity.IdentityError:
-            return Q(pk__in=[])
-    if text.isascii() and text.isalpha():
-        lower = text.lower()
-        return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
-    return Q(name__startswith=text)
-
-
-def elder_list(*, user: User, filters: ElderFilter | None = None, today: dt.date | None = None):
-    filters = filters or ElderFilter()
-    today = today or timezone.localdate()
-    qs = Elder.objects.for_user(user).select_related("region")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
-    if filters.region:
-        code = region_filter_code(user, filters.region)
-        qs = qs.in_region(code) if code else qs.none()
-    if filters.ability:
-        qs = qs.filter(ability_q(filters.ability, today))
-    for code in filters.group:
-        if code in groups.BY_CODE:
-            qs = qs.filter(**groups.BY_CODE[code].lookups(today))
-    if filters.age_band in groups.AGE_BANDS:
-        qs = qs.filter(**groups.age_band_lookups(filters.age_band, today))
-    if filters.living_arrangement:
-        qs = qs.filter(living_arrangement=filters.living_arrangement)
-    if filters.economic_status:
-        qs = qs.filter(economic_status=filters.economic_status)
-    if filters.q and is_prefix_search(filters.q) and not is_dense_search(filters.q):
-        # Same order, written so PostgreSQL cannot walk the (region, id) index and filter a million rows
-        # for a prefix that matches late in the district: it takes the name indexes and sorts the matches.
-        return qs.order_by(Cast("region", output_field=TextField()), "pk")
-    return qs.order_by("region", "pk")
-
-
-def is_dense_search(text: str) -> bool:
-    """One letter or one character (a surname) matches a large share of everyone: walking the (region, id)
-    index and filtering finds a page at once, while sorting every match (the sparse plan) takes 100+ ms."""
-    return len(identity.to_half_width(text).strip().replace(" ", "")) <= 1
+def elder_page(*, user: User, params=None, after: str = "", limit: int = 50) -> lists.Page:
+    """One keyset page in (community, id) order and the cursor of the next page; no OFFSET at any depth."""
+    fs = elder_filterset(user=user, params=params)
+    return lists.keyset_page(fs.qs, fs.keyset, after=after, limit=limit)
 
 
 def elder_person_search(*, user: User, query: str):
@@ -141,7 +38,7 @@ def elder_person_search(*, user: User, query: str):
     the last four ID characters or a name (any status)."""
     text = query.strip()
     qs = Elder.objects.for_user(user)
-    condition = search_q(text) if text else Q(pk__in=[])
+    condition = filters.search_q(text) if text else Q(pk__in=[])
     if text.isdigit() and len(text) <= 12:
         condition |= Q(pk=int(text))
     return qs.filter(condition).values("pk")
@@ -155,30 +52,6 @@ def elder_audit_targets(*, user: User, query: str):
         (EmergencyContact, EmergencyContact.objects.filter(elder__in=elders).values("pk")),
         (LifeEvent, LifeEvent.objects.for_user(user).filter(elder__in=elders).values("pk")),
     ]
-
-
-def is_prefix_search(text: str) -> bool:
-    """Name or pinyin searches (as opposed to ID numbers, last four characters and phones)."""
-    text = identity.to_half_width(text).strip().replace(" ", "")
-    return not re.fullmatch(r"[\dXx\-]+", text)
-
-
-def encode_cursor(elder: Elder) -> str:
-    return f"{elder.region_id}.{elder.pk}"
-
-
-def elder_page(*, user: User, filters: ElderFilter | None = None, after: str = "", limit: int = 50):
-    """One keyset page in (community, id) order and the cursor of the next page; no OFFSET at any depth."""
-    qs = elder_list(user=user, filters=filters)
-    if after:
-        match = re.fullmatch(r"(\d{12})\.(\d+)", after)
-        if match:
-            region, pk = match.group(1), int(match.group(2))
-            # region >= X is the index range start; the OR only trims the rest of community X.
-            qs = qs.filter(Q(region__gte=region), Q(region__gt=region) | Q(pk__gt=pk))
-    items = list(qs[: limit + 1])
-    next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
-    return items[:limit], next_cursor
 
 
 def may_reveal(user: User) -> bool:
@@ -235,7 +108,7 @@ def elder_group_counts(
 
 
 def _group_counts(*, user: User, region: str, today: dt.date) -> GroupCounts:
-    qs = elder_list(user=user, filters=ElderFilter(region=region), today=today).order_by()
+    qs = elder_list(user=user, params={"region": region}, today=today).order_by()
     aggregates = {g.code: Count("pk", filter=Q(**g.lookups(today))) for g in groups.GROUPS}
     row = qs.aggregate(total=Count("pk"), **aggregates)
     return GroupCounts(total=row.pop("total"), by_group=row)

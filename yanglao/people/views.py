@@ -6,53 +6,38 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events
+from yanglao.core import events, lists
 from yanglao.core import exports as core_exports
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import exports, groups, panels, reports, selectors, services
-from yanglao.people.forms import ElderFilterForm, ElderForm, ImportForm, LifeEventForm, MoveForm
+from yanglao.people.forms import ElderForm, ImportForm, LifeEventForm, MoveForm
 from yanglao.people.models import ElderTransfer, ImportJob
-
-
-def _fragment(request: HttpRequest, full: str, fragment: str) -> str:
-    return fragment if request.htmx and not request.htmx.boosted else full
 
 
 @login_required
 @permission_required("people.view_elder", raise_exception=True)
 def elder_list(request: HttpRequest) -> HttpResponse:
-    form = ElderFilterForm(request.GET)
-    filters = form.filters()
-    items, next_cursor = selectors.elder_page(
-        user=request.user, filters=filters, after=request.GET.get("after", "")
-    )
-    template = _fragment(request, "people/elder_list.html", "people/_elder_rows.html")
+    fs = selectors.elder_filterset(user=request.user, params=request.GET)
+    page = lists.page_for(request, fs)
+    template = lists.fragment(request, "people/elder_list.html", "people/_elder_rows.html")
     context = {
-        "form": form,
-        "items": items,
-        "next": next_cursor,
-        "query": request.GET.copy(),
-        "export_query": _without(request.GET, "after", "format", "clear"),
+        "form": fs.form,
+        "items": page.rows,
+        "next": page.next,
+        "next_query": lists.query_without(request.GET, "after"),
+        "export_query": lists.query_without(request.GET, *core_exports.PAGING_KEYS),
         "region_names": core_selectors.region_names_in_scope(user=request.user)
         if template.endswith("elder_list.html")
         else [],
     }
     return render(request, template, context)
-
-
-def _without(params, *names: str) -> str:
-    """The query string the user sees, for links that must carry the current filter (exports)."""
-    kept = params.copy()
-    for name in names:
-        kept.pop(name, None)
-    return kept.urlencode()
 
 
 @login_required
@@ -171,32 +156,8 @@ def elder_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @permission_required("people.export_elder", raise_exception=True)
 def elder_export(request: HttpRequest) -> HttpResponse:
-    """Up to core.exports.INLINE_MAX_ROWS rows download at once; more become a background job."""
-    filters = ElderFilterForm(request.GET).filters()
-    clear = request.GET.get("clear") == "1"
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    exports.check(request.user, clear)
-    total = exports.count(request.user, request.GET)
-    if total > core_exports.INLINE_MAX_ROWS:
-        job = core_exports.export_job_create(
-            actor=request.user,
-            kind="people.elders",
-            params=_without(request.GET, "after", "format", "clear"),
-            fmt=fmt,
-            clear=clear,
-            total=total,
-        )
-        return redirect("core:export_detail", pk=job.pk)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.export_csv(user=request.user, filters=filters, clear=clear),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="elders-{stamp}.csv"'
-        return response
-    handle = exports.export_xlsx(user=request.user, filters=filters, clear=clear)
-    return FileResponse(handle, as_attachment=True, filename=f"elders-{stamp}.xlsx")
+    """The current filter as a file: inline up to core.exports.INLINE_MAX_ROWS rows, a job beyond."""
+    return exports.ELDERS.respond(request)
 
 
 @login_required
@@ -222,7 +183,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events_after = events.latest_id()  # before reading the job: no progress event falls in between
     job = selectors.import_job_get(user=request.user, job_id=pk)
-    template = _fragment(request, "people/import_detail.html", "people/_import_progress.html")
+    template = lists.fragment(request, "people/import_detail.html", "people/_import_progress.html")
     running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
     return render(request, template, {"job": job, "running": running, "events_after": events_after})
 

@@ -441,7 +441,9 @@ def test_a_background_csv_export_counts_what_it_wrote(elder, street_officer, set
 
     settings.IMPORT_DIR = tmp_path
     with open(tmp_path / "out.csv", "wb") as handle:
-        written = exports.write(street_officer, QueryDict("q=王"), False, "csv", handle, lambda n: None)
+        written = exports.ELDERS.write(
+            street_officer, QueryDict("q=王"), False, "csv", handle, lambda n: None
+        )
     text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
     assert written == 1 and "王秀英" in text and elder.id_number not in text
     assert LogEntry.objects.filter(additional_data__batch="elder.export", additional_data__count=1).exists()
