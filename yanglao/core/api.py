@@ -1,16 +1,17 @@
 """core's API: regions, organisations, the current user. Thin: schema in, one service or selector, out."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": ninja reads the paginated view's annotations through its wrapper.
 
 from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
-from yanglao.core import selectors, services
+from yanglao.core import lists, selectors, services
+from yanglao.core.filters import OrganisationFilterSet
 from yanglao.core.schemas import (
     MeOut,
-    OrganisationFilterIn,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
@@ -57,15 +58,13 @@ def list_region_children(request: HttpRequest, code: str):
     ]
 
 
+OrganisationFilterIn = lists.filter_schema(OrganisationFilterSet, "OrganisationFilterIn")
+
+
 @router.get("/organisations", response=list[OrganisationOut])
-def list_organisations(request: HttpRequest, filters: Query[OrganisationFilterIn]):
-    qs = selectors.organisation_list(
-        user=request.user,
-        filters=selectors.OrganisationFilter(q=filters.q, kind=filters.kind, region=filters.region),
-    ).order_by("pk")
-    if filters.after is not None:
-        qs = qs.filter(pk__gt=filters.after)
-    return list(qs[: filters.limit])
+@paginate(lists.KeysetPagination)
+def list_organisations(request: HttpRequest, params: Query[OrganisationFilterIn]):  # type: ignore[valid-type]
+    return lists.Listed(OrganisationFilterSet(lists.schema_params(params), user=request.user))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)

@@ -37,14 +37,6 @@ class OrganisationForm(forms.Form):
         ]
 
 
-class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
-    kind = forms.ChoiceField(
-        label="类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices]
-    )
-    region = forms.CharField(label="区划代码", required=False)
-
-
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False, max_length=150)
     action = forms.ChoiceField(

@@ -110,14 +110,6 @@ class OrganisationPatch(InSchema):
     is_active: bool = Omittable()
 
 
-class OrganisationFilterIn(InSchema):
-    q: str = ""
-    kind: str = ""
-    region: str = ""
-    after: int | None = Field(None, description="keyset cursor: the last id of the previous page")
-    limit: int = Field(50, ge=1, le=500)
-
-
 class MeOut(Schema):
     username: str
     full_name: str

@@ -151,27 +151,9 @@ def region_children_with_counts(*, user: User, region: Region) -> list[RegionRow
 # ---------------------------------------------------------------- organisations
 
 
-@dataclass(frozen=True)
-class OrganisationFilter:
-    q: str = ""
-    kind: str = ""
-    region: str = ""
-
-
-def organisation_list(*, user: User, filters: OrganisationFilter | None = None) -> QuerySet[Organisation]:
-    qs = Organisation.objects.for_user(user).select_related("region")
-    if filters:
-        if filters.q:
-            qs = qs.filter(
-                Q(name__icontains=filters.q)
-                | Q(address__icontains=filters.q)
-                | Q(credit_code=filters.q.upper())
-            )
-        if filters.kind:
-            qs = qs.filter(kind=filters.kind)
-        if filters.region:
-            qs = qs.in_region(filters.region)
-    return qs.order_by("region", "name", "pk")
+def organisation_list(*, user: User) -> QuerySet[Organisation]:
+    """Every organisation in scope, in list order (for choices; the list page filters through core.filters)."""
+    return Organisation.objects.for_user(user).select_related("region").order_by("region", "name", "pk")
 
 
 def organisation_get(*, user: User, organisation_id: int, action: str = "view") -> Organisation:

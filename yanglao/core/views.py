@@ -12,7 +12,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.handlers.asgi import ASGIRequest
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -25,12 +24,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events, exports, navigation, selectors, services
+from yanglao.core import events, exports, lists, navigation, selectors, services
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
+from yanglao.core.filters import OrganisationFilterSet
 from yanglao.core.forms import (
     AuditFilterForm,
-    OrganisationFilterForm,
     OrganisationForm,
     PasswordChangeForm,
     TokenForm,
@@ -56,10 +55,6 @@ def _duration(span: dt.timedelta) -> str:
     return " ".join(
         part for part in (f"{hours} 小时" if hours else "", f"{minutes} 分钟" if minutes else "") if part
     )
-
-
-def _partial(request: HttpRequest, full: str, fragment: str) -> str:
-    return fragment if request.htmx and not request.htmx.boosted else full
 
 
 @login_required
@@ -97,14 +92,17 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("core.view_organisation", raise_exception=True)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    form = OrganisationFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.OrganisationFilter(**{k: data.get(k) or "" for k in ("q", "kind", "region")})
-    page = Paginator(selectors.organisation_list(user=request.user, filters=filters), 50).get_page(
-        request.GET.get("page")
-    )
-    template = _partial(request, "core/organisation_list.html", "core/_organisation_rows.html")
-    return render(request, template, {"form": form, "page": page})
+    fs = OrganisationFilterSet(request.GET, user=request.user)
+    page = lists.page_for(request, fs)
+    template = lists.fragment(request, "core/organisation_list.html", "core/_organisation_rows.html")
+    context = {
+        "form": fs.form,
+        "page": page,
+        "total": fs.qs.order_by().count(),  # organisations number in the thousands: a count is cheap
+        "next": page.next,
+        "next_query": lists.query_without(request.GET, "after"),
+    }
+    return render(request, template, context)
 
 
 @login_required
@@ -172,7 +170,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if page.next_before:
         query["before"] = str(page.next_before)
         next_query = query.urlencode()
-    template = _partial(request, "core/audit_list.html", "core/_audit_rows.html")
+    template = lists.fragment(request, "core/audit_list.html", "core/_audit_rows.html")
     return render(
         request, template, {"form": form, "page": page, "first_query": first_query, "next_query": next_query}
     )

@@ -18,10 +18,12 @@ def test_list_is_scoped_and_keyset_paginated(api):
     mine = [factories.organisation(region_code="310104003001") for _ in range(3)]
     factories.organisation(region_code="310104004001", name="湖南路的")
     first = api.get("/api/v1/organisations?limit=2").json()
-    assert [o["id"] for o in first] == [mine[0].pk, mine[1].pk]
-    rest = api.get(f"/api/v1/organisations?limit=2&after={first[-1]['id']}").json()
-    assert [o["id"] for o in rest] == [mine[2].pk]
-    assert all(o["region_code"].startswith("310104003") for o in first + rest)
+    assert [o["id"] for o in first["items"]] == [mine[0].pk, mine[1].pk]
+    rest = api.get(f"/api/v1/organisations?limit=2&after={first['next']}").json()
+    assert [o["id"] for o in rest["items"]] == [mine[2].pk] and rest["next"] == ""
+    assert all(o["region_code"].startswith("310104003") for o in first["items"] + rest["items"])
+    bad = api.get("/api/v1/organisations?after=not-a-cursor")
+    assert bad.status_code == 422 and "翻页位置无效" in bad.json()["message"]
 
 
 def test_create_and_patch(api):
