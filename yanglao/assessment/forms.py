@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django import forms
@@ -120,13 +119,3 @@ def parse_changes(body: bytes, instrument: dict) -> list[services.AnswerChange]:
             [{"item": "changes", "zh": BAD_CHANGES, "en": "malformed changes"}]
         ) from None
     return parsed
-
-
-def parse_cursor(raw: str) -> tuple[dt.datetime, int] | None:
-    """The list's keyset cursor ``<requested_at ISO>_<id>``; anything unreadable means the first page."""
-    at, _, pk = (raw or "").rpartition("_")
-    try:
-        when = dt.datetime.fromisoformat(at)
-        return (when, int(pk)) if when.tzinfo is not None else None
-    except ValueError:
-        return None

@@ -9,67 +9,25 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from yanglao.assessment.choices import EXPIRED, Status
+from yanglao.assessment import filters
+from yanglao.assessment.choices import Status
 from yanglao.assessment.models import Assessment
 from yanglao.core.models import Organisation, User
 from yanglao.people import groups
 from yanglao.people import selectors as people_selectors
 from yanglao.people.models import Elder
 
-# What a list row shows; the answers, result and context (kilobytes of JSON each) stay in the table.
-LIST_COLUMNS = (
-    "id",
-    "elder_id",
-    "region_id",
-    "instrument",
-    "reason",
-    "status",
-    "requested_at",
-    "level_name",
-    "valid_until",
-    "submitted_by_id",
-    "elder__id",
-    "elder__name",
-    "region__code",
-    "region__name",
-)
 PAGE_SIZE = 25
 OPEN_STATES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.CONFIRMING)
 
 
-def assessment_list(*, user: User, status: str = "", today: dt.date | None = None):
-    """Newest first (the order of the ``assessment_list_order`` index). ``status`` may also be ``expired``:
-    approved results past their validity, which ``approved`` (已生效) no longer includes."""
-    today = today or timezone.localdate()
-    qs = Assessment.objects.for_user(user).select_related("elder", "region").only(*LIST_COLUMNS)
-    if status == EXPIRED:
-        qs = qs.filter(status=Status.APPROVED, valid_until__lt=today)
-    elif status == Status.APPROVED:
-        qs = qs.filter(Q(valid_until__gte=today) | Q(valid_until__isnull=True), status=status)
-    elif status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-requested_at", "-pk")
+def assessment_filterset(*, user: User, params=None) -> filters.AssessmentFilterSet:
+    return filters.AssessmentFilterSet(params, user=user)
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Assessment]
-    next_cursor: str  # empty on the last page
-
-
-def assessment_page(
-    *, user: User, status: str = "", cursor: tuple[dt.datetime, int] | None = None, size: int = PAGE_SIZE
-) -> Page:
-    """One page of the list by keyset (rows older than the cursor's row): no count and no offset, so the
-    thousandth page costs what the first does."""
-    qs = assessment_list(user=user, status=status)
-    if cursor is not None:
-        at, pk = cursor
-        qs = qs.filter(Q(requested_at__lt=at) | Q(requested_at=at, pk__lt=pk))
-    rows = list(qs[: size + 1])
-    more, rows = len(rows) > size, rows[:size]
-    last = rows[-1] if rows else None
-    return Page(rows=rows, next_cursor=f"{last.requested_at.isoformat()}_{last.pk}" if more and last else "")
+def assessment_list(*, user: User, params=None):
+    """Newest first, as the page, the API and the export filter it."""
+    return assessment_filterset(user=user, params=params).qs
 
 
 def assessment_get(*, user: User, assessment_id: int) -> Assessment:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yanglao.assessment import instruments, scoring, selectors, services
-from yanglao.assessment.choices import FILTER_CHOICES, Status
+from yanglao.assessment.choices import Status
 from yanglao.assessment.forms import (
     AssignForm,
     DisputeForm,
@@ -18,8 +18,8 @@ from yanglao.assessment.forms import (
     ReviewForm,
     parse_answers,
     parse_changes,
-    parse_cursor,
 )
+from yanglao.core import lists
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
@@ -28,11 +28,11 @@ from yanglao.people import selectors as people_selectors
 @login_required
 @permission_required("assessment.view_assessment", raise_exception=True)
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    cursor = parse_cursor(request.GET.get("after", ""))
-    page = selectors.assessment_page(user=request.user, status=status, cursor=cursor)
+    fs = selectors.assessment_filterset(user=request.user, params=request.GET)
+    page = lists.page_for(request, fs, limit=selectors.PAGE_SIZE)
+    paged = bool(request.GET.get("after"))
     mine = None
-    if cursor is None and request.user.has_perm("assessment.perform_assessment"):
+    if not paged and request.user.has_perm("assessment.perform_assessment"):
         mine = selectors.assessments_for_assessor(user=request.user)[:50]
     return render(
         request,
@@ -40,9 +40,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "mine": mine,
-            "status": status,
-            "statuses": FILTER_CHOICES,
-            "paged": cursor is not None,
+            "form": fs.form,
+            "paged": paged,
+            "first_query": lists.query_without(request.GET, "after"),
         },
     )
 
