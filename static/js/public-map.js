@@ -78,7 +78,14 @@
   document.getElementById("place-search").addEventListener("submit", (e) => { e.preventDefault(); search(document.getElementById("place").value); });
   kindEl.addEventListener("change", () => draw(true));
   vacantEl.addEventListener("change", () => draw(false));
-  fetch(el.dataset.api).then((r) => r.json()).then((rows) => { facilities = rows; draw(true); });
+  // Every page of the list (core.lists keyset pages): markers appear as pages arrive, none are dropped.
+  const load = (after) => fetch(`${el.dataset.api}?limit=500${after ? `&after=${encodeURIComponent(after)}` : ""}`)
+    .then((r) => r.json()).then((page) => {
+      facilities = facilities.concat(page.items);
+      draw(!after);
+      if (page.next) load(page.next);
+    });
+  load("");
   if (el.dataset.boundaries) {
     fetch(`${el.dataset.boundaries}&depth=children`).then((r) => r.json()).then((geo) => {
       if (geo.features.length) L.geoJSON(geo, { interactive: false, style: { color: "#6e7582", weight: 1.2, fillColor: "#dfe7f1", fillOpacity: 0.35 } }).addTo(map).bringToBack();

@@ -14,6 +14,10 @@ class AssessmentConfig(AppConfig):
         from yanglao.core.choices import Role
 
         auditlog.register(models.Assessment)
+        from yanglao.assessment import exports
+        from yanglao.core import exports as core_exports
+
+        core_exports.register(exports.ASSESSMENTS)
         audit.register_person_lookup(selectors.assessment_audit_targets)
         roles.register(Role.ASSESSOR, ["assessment.view_assessment", "assessment.perform_assessment"])
         for role in (Role.GOV_ADMIN, Role.GOVERNMENT):

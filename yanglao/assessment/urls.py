@@ -7,6 +7,7 @@ app_name = "assessment"
 urlpatterns = [
     path("assessments/", views.assessment_list, name="list"),
     path("assessments/due/", views.reassessment_due, name="due"),
+    path("assessments/export/", views.assessment_export, name="export"),
     path("assessments/<int:pk>/", views.assessment_detail, name="detail"),
     path("assessments/<int:pk>/assign/", views.assessment_assign, name="assign"),
     path("assessments/<int:pk>/form/", views.assessment_form, name="form"),

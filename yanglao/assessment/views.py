@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yanglao.assessment import instruments, scoring, selectors, services
+from yanglao.assessment import exports, instruments, scoring, selectors, services
 from yanglao.assessment.choices import Status
 from yanglao.assessment.forms import (
     AssignForm,
@@ -19,6 +19,7 @@ from yanglao.assessment.forms import (
     parse_answers,
     parse_changes,
 )
+from yanglao.core import exports as core_exports
 from yanglao.core import lists
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
@@ -43,8 +44,15 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "form": fs.form,
             "paged": paged,
             "first_query": lists.query_without(request.GET, "after"),
+            "export_query": lists.query_without(request.GET, *core_exports.PAGING_KEYS),
         },
     )
+
+
+@login_required
+@permission_required("assessment.view_assessment", raise_exception=True)
+def assessment_export(request: HttpRequest) -> HttpResponse:
+    return exports.ASSESSMENTS.respond(request)
 
 
 @login_required

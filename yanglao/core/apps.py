@@ -19,3 +19,6 @@ class CoreConfig(AppConfig):
             m2m_fields={"regions", "groups"},
         )
         auditlog.register(models.ApiToken, exclude_fields=["key_hash", "last_used_at"])
+        from yanglao.core import exports, list_exports
+
+        exports.register(list_exports.ORGANISATIONS)

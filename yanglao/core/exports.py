@@ -45,7 +45,7 @@ class ListExport:
     masked_headers: tuple[str, ...]
     clear_headers: tuple[str, ...]
     row: Callable[..., list]
-    permission: str
+    permission: str | tuple[str, ...]  # every one is needed
     reveal_permission: str = ""  # empty: this list has nothing to reveal, so no clear export
     prepare: Callable[[QuerySet, bool], QuerySet] = lambda qs, clear: qs
     prepare_context: Callable[[User], dict] = field(default=lambda user: {})
@@ -55,7 +55,8 @@ class ListExport:
         return list(self.clear_headers if clear else self.masked_headers)
 
     def check(self, user: User, clear: bool) -> None:
-        if not user.has_perm(self.permission):
+        needed = (self.permission,) if isinstance(self.permission, str) else self.permission
+        if not user.has_perms(needed):
             raise PermissionDenied
         if clear and not (self.reveal_permission and user.has_perm(self.reveal_permission)):
             raise PermissionDenied

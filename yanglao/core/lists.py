@@ -212,6 +212,7 @@ class Listed:
 
     filterset: ScopedFilterSet
     out: Callable[[Any], Any] = lambda row: row
+    out_rows: Callable[[list], list] | None = None  # a page at once (batch lookups such as vacancies)
 
 
 class KeysetPagination(PaginationBase):
@@ -230,7 +231,8 @@ class KeysetPagination(PaginationBase):
         fs = listed.filterset
         fs.check()
         page = keyset_page(fs.qs, fs.keyset, after=pagination.after, limit=pagination.limit)
-        return {"items": [listed.out(row) for row in page.rows], "next": page.next}
+        items = listed.out_rows(page.rows) if listed.out_rows else [listed.out(row) for row in page.rows]
+        return {"items": items, "next": page.next}
 
 
 _SCHEMA_TYPES: dict[type, Any] = {

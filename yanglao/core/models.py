@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from yanglao.core import divisions
+from yanglao.core import divisions, licences
 from yanglao.core.choices import OrganisationKind, Ownership, RegionLevel, Role
 from yanglao.core.scoping import RegionScopedQuerySet, ScopedModel, user_scope_q
 
@@ -120,8 +120,9 @@ class Organisation(ScopedModel):
         return self.name
 
     @property
-    def licence_expired(self) -> bool:
-        return self.licence_expiry is not None and self.licence_expiry < timezone.localdate()
+    def licence(self) -> licences.LicenceState:
+        """The same rule as a facility's licence (core.licences), for a licence number held or not."""
+        return licences.licence_state(self.licence_no, self.licence_expiry, timezone.localdate())
 
 
 class User(AbstractUser):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/export/", views.organisation_export, name="organisation_export"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("audit/", views.audit_list, name="audit_list"),

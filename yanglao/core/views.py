@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events, exports, lists, navigation, selectors, services
+from yanglao.core import events, exports, list_exports, lists, navigation, selectors, services
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
 from yanglao.core.filters import OrganisationFilterSet
@@ -101,8 +101,15 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "total": fs.qs.order_by().count(),  # organisations number in the thousands: a count is cheap
         "next": page.next,
         "next_query": lists.query_without(request.GET, "after"),
+        "export_query": lists.query_without(request.GET, *exports.PAGING_KEYS),
     }
     return render(request, template, context)
+
+
+@login_required
+@permission_required("core.view_organisation", raise_exception=True)
+def organisation_export(request: HttpRequest) -> HttpResponse:
+    return list_exports.ORGANISATIONS.respond(request)
 
 
 @login_required

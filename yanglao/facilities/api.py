@@ -1,13 +1,15 @@
 """Facilities API: the staff list (scoped), the public subset (no login, no personal data), coverage."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": ninja reads the paginated views' annotations through its wrapper.
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
+from yanglao.core import lists
 from yanglao.core.models import Region
-from yanglao.facilities import errors, geo, network, selectors, services
+from yanglao.facilities import errors, filters, geo, network, selectors, services
 from yanglao.facilities.choices import FacilityKind
 from yanglao.facilities.schemas import (
     AdmitIn,
@@ -61,11 +63,20 @@ def _out(facility, vacancies) -> dict:
     }
 
 
-@router.get("/facilities", response=list[FacilityOut])
-def list_facilities(request: HttpRequest, kind: str = ""):
-    rows = list(selectors.facility_list(user=request.user, kind=kind)[:2000])
+FacilityFilterIn = lists.filter_schema(filters.FacilityFilterSet, "FacilityFilterIn")
+
+
+def _out_page(rows: list) -> list[dict]:
     vacancies = selectors.vacancies([f.id for f in rows])
     return [_out(f, vacancies) for f in rows]
+
+
+@router.get("/facilities", response=list[FacilityOut])
+@paginate(lists.KeysetPagination)
+def list_facilities(request: HttpRequest, params: Query[FacilityFilterIn]):  # type: ignore[valid-type]
+    """Facilities in scope with the list page's filters, by keyset: follow ``next`` to the end."""
+    fs = selectors.facility_filterset(user=request.user, params=lists.schema_params(params))
+    return lists.Listed(fs, out_rows=_out_page)
 
 
 @router.post("/facilities", response={201: FacilityOut})
@@ -203,18 +214,25 @@ def _require_region(request: HttpRequest, code: str, kind: str | None = None) ->
         raise Http404
 
 
-@public_router.get("/facilities", response=list[PublicFacilityOut], auth=None)
-def list_public_facilities(request: HttpRequest, kind: str = ""):
-    rows = list(selectors.public_facilities(kind=kind)[:5000])
+PublicFacilityFilterIn = lists.filter_schema(filters.PublicFacilityFilterSet, "PublicFacilityFilterIn")
+
+
+def _public_out_page(rows: list) -> list[dict]:
     vacancies = selectors.vacancies([f.id for f in rows])
+    fields = ("id", "name", "kind", "address", "phone", "opening_hours", "services", "lat", "lng")
     return [
         {
-            **{
-                f: getattr(p, f)
-                for f in ("id", "name", "kind", "address", "phone", "opening_hours", "services", "lat", "lng")
-            },
+            **{f: getattr(p, f) for f in fields},
             "kind_label": p.get_kind_display(),
             "vacancies": vacancies.get(p.id, []),
         }
         for p in rows
     ]
+
+
+@public_router.get("/facilities", response=list[PublicFacilityOut], auth=None)
+@paginate(lists.KeysetPagination)
+def list_public_facilities(request: HttpRequest, params: Query[PublicFacilityFilterIn]):  # type: ignore[valid-type]
+    """Every facility marked public, page by page (the map follows ``next`` until it has them all)."""
+    fs = filters.PublicFacilityFilterSet(lists.schema_params(params), user=request.user)
+    return lists.Listed(fs, out_rows=_public_out_page)

@@ -37,6 +37,10 @@ class FacilitiesConfig(AppConfig):
         )
         for role in (Role.OPERATOR, Role.ADVISOR, Role.CAREGIVER):
             roles.register(role, ["facilities.view_facility"])
+        from yanglao.core import exports as core_exports
+        from yanglao.facilities import exports
+
+        core_exports.register(exports.FACILITIES)
 
         from yanglao.core import navigation
 

@@ -12,13 +12,14 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from yanglao.core import licences
 from yanglao.core.models import Organisation, Region
 from yanglao.core.scoping import ScopedModel
 from yanglao.facilities.choices import BedType, DischargeReason, FacilityKind, OperatingModel
 from yanglao.people.models import Elder
 
 # A licence or filing this close to its expiry is flagged (list, detail, home panel).
-LICENCE_WARNING_DAYS = 90
+LICENCE_WARNING_DAYS = licences.WARNING_DAYS
 
 
 class Facility(ScopedModel):
@@ -72,16 +73,18 @@ class Facility(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def licence_status(self, today=None) -> str:
-        """许可或备案状态, derived: 未登记 without a number, else 已过期 / 即将到期 / 有效."""
-        if not self.licence_no:
-            return "未登记"
-        if self.licence_expiry is None:
-            return "有效"
-        today = today or timezone.localdate()
-        if self.licence_expiry < today:
-            return "已过期"
-        return "即将到期" if (self.licence_expiry - today).days <= LICENCE_WARNING_DAYS else "有效"
+    def licence_state(self, today=None) -> licences.LicenceState:
+        """许可或备案状态, derived by the one rule organisations share (core.licences)."""
+        return licences.licence_state(self.licence_no, self.licence_expiry, today or timezone.localdate())
+
+    @property
+    def licence(self) -> licences.LicenceState:
+        return self.licence_state()
+
+    @property
+    def beds_vacant(self) -> int:
+        """Of a row annotated by facilities.filters.with_bed_counts."""
+        return self.beds_total - self.beds_occupied
 
 
 class Bed(ScopedModel):

@@ -20,17 +20,12 @@ from django.utils import timezone
 
 from yanglao.core import divisions
 from yanglao.core.models import Region, User
-from yanglao.facilities import coverage, geo, network
+from yanglao.facilities import coverage, filters, geo, network
 from yanglao.facilities.choices import BedType
 from yanglao.facilities.models import LICENCE_WARNING_DAYS, Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people.models import Elder, LifeEvent
 
 T = TypeVar("T")
-
-
-def facility_list(*, user: User, kind: str = ""):
-    qs = Facility.objects.for_user(user).select_related("region", "operator")
-    return (qs.filter(kind=kind) if kind else qs).order_by("region", "name", "pk")
 
 
 def vacancies(facility_ids: list[int]) -> dict[int, list[dict]]:
@@ -46,14 +41,6 @@ def vacancies(facility_ids: list[int]) -> dict[int, list[dict]]:
     for row in rows:
         out.setdefault(row["facility_id"], []).append({"bed_type": row["bed_type"], "vacant": row["vacant"]})
     return out
-
-
-def public_facilities(*, kind: str = ""):
-    """What the public map shows: facilities marked public, with no operator-internal fields."""
-    qs = Facility.objects.unscoped(reason="the public map lists facilities marked public").filter(
-        is_public=True
-    )
-    return (qs.filter(kind=kind) if kind else qs).order_by("kind", "name", "pk")
 
 
 def bed_counts(*, user: User, facility: Facility) -> list[dict]:
@@ -561,49 +548,8 @@ def analysis_regions(*, user: User) -> list[Region]:
     return out
 
 
-FACILITY_PAGE = 50
-
-
-def facility_page(*, user: User, kind: str = "", q: str = "", page: str | int | None = 1):
-    """One page of the staff facility list (50 rows) and the page object for its links; counts as below."""
-    from django.core.paginator import Paginator
-
-    qs = facility_list(user=user, kind=kind)
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
-    current = Paginator(qs, FACILITY_PAGE).get_page(page)
-    return _with_counts(user, list(current.object_list)), current
-
-
-def facility_rows(*, user: User, kind: str = "", q: str = "", limit: int = 500) -> list[dict]:
-    """The staff facility list with beds, occupied and vacant counts from the register."""
-    qs = facility_list(user=user, kind=kind)
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
-    return _with_counts(user, list(qs[:limit]))
-
-
-def _with_counts(user: User, facilities: list[Facility]) -> list[dict]:
-    counts = {
-        row["facility_id"]: row
-        for row in Bed.objects.for_user(user)
-        .filter(facility_id__in=[f.pk for f in facilities], active=True, family_bed=False)
-        .values("facility_id")
-        .annotate(beds=Count("pk"), occupied=Count("pk", filter=Q(occupant__isnull=False)))
-    }
-    rows = []
-    for f in facilities:
-        beds, occupied = counts.get(f.pk, {}).get("beds", 0), counts.get(f.pk, {}).get("occupied", 0)
-        rows.append(
-            {
-                "facility": f,
-                "beds": beds,
-                "occupied": occupied,
-                "vacant": beds - occupied,
-                "licence_status": f.licence_status(),
-            }
-        )
-    return rows
+def facility_filterset(*, user: User, params=None) -> filters.FacilityFilterSet:
+    return filters.FacilityFilterSet(params, user=user)
 
 
 def home_summary(*, user: User) -> dict:
@@ -626,7 +572,7 @@ def home_summary(*, user: User) -> dict:
         "licences_due": list(
             facilities.exclude(licence_no="").filter(licence_expiry__lte=due).order_by("licence_expiry")[:10]
         ),
-        "own": facility_rows(user=user, limit=3) if count <= 3 else [],
+        "own": list(facility_filterset(user=user).qs[:3]) if count <= 3 else [],
     }
 
 

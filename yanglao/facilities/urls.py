@@ -9,6 +9,7 @@ urlpatterns = [
     path("facilities/", views.facility_list, name="list"),
     path("facilities/panel/", views.home_panel, name="home_panel"),
     path("facilities/new/", views.facility_create, name="create"),
+    path("facilities/export/", views.facility_export, name="export"),
     path("facilities/import/", views.facility_import, name="import"),
     path("facilities/<int:pk>/edit/", views.facility_edit, name="edit"),
     path("facilities/coverage/", views.coverage_map, name="coverage_map"),

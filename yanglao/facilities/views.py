@@ -15,10 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yanglao.core import exports as core_exports
+from yanglao.core import lists
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
-from yanglao.facilities import importing, selectors, services
+from yanglao.facilities import exports, importing, selectors, services
 from yanglao.facilities.choices import BedType, FacilityKind
 from yanglao.facilities.forms import DischargeForm, FacilityForm
 
@@ -52,22 +54,25 @@ def home_panel(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("facilities.view_facility", raise_exception=True)
 def facility_list(request: HttpRequest) -> HttpResponse:
-    kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
-    rows, page = selectors.facility_page(
-        user=request.user, kind=kind if kind in FacilityKind.values else "", q=q, page=request.GET.get("page")
-    )
-    return render(
-        request,
-        "facilities/facility_list.html",
-        {
-            "rows": rows,
-            "page": page,
-            "kinds": FacilityKind.choices,
-            "kind": kind,
-            "q": q,
-            "can_analyse": selectors.can_analyse(user=request.user),
-        },
-    )
+    fs = selectors.facility_filterset(user=request.user, params=request.GET)
+    page = lists.page_for(request, fs)
+    template = lists.fragment(request, "facilities/facility_list.html", "facilities/_facility_rows.html")
+    context = {
+        "form": fs.form,
+        "page": page,
+        "total": fs.qs.order_by().count(),  # facilities number in the thousands city-wide: a count is cheap
+        "next": page.next,
+        "next_query": lists.query_without(request.GET, "after"),
+        "export_query": lists.query_without(request.GET, *core_exports.PAGING_KEYS),
+        "can_analyse": selectors.can_analyse(user=request.user),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def facility_export(request: HttpRequest) -> HttpResponse:
+    return exports.FACILITIES.respond(request)
 
 
 @login_required

@@ -159,17 +159,17 @@ def test_api_staff_public_and_coverage(client, street_officer, operator, other_s
     assert bed.pk
     public = client.get("/api/v1/public/facilities?kind=canteen")  # no login
     assert public.status_code == 200
-    body = public.json()
+    body = public.json()["items"]
     assert [f["name"] for f in body] == ["公开食堂"]
     assert body[0]["vacancies"] == [{"bed_type": "nursing", "vacant": 1}]
     assert "operator_id" not in body[0] and "region_code" not in body[0]
     client.force_login(street_officer)
-    assert {f["name"] for f in client.get("/api/v1/facilities").json()} == {"公开食堂", "内部设施"}
+    assert {f["name"] for f in client.get("/api/v1/facilities").json()["items"]} == {"公开食堂", "内部设施"}
     coverage = client.get("/api/v1/coverage?region=310104003000&kind=canteen&radius=1000")
     assert coverage.status_code == 200 and set(coverage.json()) >= {"elders", "covered", "share", "by_region"}
     assert client.get("/api/v1/coverage?region=310104003000&kind=canteen&radius=-5").status_code == 422
     client.force_login(other_street_officer)
-    assert client.get("/api/v1/facilities").json() == []
+    assert client.get("/api/v1/facilities").json() == {"items": [], "next": ""}
     assert client.get("/api/v1/coverage?region=310104003000&kind=canteen").status_code == 404
     assert hidden.pk
 
