@@ -84,7 +84,7 @@ class PublicFacilityFilterSet(ScopedFilterSet):
 
     kind = django_filters.ChoiceFilter(label="设施类型", choices=FacilityKind.choices, empty_label="全部类型")
 
-    keyset = ("pk",)
+    keyset = ("kind", "name", "pk")  # markers drawn by kind, then name (the first card of a place)
 
     class Meta:
         model = Facility
