@@ -38,7 +38,10 @@ class FacilitiesConfig(AppConfig):
         for role in (Role.OPERATOR, Role.ADVISOR, Role.CAREGIVER):
             roles.register(role, ["facilities.view_facility"])
 
-        from yanglao.core import navigation
+        from yanglao.core import importing, navigation
+        from yanglao.facilities import importing as facility_importing
+
+        importing.register(facility_importing.IMPORTER)
 
         navigation.register(
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from yanglao.people.errors import ImportFileInvalid
+from yanglao.core.errors import ImportFileInvalid
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
