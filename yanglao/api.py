@@ -109,6 +109,7 @@ api = YanglaoApi(
     docs=apidocs.LocalSwagger(),
 )
 
+
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):
     return api.create_response(
         request, {"code": code, "message": message, "fields": fields or {}}, status=status

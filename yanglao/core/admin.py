@@ -78,5 +78,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("filename", "title", "actor", "state", "rows", "created", "updated", "rejected", "created_at")
+    list_display = (
+        "filename",
+        "title",
+        "actor",
+        "state",
+        "rows",
+        "created",
+        "updated",
+        "rejected",
+        "created_at",
+    )
     readonly_fields = [f.name for f in ImportJob._meta.fields]

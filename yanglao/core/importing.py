@@ -160,9 +160,9 @@ class Importer:
     upsert_key: str  # the natural key rows are matched on (a header), shown in the docs and template
     write: Callable[[ImportRun, list[Row]], None]
     validate: Callable[[ImportRun, dict[str, object]], tuple[Any, Problems]] | None = None
-    validate_chunks: Callable[[ImportRun, Iterator[list[tuple[int, list[object]]]]], Iterator[list[Checked]]] | None = (
-        None
-    )
+    validate_chunks: (
+        Callable[[ImportRun, Iterator[list[tuple[int, list[object]]]]], Iterator[list[Checked]]] | None
+    ) = None
     start: Callable[[ImportRun], None] | None = None  # load lookups once (scope, operators)
     audit_detail: Callable[[ImportRun], dict] | None = None
     analyze: tuple[type[Model], ...] = ()  # tables to ANALYZE after a real import wrote rows
@@ -228,7 +228,7 @@ def schema_validate(
 def _match_headers(importer: Importer, headers: list[str], rows: Iterator[list[object]]) -> dict[str, int]:
     """Declared header → position; refuse missing required headers (naming a title row above the header
     when that is the cause) and duplicated ones."""
-    names = {}
+    names: dict[str, str] = {}
     for column in importer.columns:
         for name in (column.header, *column.aliases):
             names.setdefault(name, column.header)
@@ -365,7 +365,11 @@ def import_file(
             detail |= importer.audit_detail(run)
         with transaction.atomic():
             core_services.audit_batch_record(
-                actor=actor, action=importer.audit_action, model=importer.model, count=result.rows, detail=detail
+                actor=actor,
+                action=importer.audit_action,
+                model=importer.model,
+                count=result.rows,
+                detail=detail,
             )
         if importer.analyze and (result.created or result.updated):
             dbstats.analyze(*importer.analyze)
@@ -434,7 +438,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
         progress(result)
         job.errors = result.errors + [
-            {"row": None, "column": "公民身份号码", "reason": f"未匹配：{u}"} for u in result.unmatched[:MAX_STORED_ERRORS]
+            {"row": None, "column": "公民身份号码", "reason": f"未匹配：{u}"}
+            for u in result.unmatched[:MAX_STORED_ERRORS]
         ]
         job.error_path = result.error_path
         uploads.make_private(job.error_path)
@@ -538,4 +543,6 @@ def import_uploads_purge(*, now: dt.datetime | None = None) -> int:
     their counts); end jobs whose worker died."""
     now = now or timezone.now()
     import_jobs_expire(now=now)
-    return uploads.purge(settings.IMPORT_DIR, older_than_days=settings.IMPORT_RETENTION_DAYS, now=now.timestamp())
+    return uploads.purge(
+        settings.IMPORT_DIR, older_than_days=settings.IMPORT_RETENTION_DAYS, now=now.timestamp()
+    )

@@ -267,7 +267,9 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)  # the first MAX_STORED_ERRORS; all are in the workbook
+    errors = models.JSONField(
+        default=list, blank=True
+    )  # the first MAX_STORED_ERRORS; all are in the workbook
     error_path = models.CharField(max_length=500, blank=True)
     message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)

@@ -114,7 +114,9 @@ class ErrorWorkbook:
         self.next_row = 1
 
     def _string(self, row: int, col: int, value: str) -> None:
-        self.sheet.write_string(row, col, value, self.quoted if value.startswith(FORMULA_STARTS) else self.text)
+        self.sheet.write_string(
+            row, col, value, self.quoted if value.startswith(FORMULA_STARTS) else self.text
+        )
 
     def add(self, row: int | None, column: str, reason: str, cells: Sequence[object]) -> None:
         if self.next_row >= MAX_SHEET_ROWS:

@@ -34,4 +34,3 @@ class ElderTransferAdmin(ReadOnlyScopedAdmin):
     list_display = ("elder", "from_region", "to_region", "date", "status", "requested_at")
     list_filter = ("status",)
     exclude = ("address",)
-

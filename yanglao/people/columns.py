@@ -63,7 +63,13 @@ OPTIONAL_HEADERS = tuple(c.header for c in COLUMNS if not c.required)
 ALL_HEADERS = REQUIRED_HEADERS + OPTIONAL_HEADERS
 
 DEATH_COLUMNS = (
-    Column("id_number", "公民身份号码", ("身份证号", "身份证号码", "证件号码"), required=True, mask=masking.mask_id),
+    Column(
+        "id_number",
+        "公民身份号码",
+        ("身份证号", "身份证号码", "证件号码"),
+        required=True,
+        mask=masking.mask_id,
+    ),
     Column("name", "姓名", (), required=True),
     Column("death_date", "死亡日期", (), required=True),
 )

@@ -253,4 +253,3 @@ def transfer_lists(*, user: User, limit: int = 200):
     )
     outgoing = list(qs.filter(code_range_q(user, "from_region")).order_by("-requested_at")[:limit])
     return incoming, outgoing
-

@@ -226,7 +226,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events_after = events.latest_id()  # before reading the job: no progress event falls in between
     job = importing.import_job_get(user=request.user, job_id=pk)
     template = _fragment(request, "people/import_detail.html", "people/_import_progress.html")
-    context = {"job": job, "running": job.running, "events_after": events_after, "topic": importing.PROGRESS_TOPIC}
+    context = {
+        "job": job,
+        "running": job.running,
+        "events_after": events_after,
+        "topic": importing.PROGRESS_TOPIC,
+    }
     return render(request, template, context)
 
 
