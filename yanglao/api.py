@@ -25,7 +25,7 @@ from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 from ninja.utils import check_csrf
 
 from yanglao.assessment.api import router as assessment_router
-from yanglao.core import apidocs, services
+from yanglao.core import apidocs, schemas, services
 from yanglao.core.api import public_router as public_core_router
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
@@ -109,56 +109,6 @@ api = YanglaoApi(
     docs=apidocs.LocalSwagger(),
 )
 
-FIELD_MESSAGES = {
-    "missing": "必填",
-    "string_type": "应为文本",
-    "string_too_short": "至少 {min_length} 个字符",
-    "string_too_long": "最多 {max_length} 个字符",
-    "string_pattern_mismatch": "格式不符",
-    "enum": "取值无效",
-    "literal_error": "取值无效",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_type": "应为数字",
-    "float_parsing": "应为数字",
-    "finite_number": "应为有限的数字",
-    "bool_type": "应为是或否",
-    "bool_parsing": "应为是或否",
-    "date_type": "日期格式应为 YYYY-MM-DD",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "greater_than": "应大于 {gt}",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than": "应小于 {lt}",
-    "less_than_equal": "不能大于 {le}",
-    "list_type": "应为列表",
-    "too_short": "至少 {min_length} 项",
-    "too_long": "最多 {max_length} 项",
-    "dict_type": "应为 JSON 对象",
-    "model_type": "应为 JSON 对象",
-    "model_attributes_type": "应为 JSON 对象",
-    "json_invalid": "JSON 格式错误",
-}
-
-
-def _field_message(err: dict) -> str:
-    """pydantic's error in Chinese: our validators' own (Chinese) text, or the type's wording."""
-    kind = err.get("type", "")
-    if kind in ("value_error", "assertion_error"):
-        text = str(err.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-            return text
-    if "input" in err and err["input"] is None and kind != "missing":
-        return "不能为空"
-    if kind == "greater_than_equal" and err.get("ctx", {}).get("ge") == 0:
-        return "不能为负数"
-    try:
-        return FIELD_MESSAGES[kind].format(**err.get("ctx", {}))
-    except (KeyError, IndexError):
-        return "格式错误"
-
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):
     return api.create_response(
@@ -178,7 +128,7 @@ def on_validation_error(request, exc: NinjaValidationError):
     for err in exc.errors:
         loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "payload", "query", "path")]
         name = ".".join(loc) or "请求"
-        fields[name] = _field_message(err)
+        fields[name] = schemas.field_message(err)
     summary = "；".join(f"{k}：{v}" for k, v in fields.items())
     return _error(request, 422, "api.invalid_input", f"输入有误：{summary}", fields)
 

@@ -1,6 +1,6 @@
 // Live events (Server-Sent Events from /events/). No inline script anywhere (the Content-Security-Policy
 // forbids it): pages mark elements with data attributes and this file acts on them.
-//   [data-events-topic="people.import.progress"] [data-events-key="job"] [data-events-value="12"]
+//   [data-events-topic="import.progress"] [data-events-key="job"] [data-events-value="12"]
 //       gets the htmx event "yanglao:event" when a matching event arrives (its hx-trigger reloads it);
 //   [data-events-after="N"] the page's cursor: events after id N are replayed, none is missed;
 //   [data-events-badge="notify."] counts arriving events of that topic prefix (textContent only).

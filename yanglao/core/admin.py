@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from yanglao.core.models import ApiToken, Organisation, Region, User
+from yanglao.core.models import ApiToken, ImportJob, Organisation, Region, User
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -74,3 +74,19 @@ class UserAdmin(DjangoUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     readonly_fields = ("key_hash", "prefix", "last_used_at")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = (
+        "filename",
+        "title",
+        "actor",
+        "state",
+        "rows",
+        "created",
+        "updated",
+        "rejected",
+        "created_at",
+    )
+    readonly_fields = [f.name for f in ImportJob._meta.fields]

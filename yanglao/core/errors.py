@@ -53,6 +53,18 @@ class DivisionFileInvalid(DomainError):
     message = "区划文件格式错误"
 
 
+class ImportFileInvalid(DomainError):
+    """The whole uploaded file is refused (empty, not a workbook, unreadable encoding, broken CSV)."""
+
+    code = "core.import_file_invalid"
+    message = "导入文件无法处理"
+
+
+class WrongHeaders(DomainError):
+    code = "core.wrong_headers"
+    message = "表头不符合模板"
+
+
 class InvalidRole(DomainError):
     code = "core.invalid_role"
     message = "角色与所属机构或区划不匹配"

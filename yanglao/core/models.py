@@ -240,6 +240,64 @@ class ExportJob(models.Model):
         return int(100 * self.written / self.total) if self.total else 0
 
 
+class ImportJob(models.Model):
+    """One uploaded file run through the import pipeline by the background worker (``core/importing.py``):
+    the registry's list, a death-list exchange file, or any other registered importer's table.
+
+    Only its actor (and system administrators) see it. The worker writes counts and ``heartbeat_at`` per
+    chunk; a running job whose heartbeat stopped (or whose process is gone) is ended as failed, so no job
+    stays "running" after its worker died.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类型", max_length=40)
+    title = models.CharField("名称", max_length=100, blank=True)
+    filename = models.CharField("文件名", max_length=255)
+    path = models.CharField(max_length=500, blank=True)
+    dry_run = models.BooleanField("仅校验", default=False)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True
+    )  # the first MAX_STORED_ERRORS; all are in the workbook
+    error_path = models.CharField(max_length=500, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    worker_host = models.CharField(max_length=255, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="core_importjob_state_beat")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.kind} {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(100 * self.processed / self.rows) if self.rows else 0
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
 class EventQuerySet(RegionScopedQuerySet):
     """Events are scoped like region-bound rows, plus the rows addressed to one user; no model permission is
     needed, since an event carries only ids, counts and states about rows its scope already lets one read."""

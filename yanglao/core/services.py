@@ -7,11 +7,10 @@ django-auditlog (registered in apps.py); bulk operations add one batch entry eac
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from yanglao.core import creditcode, divisions, errors, roles
+from yanglao.core import creditcode, divisions, errors, reading, roles
 from yanglao.core.choices import OrganisationKind, Ownership, Role
 from yanglao.core.models import ApiToken, Organisation, Region, User
 
@@ -71,17 +70,43 @@ class DivisionLoadResult:
 
 
 DIVISION_HEADERS = ("code", "name", "parent_code")
+# Accepted headers per column: the extract's English ones and the statistics bureau's Chinese ones.
+DIVISION_COLUMNS = {
+    "code": ("code", "区划代码", "统计用区划代码", "代码"),
+    "name": ("name", "名称", "区划名称"),
+    "parent_code": ("parent_code", "上级代码", "上级区划代码"),
+    "generated": ("generated", "演示生成"),
+}
 
 
-def _parse_division_rows(text: str) -> tuple[list[tuple[int, str, str, str | None, bool]], list[dict]]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [h for h in ("code", "name") if h not in (reader.fieldnames or [])]
+def _division_records(path: Path | str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, column → text) for each non-blank row of a CSV (UTF-8 or GB18030) or workbook, read by
+    the imports' reader; the whole file is refused in Chinese when it cannot be read."""
+    try:
+        headers, rows, _ = reading.open_rows(path)
+    except errors.ImportFileInvalid as exc:
+        raise errors.DivisionFileInvalid(f"无法读取区划文件：{exc.message}") from exc
+    index = {}
+    for column, names in DIVISION_COLUMNS.items():
+        found = next((headers.index(n) for n in names if n in headers), None)
+        if found is not None:
+            index[column] = found
+    missing = [h for h in ("code", "name") if h not in index]
     if missing:
         raise errors.DivisionFileInvalid(
             f"区划文件缺少表头：{'、'.join(missing)}（应为 {','.join(DIVISION_HEADERS)}[,generated]）"
         )
+    try:
+        for number, raw in enumerate(rows, start=2):
+            if not reading.is_blank(raw):
+                yield number, {c: reading.cell_text(raw[i]) if i < len(raw) else "" for c, i in index.items()}
+    except errors.ImportFileInvalid as exc:
+        raise errors.DivisionFileInvalid(exc.message) from exc
+
+
+def _parse_division_rows(path: Path | str) -> tuple[list[tuple[int, str, str, str | None, bool]], list[dict]]:
     rows, problems, seen = [], [], set()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in _division_records(path):
         try:
             code = divisions.normalise(raw.get("code") or "")
             divisions.validate(code)
@@ -105,12 +130,10 @@ def _parse_division_rows(text: str) -> tuple[list[tuple[int, str, str, str | Non
 
 @transaction.atomic
 def region_load_file(*, path: Path | str, actor: User | None = None) -> DivisionLoadResult:
-    """Load a division CSV (code,name[,parent_code][,generated]): all rows or nothing. Idempotent."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise errors.DivisionFileInvalid(f"无法读取区划文件：{exc}") from exc
-    rows, problems = _parse_division_rows(text)
+    """Load a division table (code,name[,parent_code][,generated], or the Chinese headers; CSV in UTF-8 or
+    GB18030, or a workbook): all rows or nothing, since a tree with holes would misplace every record below
+    them (so not the keep-good-rows import pipeline, only its reader). Idempotent."""
+    rows, problems = _parse_division_rows(path)
     known = set(Region.objects.values_list("code", flat=True))
     in_file = {code for _, code, _, _, _ in rows}
     for number, _code, _, parent_code, _ in rows:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import xlsxwriter
@@ -87,3 +88,51 @@ def write_xlsx(
         count += 1
     workbook.close()
     return count
+
+
+class ErrorWorkbook:
+    """An import's error report: 行号, 列, 原因, then the row's original cells, so a clerk can fix the file and
+    upload it again. Constant memory (a million-row report never sits in memory); every cell is text and a
+    cell starting like a formula is quoted, as in ``write_xlsx``. ``maskers`` (position → mask) hide ID
+    numbers and phones from users without the right to see them."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        headers: list[str],
+        *,
+        maskers: Mapping[int, Callable[[str], str]] | None = None,
+    ):
+        self.path = str(path)
+        self.maskers = dict(maskers or {})
+        self.workbook = xlsxwriter.Workbook(self.path, {"constant_memory": True, "strings_to_numbers": False})
+        self.sheet = self.workbook.add_worksheet("错误明细")
+        self.text = self.workbook.add_format({"num_format": "@"})
+        self.quoted = self.workbook.add_format({"num_format": "@", "quote_prefix": True})
+        for col, header in enumerate(["行号", "列", "原因", *headers]):
+            self._string(0, col, header)
+        self.next_row = 1
+
+    def _string(self, row: int, col: int, value: str) -> None:
+        self.sheet.write_string(
+            row, col, value, self.quoted if value.startswith(FORMULA_STARTS) else self.text
+        )
+
+    def add(self, row: int | None, column: str, reason: str, cells: Sequence[object]) -> None:
+        if self.next_row >= MAX_SHEET_ROWS:
+            return
+        if row is not None:
+            self.sheet.write_number(self.next_row, 0, row)
+        self._string(self.next_row, 1, column)
+        self._string(self.next_row, 2, reason)
+        for position, value in enumerate(cells):
+            if value is None:
+                continue
+            text = str(value)
+            masker = self.maskers.get(position)
+            self._string(self.next_row, position + 3, masker(text) if masker else text)
+        self.next_row += 1
+
+    def close(self) -> str:
+        self.workbook.close()
+        return self.path

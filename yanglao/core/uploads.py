@@ -2,7 +2,7 @@
 
 They hold ID numbers and phones in clear, so the folder is owner-only (0700), every file owner-only (0600),
 and ``purge`` deletes what has outlived the retention period (the registry's nightly
-``people.tasks.purge_import_uploads`` job, which also clears background exports kept in the same folder).
+``core.tasks.purge_import_uploads`` job, which also clears background exports kept in the same folder).
 """
 
 from __future__ import annotations

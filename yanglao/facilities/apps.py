@@ -42,7 +42,10 @@ class FacilitiesConfig(AppConfig):
 
         core_exports.register(exports.FACILITIES)
 
-        from yanglao.core import navigation
+        from yanglao.core import importing, navigation
+        from yanglao.facilities import importing as facility_importing
+
+        importing.register(facility_importing.IMPORTER)
 
         navigation.register(
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),

@@ -1,51 +1,54 @@
-"""Import a district's facility list (.xlsx or .csv, the template's Chinese headers): every good row is
-registered through the same checks as the form, every bad row is reported with its row number, column and
-reason, and nothing is silently dropped."""
+"""Import a district's facility list (.xlsx or .csv, the template's Chinese headers) on core's import
+pipeline: every good row is validated with the API's ``FacilityIn`` and registered through the same service
+as the form, every bad row is reported with its row number, column and reason, nothing is silently dropped.
+Facility lists are small, so the page runs the import in the request (no job)."""
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from yanglao.core import dbstats
+from yanglao.core import importing
 from yanglao.core.errors import DomainError
+from yanglao.core.importing import Column
 from yanglao.core.models import Organisation, User
-from yanglao.core.services import audit_batch_record
+from yanglao.core.reading import cell_text
 from yanglao.facilities import geo, services
 from yanglao.facilities.choices import FacilityKind, OperatingModel
 from yanglao.facilities.models import Facility
-from yanglao.people import dates, reading
-from yanglao.people.errors import ImportFileInvalid
+from yanglao.facilities.schemas import FacilityIn
+from yanglao.people import dates
 
-# header → (field, required). The template's first row; unknown headers are ignored.
-COLUMNS = {
-    "名称": ("name", True),
-    "类型": ("kind", True),
-    "运营机构": ("operator", True),
-    "运营方式": ("operating_model", True),
-    "区划代码": ("region_code", True),
-    "地址": ("address", False),
-    "经度": ("lng", True),
-    "纬度": ("lat", True),
-    "坐标系": ("coordinate_system", False),
-    "电话": ("phone", False),
-    "建筑面积": ("floor_area", False),
-    "开放时间": ("opening_hours", False),
-    "服务项目": ("services", False),
-    "每餐供餐能力": ("meal_capacity", False),
-    "向社区开放": ("open_to_community", False),
-    "供氧": ("oxygen_supply", False),
-    "星级": ("star_level", False),
-    "许可或备案号": ("licence_no", False),
-    "有效期至": ("licence_expiry", False),
-    "公众地图显示": ("is_public", False),
-}
+# The template's first row; unknown headers are ignored. ``name`` is FacilityIn's field.
+DECLARED = (
+    Column("name", "名称", ("设施名称",), required=True),
+    Column("kind", "类型", ("设施类型",), required=True),
+    Column("operator", "运营机构", ("运营单位",), required=True),
+    Column("operating_model", "运营方式", (), required=True),
+    Column("region_code", "区划代码", ("社区代码", "所在区划代码"), required=True),
+    Column("address", "地址", ("设施地址",)),
+    Column("lng", "经度", (), required=True),
+    Column("lat", "纬度", (), required=True),
+    Column("coordinate_system", "坐标系", ()),
+    Column("phone", "电话", ("联系电话",)),
+    Column("floor_area", "建筑面积", ()),
+    Column("opening_hours", "开放时间", ()),
+    Column("services", "服务项目", ()),
+    Column("meal_capacity", "每餐供餐能力", ()),
+    Column("open_to_community", "向社区开放", ()),
+    Column("oxygen_supply", "供氧", ()),
+    Column("star_level", "星级", ()),
+    Column("licence_no", "许可或备案号", ("许可证号", "备案号")),
+    Column("licence_expiry", "有效期至", ("许可有效期",)),
+    Column("is_public", "公众地图显示", ()),
+)
+# header → (field, required): what the page and the command show of the template.
+COLUMNS = {c.header: (c.name, c.required) for c in DECLARED}
+FIELD_OF = {c.header: c.name for c in DECLARED}
 LABEL = {fieldname: header for header, (fieldname, _) in COLUMNS.items()}
 KIND_BY_LABEL = {label: value for value, label in FacilityKind.choices} | {
     "日间照护中心": "day_care",
@@ -75,6 +78,7 @@ class FacilityImportResult:
     rows: int = 0
     created: int = 0
     problems: list[dict] = field(default_factory=list)  # {"row", "column", "reason"}
+    error_path: str = ""
 
 
 # A number this large is a mistake, not a measurement; a float written out has at most 17 significant
@@ -86,7 +90,7 @@ MAX_DIGITS = 20
 def _number(value, header: str, unit: str) -> Decimal:
     """A numeric cell as the registry import reads it (``cell_text``: spreadsheet floats lose their ``.0``),
     refusing NaN, infinities and absurdly long numbers with a reason instead of storing or crashing."""
-    text = reading.cell_text(value)
+    text = cell_text(value)
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -106,7 +110,7 @@ class RowError(Exception):
 
 def _row_values(cells: dict[str, object], operators: dict[str, int]) -> dict:
     """One row's cells (by field) → facility_create's arguments; RowError names the column."""
-    text = {name: reading.cell_text(value) for name, value in cells.items()}
+    text = {name: cell_text(value) for name, value in cells.items()}
     for header, (fieldname, required) in COLUMNS.items():
         if required and not text.get(fieldname):
             raise RowError(header, "必填")
@@ -167,81 +171,88 @@ def _row_values(cells: dict[str, object], operators: dict[str, int]) -> dict:
     return values
 
 
-TITLE_ROW = "第 1 行像是标题行，请删除标题行，使表头位于第一行"
-NO_DATA_ROWS = "文件中只有表头，没有数据行"
+TITLE_ROW = importing.TITLE_ROW
+NO_DATA_ROWS = importing.NO_DATA_ROWS
 UNREADABLE_ROW = "此行无法读取（单元格过长或引号不配对），导入在此停止；请检查该行后重新导入其余各行"
 
 
-def _numbered(rows):
-    """Data rows with their row number in the file (the header is row 1). A row the CSV reader cannot read
-    (a cell over its field limit, a broken quote) comes as ``None`` and ends the reading, never a 500."""
-    number = 1
-    while True:
-        number += 1
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except (csv.Error, ImportFileInvalid):  # people.reading names the line; here the row is reported
-            yield number, None
-            return
-        yield number, row
-
-
-def facility_import_file(*, actor: User, path: Path | str) -> FacilityImportResult:
-    """Register each good row (one savepoint each); report every bad one. A row naming a facility already
-    registered under the same name in the same region is refused as a duplicate."""
-    if not actor.has_perm("facilities.add_facility"):
-        raise PermissionDenied
-    headers, rows, _ = reading.open_rows(path)
-    positions = {COLUMNS[h][0]: i for i, h in enumerate(headers) if h in COLUMNS}
-    missing = [h for h, (f, required) in COLUMNS.items() if required and f not in positions]
-    if missing:
-        following = next((row for _, row in _numbered(rows)), None) or []
-        if any(str(cell or "").strip() in COLUMNS for cell in following):
-            raise DomainError(TITLE_ROW)
-        raise DomainError(f"表头缺少必填列：{'、'.join(missing)}（请使用设施导入模板）")
+def _start(run: importing.ImportRun) -> None:
     operators: dict[str, int] = {}
-    for pk, name, credit in Organisation.objects.for_user(actor).values_list("pk", "name", "credit_code"):
+    for pk, name, credit in Organisation.objects.for_user(run.actor).values_list("pk", "name", "credit_code"):
         operators[name] = pk
         if credit:
             operators[credit.upper()] = pk
-    result = FacilityImportResult()
-    for number, row in _numbered(rows):
-        if row is None:
-            result.problems.append({"row": number, "column": "", "reason": UNREADABLE_ROW})
-            break
-        if reading.is_blank(row):
+    run.state["operators"] = operators
+    run.state["seen"] = set()  # (region, name) of rows kept so far: a dry run writes nothing to look up
+
+
+def _problem(exc: DomainError) -> tuple[str, str]:
+    return next((LABEL.get(f, f) for f in exc.fields), ""), exc.message
+
+
+def _validate(run: importing.ImportRun, cells: dict[str, object]) -> tuple[dict | None, importing.Problems]:
+    """Template words → field values, then the API's FacilityIn; the service checks the rest on write."""
+    try:
+        values = _row_values({FIELD_OF[h]: v for h, v in cells.items()}, run.state["operators"])
+        values["name"] = services.facility_name_clean(values["name"])  # before it is looked up
+    except RowError as exc:
+        return None, [(exc.column, exc.reason)]
+    except DomainError as exc:
+        return None, [_problem(exc)]
+    payload, problems = importing.schema_validate(run.importer, FacilityIn, values)
+    if payload is None:
+        return None, problems
+    return payload.dict(exclude_unset=True), []
+
+
+def _write(run: importing.ImportRun, good: list[importing.Row]) -> None:
+    """Register each row in its own savepoint (rolled back in a dry run). The upsert rule is "create only":
+    a facility already registered under the same name in the same region is refused as a duplicate."""
+    for number, raw, values in good:
+        key = (values["region_code"], values["name"])
+        duplicate = (
+            key in run.state["seen"]
+            or Facility.objects.for_user(run.actor).filter(region_id=key[0], name=key[1]).exists()
+        )
+        if duplicate:
+            run.reject(number, [("名称", "该区划内已登记同名设施")], raw)
             continue
-        result.rows += 1
-        cells = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
         try:
-            values = _row_values(cells, operators)
-            values["name"] = services.facility_name_clean(values["name"])  # before it is looked up
-            duplicate = (
-                Facility.objects.for_user(actor)
-                .filter(region_id=values["region_code"], name=values["name"])
-                .exists()
-            )
-            if duplicate:
-                raise RowError("名称", "该区划内已登记同名设施")
             with transaction.atomic():
-                services.facility_create(actor=actor, **values)
-            result.created += 1
-        except RowError as exc:
-            result.problems.append({"row": number, "column": exc.column, "reason": exc.reason})
+                services.facility_create(actor=run.actor, **values)
+                if run.dry_run:
+                    transaction.set_rollback(True)
         except DomainError as exc:
-            column = next((LABEL.get(f, f) for f in exc.fields), "")
-            result.problems.append({"row": number, "column": column, "reason": exc.message})
-    if result.rows == 0 and not result.problems:
-        raise DomainError(NO_DATA_ROWS)
-    audit_batch_record(
-        actor=actor,
-        action="facility.import",
-        model=Facility,
-        count=result.created,
-        detail={"file": Path(path).name, "rows": result.rows, "rejected": len(result.problems)},
+            run.reject(number, [_problem(exc)], raw)
+            continue
+        run.state["seen"].add(key)
+        run.result.created += 1
+
+
+IMPORTER = importing.Importer(
+    kind="facilities",
+    title="养老设施",
+    columns=DECLARED,
+    permission="facilities.add_facility",
+    model=Facility,
+    audit_action="facility.import",
+    upsert_key="区划代码 + 名称",
+    validate=_validate,
+    write=_write,
+    start=_start,
+    analyze=(Facility,),
+    no_rows_is_error=True,
+    unreadable_row=UNREADABLE_ROW,
+)
+
+
+def facility_import_file(
+    *, actor: User, path: Path | str, dry_run: bool = False, report_path: Path | str | None = None
+) -> FacilityImportResult:
+    """Register each good row; report every bad one (core's pipeline, one audit entry)."""
+    result = importing.import_file(
+        actor=actor, kind=IMPORTER.kind, path=path, dry_run=dry_run, report_path=report_path
     )
-    if result.created:
-        dbstats.analyze(Facility)
-    return result
+    return FacilityImportResult(
+        rows=result.rows, created=result.created, problems=result.errors, error_path=result.error_path
+    )

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from yanglao.core.admin import ReadOnlyScopedAdmin
-from yanglao.people.models import Elder, ElderTransfer, ImportJob
+from yanglao.people.models import Elder, ElderTransfer
 
 
 @admin.register(Elder)
@@ -34,19 +34,3 @@ class ElderTransferAdmin(ReadOnlyScopedAdmin):
     list_display = ("elder", "from_region", "to_region", "date", "status", "requested_at")
     list_filter = ("status",)
     exclude = ("address",)
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    list_display = (
-        "filename",
-        "kind",
-        "actor",
-        "state",
-        "rows",
-        "created",
-        "updated",
-        "rejected",
-        "created_at",
-    )
-    readonly_fields = [f.name for f in ImportJob._meta.fields]

@@ -40,6 +40,11 @@ class PeopleConfig(AppConfig):
         from yanglao.people import exports
 
         core_exports.register(exports.ELDERS)
+        from yanglao.core import importing
+        from yanglao.people import services
+
+        importing.register(services.ELDERS_IMPORTER)
+        importing.register(services.DEATHS_IMPORTER)
         audit.register_person_lookup(selectors.elder_audit_targets)
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register_region_link(

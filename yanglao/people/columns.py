@@ -1,10 +1,13 @@
-"""The import template: column headers, which are required, and the words accepted in coded columns.
+"""The import template: declared columns (Chinese header, aliases, required, masked) and the words accepted
+in coded columns.
 
-One table serves the template download, header checking, row validation and the error report.
+One declaration serves the template download, header matching, row validation and the error report.
 """
 
 from __future__ import annotations
 
+from yanglao.core import masking
+from yanglao.core.importing import Column
 from yanglao.people.choices import (
     CHRONIC_CONDITIONS,
     DisabilityCategory,
@@ -14,29 +17,63 @@ from yanglao.people.choices import (
     MedicalInsurance,
 )
 
-REQUIRED_HEADERS = ("姓名", "公民身份号码", "联系电话", "居住地址", "社区代码", "居住情况", "经济状况")
-# Required headers whose cells may still be empty (not everyone has a phone).
-OPTIONAL_VALUES = {"联系电话", "居住地址"}
+# (field, header, aliases): the fields are ElderIn's, so a schema error is reported on its column.
+_REQUIRED = (
+    ("name", "姓名", ("老人姓名",)),
+    ("id_number", "公民身份号码", ("身份证号", "身份证号码", "证件号码")),
+    ("phone", "联系电话", ("电话", "手机", "手机号码")),
+    ("address", "居住地址", ("现居住地址", "现住址")),
+    ("region_code", "社区代码", ("居委会代码", "居（村）委会代码")),
+    ("living_arrangement", "居住情况", ()),
+    ("economic_status", "经济状况", ()),
+)
+_OPTIONAL = (
+    ("ethnicity", "民族", ()),
+    ("registered_address", "户籍地址", ()),
+    ("household_number", "户号", ()),
+    ("family_planning_special", "计生特殊家庭", ()),
+    ("disability_category", "残疾类别", ()),
+    ("disability_grade", "残疾等级", ()),
+    ("medical_insurance", "医保类型", ()),
+    ("family_doctor_signed", "家庭医生签约", ()),
+    ("chronic_conditions", "慢性病", ()),
+    ("lat", "纬度", ()),
+    ("lng", "经度", ()),
+)
+# Columns whose cells an error report masks for users without the reveal right.
+MASKS = {
+    "公民身份号码": masking.mask_id,
+    "联系电话": masking.mask_phone,
+    "居住地址": masking.mask_address,
+    "户籍地址": masking.mask_address,
+    **{f"紧急联系人{n}电话": masking.mask_phone for n in (1, 2, 3)},
+}
 CONTACT_HEADERS = tuple(
     f"紧急联系人{n}{part}" for n in (1, 2, 3) for part in ("姓名", "关系", "电话", "有钥匙")
 )
-OPTIONAL_HEADERS = (
-    "民族",
-    "户籍地址",
-    "户号",
-    "计生特殊家庭",
-    "残疾类别",
-    "残疾等级",
-    "医保类型",
-    "家庭医生签约",
-    "慢性病",
-    "纬度",
-    "经度",
-    *CONTACT_HEADERS,
+COLUMNS = (
+    *(Column(f, h, a, required=True, mask=MASKS.get(h)) for f, h, a in _REQUIRED),
+    *(Column(f, h, a, mask=MASKS.get(h)) for f, h, a in _OPTIONAL),
+    *(Column(f"contact_{h[5]}_{h[6:]}", h, mask=MASKS.get(h)) for h in CONTACT_HEADERS),
 )
+REQUIRED_HEADERS = tuple(c.header for c in COLUMNS if c.required)
+# Required headers whose cells may still be empty (not everyone has a phone).
+OPTIONAL_VALUES = {"联系电话", "居住地址"}
+OPTIONAL_HEADERS = tuple(c.header for c in COLUMNS if not c.required)
 ALL_HEADERS = REQUIRED_HEADERS + OPTIONAL_HEADERS
 
-DEATH_HEADERS = ("公民身份号码", "姓名", "死亡日期")
+DEATH_COLUMNS = (
+    Column(
+        "id_number",
+        "公民身份号码",
+        ("身份证号", "身份证号码", "证件号码"),
+        required=True,
+        mask=masking.mask_id,
+    ),
+    Column("name", "姓名", (), required=True),
+    Column("death_date", "死亡日期", (), required=True),
+)
+DEATH_HEADERS = tuple(c.header for c in DEATH_COLUMNS)
 
 
 def _words(choices, extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -1,16 +1,11 @@
 """The registry's refusals; ``message`` is what users read."""
 
+from yanglao.core import errors as core_errors
 from yanglao.core.errors import DomainError
 
-
-class ImportFileInvalid(DomainError):
-    code = "people.import_file_invalid"
-    message = "导入文件无法处理"
-
-
-class WrongHeaders(DomainError):
-    code = "people.wrong_headers"
-    message = "表头不符合模板"
+# The import pipeline lives in core now; the registry's names stay for its callers.
+ImportFileInvalid = core_errors.ImportFileInvalid
+WrongHeaders = core_errors.WrongHeaders
 
 
 class IdNumberTaken(DomainError):

@@ -1,58 +1,12 @@
-"""Workbooks the registry writes: the import template, the error report, and list exports.
-
-xlsxwriter in constant-memory mode writes row by row, so a million-row report never sits in memory.
-"""
+"""Workbooks the registry writes: the import template. (Error reports are ``core.tabular.ErrorWorkbook``.)"""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import xlsxwriter
 
-from yanglao.core import masking
-from yanglao.core.tabular import MAX_SHEET_ROWS
 from yanglao.people import columns
-
-# Columns whose cells an error report masks for users without the reveal right.
-MASKED_COLUMNS = {
-    "公民身份号码": masking.mask_id,
-    "联系电话": masking.mask_phone,
-    "居住地址": masking.mask_address,
-    "户籍地址": masking.mask_address,
-    **{f"紧急联系人{n}电话": masking.mask_phone for n in (1, 2, 3)},
-}
-
-
-class ErrorWorkbook:
-    """行号, 列, 原因, then the row's original cells: what a clerk needs to fix the file and re-upload it."""
-
-    def __init__(self, path: Path | str, headers: list[str], *, masked: bool = False):
-        self.path = str(path)
-        self.maskers = {i: MASKED_COLUMNS[h] for i, h in enumerate(headers) if masked and h in MASKED_COLUMNS}
-        self.workbook = xlsxwriter.Workbook(self.path, {"constant_memory": True, "strings_to_numbers": False})
-        self.sheet = self.workbook.add_worksheet("错误明细")
-        self.text = self.workbook.add_format({"num_format": "@"})
-        self.sheet.write_row(0, 0, ["行号", "列", "原因", *headers])
-        self.next_row = 1
-
-    def add(self, row: int, column: str, reason: str, cells: list[object]) -> None:
-        if self.next_row >= MAX_SHEET_ROWS:
-            return
-        self.sheet.write_number(self.next_row, 0, row)
-        self.sheet.write_string(self.next_row, 1, column)
-        self.sheet.write_string(self.next_row, 2, reason)
-        for offset, value in enumerate(cells, start=3):
-            if value is None:
-                continue
-            text = str(value)
-            masker = self.maskers.get(offset - 3)
-            self.sheet.write_string(self.next_row, offset, masker(text) if masker else text, self.text)
-        self.next_row += 1
-
-    def close(self) -> str:
-        self.workbook.close()
-        return self.path
 
 
 def template_workbook() -> bytes:

@@ -11,32 +11,13 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from yanglao.core.crypto import blind_index
+from yanglao.core.reading import cell_text
 from yanglao.people import columns, identity
 from yanglao.people.identity import gender_of
 from yanglao.people.names import pinyin_of
-from yanglao.people.reading import cell_text
 from yanglao.people.schemas import ElderIn
 
-FIELD_COLUMN = {
-    "name": "姓名",
-    "id_number": "公民身份号码",
-    "phone": "联系电话",
-    "address": "居住地址",
-    "region_code": "社区代码",
-    "living_arrangement": "居住情况",
-    "economic_status": "经济状况",
-    "ethnicity": "民族",
-    "registered_address": "户籍地址",
-    "household_number": "户号",
-    "family_planning_special": "计生特殊家庭",
-    "disability_category": "残疾类别",
-    "disability_grade": "残疾等级",
-    "medical_insurance": "医保类型",
-    "family_doctor_signed": "家庭医生签约",
-    "chronic_conditions": "慢性病",
-    "lat": "纬度",
-    "lng": "经度",
-}
+FIELD_COLUMN = {c.name: c.header for c in columns.COLUMNS}
 PYDANTIC_MESSAGES = {
     "missing": "不能为空",
     "string_too_short": "不能为空",

@@ -15,7 +15,7 @@ from yanglao.core.models import User
 from yanglao.core.scoping import code_range_q
 from yanglao.people import filters, groups, identity
 from yanglao.people.choices import TransferStatus
-from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, ImportJob, LifeEvent
+from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, LifeEvent
 
 
 def elder_filterset(*, user: User, params=None, today: dt.date | None = None) -> filters.ElderFilterSet:
@@ -126,12 +126,3 @@ def transfer_lists(*, user: User, limit: int = 200):
     )
     outgoing = list(qs.filter(code_range_q(user, "from_region")).order_by("-requested_at")[:limit])
     return incoming, outgoing
-
-
-def import_jobs(*, user: User):
-    qs = ImportJob.objects.all() if user.is_superuser else ImportJob.objects.filter(actor=user)
-    return qs.order_by("-created_at")
-
-
-def import_job_get(*, user: User, job_id: int) -> ImportJob:
-    return get_object_or_404(import_jobs(user=user), pk=job_id)

@@ -12,34 +12,30 @@ import datetime as dt
 import logging
 import multiprocessing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditlog.models import LogEntry
 from django import db
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import dbstats, events, masking, uploads
+from yanglao.core import importing, masking
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
 from yanglao.core.models import Region, User
 from yanglao.core.scoping import code_range_q, ensure_in_scope
-from yanglao.people import columns, errors, fastinsert, reading, rows, worker
+from yanglao.people import columns, errors, fastinsert, rows, worker
 from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind, TransferStatus
+from yanglao.people.dates import parse_date
 from yanglao.people.identity import normalise_id
-from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, Household, ImportJob, LifeEvent
+from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, Household, LifeEvent
 from yanglao.people.names import pinyin_of
-from yanglao.people.reports import ErrorWorkbook
 from yanglao.people.schemas import ElderIn, ElderPatch
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 5000
-MAX_STORED_ERRORS = 1000
 ELDER_FIELDS = (
     "name",
     "name_pinyin",
@@ -505,67 +501,10 @@ def elder_contact_reveal(*, actor: User, elder: Elder, position: int) -> str:
 
 # ---------------------------------------------------------------- imports
 
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    errors: list[dict] = field(default_factory=list)
-    unmatched: list[str] = field(default_factory=list)
-    error_path: str = ""
-    errors_total: int = 0  # every problem found; ``errors`` keeps the first MAX_STORED_ERRORS
-
-    @property
-    def errors_truncated(self) -> bool:
-        return self.errors_total > len(self.errors)
-
-    def as_json(self) -> dict:
-        """The CLI's and the API's shape; ``errors_truncated`` says when only the first errors are listed."""
-        return {
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "errors": self.errors,
-            "errors_truncated": self.errors_truncated,
-            "errors_total": self.errors_total,
-        }
-
-
-class _Rejections:
-    """Collects bad rows: all into the error workbook, the first MAX_STORED_ERRORS in memory."""
-
-    def __init__(self, result: ImportResult, headers: list[str], report: ErrorWorkbook | None):
-        self.result, self.headers, self.report = result, headers, report
-        self.rows_seen: set[int] = set()
-
-    def add(self, row_number: int, problems: list[tuple[str, str]], cells: list[object]) -> None:
-        if row_number not in self.rows_seen:
-            self.rows_seen.add(row_number)
-            self.result.rejected += 1
-        for column, reason in problems:
-            self.result.errors_total += 1
-            if len(self.result.errors) < MAX_STORED_ERRORS:
-                self.result.errors.append({"row": row_number, "column": column, "reason": reason})
-            if self.report:
-                self.report.add(row_number, column, reason, cells)
-
-
-def _check_headers(headers: list[str], required: tuple[str, ...], allowed: tuple[str, ...]) -> None:
-    missing = [h for h in required if h not in headers]
-    if missing:
-        raise errors.WrongHeaders(
-            f"表头缺少：{'、'.join(missing)}。模板要求的表头为：{'、'.join(required)}"
-            f"（可选：{'、'.join(h for h in allowed if h not in required)}）",
-            fields={"file": "表头不符合模板"},
-        )
-    duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
-    if duplicated:
-        raise errors.WrongHeaders(f"表头重复：{'、'.join(duplicated)}", fields={"file": "表头重复"})
+# The registry's importers run on core's pipeline (core/importing.py); these hooks are their rules.
+ImportResult = importing.ImportResult
+PARALLEL_FROM_ROWS = 20_000  # below this, starting a validation process costs more than it saves
+IN_FLIGHT_CHUNKS = 3
 
 
 def _scope_regions(actor: User) -> dict[str, str]:
@@ -574,25 +513,19 @@ def _scope_regions(actor: User) -> dict[str, str]:
     return dict(regions.values_list("code", "level"))
 
 
-PARALLEL_FROM_ROWS = 20_000  # below this, starting a validation process costs more than it saves
-IN_FLIGHT_CHUNKS = 3
+def _elders_start(run: importing.ImportRun) -> None:
+    run.state["allowed"] = _scope_regions(run.actor)
+    run.state["known"] = None  # loaded lazily: only for the "does not exist" vs "out of scope" wording
+    run.state["first_row_of"] = {}
+    if run.state.get("parallel") is None:  # the fast hand-over is COPY lines, so PostgreSQL only
+        run.state["parallel"] = (
+            run.size >= PARALLEL_FROM_ROWS
+            and db.connection.vendor == "postgresql"
+            and not db.connection.in_atomic_block
+        )
 
 
-def _chunks(row_iter):
-    """Groups of (row number, raw cells) of CHUNK_ROWS non-blank rows."""
-    chunk = []
-    for number, raw in enumerate(row_iter, start=2):
-        if reading.is_blank(raw):
-            continue
-        chunk.append((number, raw))
-        if len(chunk) >= CHUNK_ROWS:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _prepared(row_iter, index: dict[str, int], parallel: bool):
+def _elders_validate(run: importing.ImportRun, chunks):
     """Yield chunks of (number, raw, ready | None, problems) in file order; ready is
     (id_hash, row_hash, region, copy line | None, Prepared | None) as rows.prepare_chunk makes it.
 
@@ -600,17 +533,17 @@ def _prepared(row_iter, index: dict[str, int], parallel: bool):
     cores work (validation is pure Python; writing is COPY and the database). A bounded window of chunks
     in flight keeps memory flat however long the file is.
     """
-    if not parallel:
-        for chunk in _chunks(row_iter):
-            outcome = rows.prepare_chunk(index, [raw for _, raw in chunk])
+    if not run.state["parallel"]:
+        for chunk in chunks:
+            outcome = rows.prepare_chunk(run.index, [raw for _, raw in chunk])
             yield [(n, raw, *out) for (n, raw), out in zip(chunk, outcome, strict=True)]
         return
     context = multiprocessing.get_context("spawn")
     copy = db.connection.vendor == "postgresql"  # elsewhere rows come back whole (slower, still correct)
     with context.Pool(1, initializer=worker.init) as pool:
         pending: collections.deque = collections.deque()
-        for chunk in _chunks(row_iter):
-            job = pool.apply_async(worker.prepare_chunk, (index, [raw for _, raw in chunk], copy))
+        for chunk in chunks:
+            job = pool.apply_async(worker.prepare_chunk, (run.index, [raw for _, raw in chunk], copy))
             pending.append((chunk, job))
             if len(pending) >= IN_FLIGHT_CHUNKS:
                 done, job = pending.popleft()
@@ -620,99 +553,37 @@ def _prepared(row_iter, index: dict[str, int], parallel: bool):
             yield [(n, raw, *out) for (n, raw), out in zip(done, job.get(), strict=True)]
 
 
-def elder_import_file(
-    *,
-    actor: User,
-    path: Path | str,
-    dry_run: bool = False,
-    on_progress: Callable[[ImportResult], None] | None = None,
-    report_path: Path | str | None = None,
-    parallel: bool | None = None,
-) -> ImportResult:
-    """Import an elders workbook or CSV: upsert by ID number, keep good rows, report every bad one.
-
-    Chunks commit one by one, so a crash leaves a consistent prefix and a re-run finishes the job (the
-    upsert is idempotent). ``dry_run`` validates and compares without writing. ``parallel`` (default: for
-    large files, outside a transaction) validates in a second process.
-    """
-    if not actor.has_perm("people.add_elder"):
-        raise PermissionDenied
-    headers, row_iter, size = reading.open_rows(path)
-    _check_headers(headers, columns.REQUIRED_HEADERS, columns.ALL_HEADERS)
-    index = {h: i for i, h in enumerate(headers) if h in columns.ALL_HEADERS}
-    if parallel is None:  # the fast hand-over is COPY lines, so PostgreSQL only
-        parallel = (
-            size >= PARALLEL_FROM_ROWS
-            and db.connection.vendor == "postgresql"
-            and not db.connection.in_atomic_block
-        )
-    allowed = _scope_regions(actor)
-    known = None  # loaded lazily: only for the "does not exist" vs "out of scope" wording
-    result = ImportResult()
-    masked = not actor.has_perm("people.reveal_elder")
-    report = ErrorWorkbook(report_path, headers, masked=masked) if report_path else None
-    reject = _Rejections(result, headers, report)
-    first_row_of: dict[str, int] = {}
-    for chunk in _prepared(row_iter, index, parallel):
-        batch = []
-        for number, raw, ready, problems in chunk:
-            result.rows += 1
-            if ready is not None and ready[2] not in allowed:
-                if known is None:
-                    known = set(Region.objects.values_list("code", flat=True))
-                code = ready[2]
-                reason = (
-                    f"区划代码 {code} 不在您的管辖范围内或不是社区级区划"
-                    if code in known
-                    else f"区划代码 {code} 不存在"
-                )
-                ready, problems = None, [("社区代码", reason)]
-            if ready is None:
-                reject.add(number, problems, raw)
-                continue
-            first = first_row_of.setdefault(ready[0], number)
-            if first != number:
-                reject.add(number, [("公民身份号码", f"与第 {first} 行重复（保留第 {first} 行）")], raw)
-                continue
-            batch.append((number, raw, ready))
-        _flush(actor, batch, index, result, reject, dry_run)
-        if on_progress:
-            on_progress(result)
-    if report:
-        result.error_path = report.close() if result.rejected else ""
-    if not dry_run:
-        with transaction.atomic():
-            core_services.audit_batch_record(
-                actor=actor,
-                action="elder.import",
-                model=Elder,
-                count=result.rows,
-                detail={
-                    "file": Path(path).name,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "rejected": result.rejected,
-                },
+def _elders_write(run: importing.ImportRun, good: list[importing.Row]) -> None:
+    """Refuse rows outside the actor's communities and repeats of an earlier row's ID number, then decide
+    create / update / unchanged / refuse against the registry and write the chunk in one transaction."""
+    allowed, first_row_of = run.state["allowed"], run.state["first_row_of"]
+    batch = []
+    for number, raw, ready in good:
+        code = ready[2]
+        if code not in allowed:
+            if run.state["known"] is None:
+                run.state["known"] = set(Region.objects.values_list("code", flat=True))
+            reason = (
+                f"区划代码 {code} 不在您的管辖范围内或不是社区级区划"
+                if code in run.state["known"]
+                else f"区划代码 {code} 不存在"
             )
-        if result.created or result.updated:
-            dbstats.analyze(Elder, Household, EmergencyContact, LifeEvent)
-    if on_progress:
-        on_progress(result)
-    return result
+            run.reject(number, [("社区代码", reason)], raw)
+            continue
+        first = first_row_of.setdefault(ready[0], number)
+        if first != number:
+            run.reject(number, [("公民身份号码", f"与第 {first} 行重复（保留第 {first} 行）")], raw)
+            continue
+        batch.append((number, raw, ready))
+    _flush(run, batch)
 
 
-def _flush(
-    actor: User,
-    batch: list[tuple],
-    index: dict[str, int],
-    result: ImportResult,
-    reject: _Rejections,
-    dry_run: bool,
-) -> None:
-    """Decide create / update / unchanged / refuse for one chunk against the registry, then write it."""
+def _flush(run: importing.ImportRun, batch: list[tuple]) -> None:
+    """Upsert by the ID number's blind index: new rows are COPYed or inserted, changed rows updated, equal
+    rows (same fingerprint) left alone; deceased people and people of other areas are refused."""
     if not batch:
         return
+    actor, result = run.actor, run.result
     existing = {
         row["id_hash"]: row
         for row in Elder.objects.unscoped(reason="import upsert by ID number across the registry")
@@ -730,16 +601,16 @@ def _flush(
             else:
                 creates.append(prepared)
         elif current["status"] == ElderStatus.DECEASED:
-            reject.add(number, [("公民身份号码", "该人员已登记死亡，不能通过导入恢复在册")], raw)
+            run.reject(number, [("公民身份号码", "该人员已登记死亡，不能通过导入恢复在册")], raw)
         elif not actor.in_scope(current["region_id"]):
-            reject.add(number, [("公民身份号码", "该人员已在其他辖区登记，请由现辖区办理迁出后再导入")], raw)
+            run.reject(number, [("公民身份号码", "该人员已在其他辖区登记，请由现辖区办理迁出后再导入")], raw)
         elif current["row_hash"] == fingerprint and current["status"] == ElderStatus.ACTIVE:
             result.unchanged += 1
         else:
-            updates.append((prepared or rows.prepare(rows.cells_of(index, raw))[0], current))
+            updates.append((prepared or rows.prepare(rows.cells_of(run.index, raw))[0], current))
     result.created += len(lines) + len(creates)
     result.updated += len(updates)
-    if dry_run:
+    if run.dry_run:
         return
     with transaction.atomic():
         fastinsert.copy_lines(lines)
@@ -805,170 +676,116 @@ def _households_for(prepared: list[rows.Prepared]) -> dict[tuple[str, str], Hous
     return found
 
 
-def death_list_import(
-    *, actor: User, path: Path | str, source: str = EventSource.PUBLIC_SECURITY, dry_run: bool = False
-) -> ImportResult:
-    """A death-list exchange file (公民身份号码, 姓名, 死亡日期): mark the listed people deceased.
+def _deaths_validate(run: importing.ImportRun, cells: dict[str, object]) -> tuple[tuple | None, list]:
+    try:
+        id_number = normalise_id(cells["公民身份号码"], today=run.state["today"])
+    except ValueError as exc:
+        return None, [("公民身份号码", str(exc))]
+    try:
+        date = parse_date(cells["死亡日期"])
+    except ValueError as exc:
+        return None, [("死亡日期", str(exc))]
+    return (id_number, date), []
 
-    IDs the registry does not hold, or holds outside the actor's scope, are reported as unmatched.
-    """
-    from yanglao.people.dates import parse_date
 
-    if not actor.has_perm("people.change_elder"):
-        raise PermissionDenied
-    headers, row_iter, _ = reading.open_rows(path)
-    _check_headers(headers, columns.DEATH_HEADERS, columns.DEATH_HEADERS)
-    index = {h: headers.index(h) for h in columns.DEATH_HEADERS}
-    result = ImportResult()
-    reject = _Rejections(result, headers, None)
-    today = timezone.localdate()
-    for number, raw in enumerate(row_iter, start=2):
-        if reading.is_blank(raw):
-            continue
-        result.rows += 1
-        cell = {h: raw[i] if i < len(raw) else None for h, i in index.items()}
-        try:
-            id_number = normalise_id(cell["公民身份号码"], today=today)
-        except ValueError as exc:
-            reject.add(number, [("公民身份号码", str(exc))], raw)
-            continue
-        try:
-            date = parse_date(cell["死亡日期"])
-        except ValueError as exc:
-            reject.add(number, [("死亡日期", str(exc))], raw)
-            continue
-        elder = Elder.objects.for_user(actor, action="change").filter(id_hash=blind_index(id_number)).first()
+def _deaths_write(run: importing.ImportRun, good: list[importing.Row]) -> None:
+    """Mark the listed people deceased (each through ``elder_record_death``, with its life event). IDs the
+    registry does not hold, or holds outside the actor's scope, are reported as unmatched."""
+    result = run.result
+    hashes = {blind_index(id_number) for _, _, (id_number, _) in good}
+    found = {
+        elder.id_hash: elder
+        for elder in Elder.objects.for_user(run.actor, action="change").filter(id_hash__in=hashes)
+    }
+    for number, raw, (id_number, date) in good:
+        elder = found.get(blind_index(id_number))
         if elder is None:
             result.unmatched.append(masking.mask_id(id_number))
             continue
         if elder.status == ElderStatus.DECEASED and elder.death_date == date:
             result.unchanged += 1
             continue
-        if dry_run:
+        if run.dry_run:
             result.updated += 1
             continue
         try:
-            elder_record_death(actor=actor, elder_id=elder.pk, date=date, source=source, note="死亡名单交换")
+            elder_record_death(
+                actor=run.actor, elder_id=elder.pk, date=date, source=run.state["source"], note="死亡名单交换"
+            )
             result.updated += 1
         except errors.InvalidLifeEvent as exc:
-            reject.add(number, [("死亡日期", exc.message)], raw)
-    if not dry_run:
-        with transaction.atomic():
-            core_services.audit_batch_record(
-                actor=actor,
-                action="elder.death_list",
-                model=Elder,
-                count=result.rows,
-                detail={
-                    "file": Path(path).name,
-                    "marked": result.updated,
-                    "unmatched": len(result.unmatched),
-                },
-            )
-    return result
+            run.reject(number, [("死亡日期", exc.message)], raw)
 
 
-# ---------------------------------------------------------------- background import jobs
+ELDERS_IMPORTER = importing.Importer(
+    kind="elders",
+    title="老年人信息",
+    columns=columns.COLUMNS,
+    permission="people.add_elder",
+    model=Elder,
+    audit_action="elder.import",
+    upsert_key="公民身份号码",
+    validate_chunks=_elders_validate,
+    write=_elders_write,
+    start=_elders_start,
+    analyze=(Elder, Household, EmergencyContact, LifeEvent),
+    reveal_permission="people.reveal_elder",
+)
+DEATHS_IMPORTER = importing.Importer(
+    kind="deaths",
+    title="死亡名单交换",
+    columns=columns.DEATH_COLUMNS,
+    permission="people.change_elder",
+    model=Elder,
+    audit_action="elder.death_list",
+    upsert_key="公民身份号码",
+    validate=_deaths_validate,
+    write=_deaths_write,
+    start=lambda run: run.state.setdefault("today", timezone.localdate()),
+    audit_detail=lambda run: {"marked": run.result.updated, "unmatched": len(run.result.unmatched)},
+    reveal_permission="people.reveal_elder",
+)
 
 
-def import_job_create(
-    *, actor: User, kind: str, filename: str, content: bytes, dry_run: bool = False
-) -> ImportJob:
-    """Keep the upload owner-only under var/imports and queue the job after commit."""
-    from yanglao.people import tasks
+def elder_import_file(
+    *,
+    actor: User,
+    path: Path | str,
+    dry_run: bool = False,
+    on_progress: Callable[[ImportResult], None] | None = None,
+    report_path: Path | str | None = None,
+    parallel: bool | None = None,
+) -> ImportResult:
+    """Import an elders workbook or CSV: upsert by ID number, keep good rows, report every bad one.
 
-    if not actor.has_perm("people.add_elder"):
-        raise PermissionDenied
-    suffix = Path(filename).suffix.lower()[:8]
-    job = ImportJob.objects.create(actor=actor, kind=kind, filename=filename[:255], path="", dry_run=dry_run)
-    target = uploads.write_private(Path(settings.IMPORT_DIR) / f"{job.pk}{suffix}", content)
-    job.path = str(target)
-    job.save(update_fields=["path"])
-    transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
-    return job
-
-
-def import_job_run(*, job_id: int) -> ImportJob:
-    """Run a queued job, writing progress per chunk. A refused file ends the job with its reason; any other
-    failure ends it as failed too (logged in English with the traceback), so no job stays "running"."""
-    job = ImportJob.objects.select_related("actor").get(pk=job_id)
-    if job.state in (ImportJob.State.DONE, ImportJob.State.FAILED):
-        return job
-    job.state = ImportJob.State.RUNNING
-    job.save(update_fields=["state"])
-    _import_job_publish(job)
-
-    def progress(result: ImportResult) -> None:
-        job.rows, job.processed = result.rows, result.rows
-        job.created, job.updated, job.unchanged, job.rejected = (
-            result.created,
-            result.updated,
-            result.unchanged,
-            result.rejected,
-        )
-        job.save(update_fields=["rows", "processed", "created", "updated", "unchanged", "rejected"])
-        _import_job_publish(job)
-
-    try:
-        if job.kind == ImportJob.Kind.DEATHS:
-            result = death_list_import(actor=job.actor, path=job.path, dry_run=job.dry_run)
-            job.message = f"未匹配 {len(result.unmatched)} 人" if result.unmatched else ""
-        else:
-            result = elder_import_file(
-                actor=job.actor,
-                path=job.path,
-                dry_run=job.dry_run,
-                on_progress=progress,
-                report_path=Path(job.path).with_suffix(".errors.xlsx"),
-            )
-        progress(result)
-        job.errors = result.errors + [
-            {"row": None, "column": "公民身份号码", "reason": f"未匹配：{u}"}
-            for u in result.unmatched[:MAX_STORED_ERRORS]
-        ]
-        job.error_path = result.error_path
-        uploads.make_private(job.error_path)
-        job.state = ImportJob.State.DONE
-        if result.rows == 0:
-            job.message = "文件只有表头，没有数据行"
-    except (errors.ImportFileInvalid, errors.WrongHeaders) as exc:
-        job.state, job.message = ImportJob.State.FAILED, exc.message
-    except Exception:  # a job must end; the reason is logged with its traceback
-        log.exception("import job %s failed", job.pk)
-        job.state = ImportJob.State.FAILED
-        job.message = "导入因内部错误中止，已记录错误日志；已写入的数据保持一致，可修正文件后重新导入"
-    job.finished_at = timezone.now()
-    if job.dry_run or settings.IMPORT_RETENTION_DAYS <= 0:
-        uploads.delete(job.path)
-        job.path = ""
-    job.save()
-    _import_job_publish(job)
-    return job
-
-
-def _import_job_publish(job: ImportJob) -> None:
-    """The live page's wake-up: the job's id, state and counts (no names or numbers), to its actor only."""
-    events.publish_on_commit(
-        "people.import.progress",
-        {
-            "job": job.pk,
-            "state": job.state,
-            "percent": job.percent,
-            "rows": job.rows,
-            "created": job.created,
-            "updated": job.updated,
-            "unchanged": job.unchanged,
-            "rejected": job.rejected,
-        },
-        user_id=job.actor_id,
+    ``parallel`` (default: for large files on PostgreSQL, outside a transaction) validates in a second
+    process. The pipeline commits chunk by chunk and audits once (core/importing.py).
+    """
+    return importing.import_file(
+        actor=actor,
+        kind=ELDERS_IMPORTER.kind,
+        path=path,
+        dry_run=dry_run,
+        report_path=report_path,
+        on_progress=on_progress,
+        options={"parallel": parallel},
     )
 
 
-def import_uploads_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete uploads and error reports older than the retention period; jobs keep their counts."""
-    removed = uploads.purge(
-        settings.IMPORT_DIR,
-        older_than_days=settings.IMPORT_RETENTION_DAYS,
-        now=(now or timezone.now()).timestamp(),
+def death_list_import(
+    *,
+    actor: User,
+    path: Path | str,
+    source: str = EventSource.PUBLIC_SECURITY,
+    dry_run: bool = False,
+    report_path: Path | str | None = None,
+) -> ImportResult:
+    """A death-list exchange file (公民身份号码, 姓名, 死亡日期): mark the listed people deceased."""
+    return importing.import_file(
+        actor=actor,
+        kind=DEATHS_IMPORTER.kind,
+        path=path,
+        dry_run=dry_run,
+        report_path=report_path,
+        options={"source": source},
     )
-    return removed

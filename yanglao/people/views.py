@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events, lists
+from yanglao.core import events, importing, lists
 from yanglao.core import exports as core_exports
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import exports, groups, panels, reports, selectors, services
 from yanglao.people.forms import ElderForm, ImportForm, LifeEventForm, MoveForm
-from yanglao.people.models import ElderTransfer, ImportJob
+from yanglao.people.models import ElderTransfer
 
 
 @login_required
@@ -160,13 +160,16 @@ def elder_export(request: HttpRequest) -> HttpResponse:
     return exports.ELDERS.respond(request)
 
 
+IMPORT_KINDS = ("elders", "deaths")  # the registry's importers (people.services), listed on its page
+
+
 @login_required
 @permission_required("people.add_elder", raise_exception=True)
 def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = services.import_job_create(
+        job = importing.import_job_create(
             actor=request.user,
             kind=form.cleaned_data["kind"],
             filename=upload.name,
@@ -175,22 +178,27 @@ def import_list(request: HttpRequest) -> HttpResponse:
         )
         return redirect("people:import_detail", pk=job.pk)
     status = 422 if request.method == "POST" else 200
-    jobs = selectors.import_jobs(user=request.user)[:20]
+    jobs = importing.import_jobs(user=request.user).filter(kind__in=IMPORT_KINDS)[:20]
     return render(request, "people/import_list.html", {"form": form, "jobs": jobs}, status=status)
 
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events_after = events.latest_id()  # before reading the job: no progress event falls in between
-    job = selectors.import_job_get(user=request.user, job_id=pk)
+    job = importing.import_job_get(user=request.user, job_id=pk)
     template = lists.fragment(request, "people/import_detail.html", "people/_import_progress.html")
-    running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
-    return render(request, template, {"job": job, "running": running, "events_after": events_after})
+    context = {
+        "job": job,
+        "running": job.running,
+        "events_after": events_after,
+        "topic": importing.PROGRESS_TOPIC,
+    }
+    return render(request, template, context)
 
 
 @login_required
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.import_job_get(user=request.user, job_id=pk)
+    job = importing.import_job_get(user=request.user, job_id=pk)
     if not job.error_path or not Path(job.error_path).exists():
         raise Http404("错误报告已过保留期限被删除")
     return FileResponse(

@@ -116,3 +116,29 @@ def test_commands_refuse_an_unknown_account(tmp_path):
     path = write(tmp_path / "list.csv", [good()])
     with pytest.raises(CommandError, match="找不到用户 nobody"):
         call_command("import_facilities", str(path), "--user", "nobody")
+
+
+def test_dry_run_registers_nothing_but_reports_what_would_be_refused(tmp_path, street_officer):
+    from auditlog.models import LogEntry
+
+    core_factories.organisation(region_code="310104003001", name="天平为老服务社")
+    rows = [good(), good(), good(名称="甲", 类型="养猪场")]  # row 3 repeats row 2
+    result = facility_import_file(actor=street_officer, path=write(tmp_path / "dry.csv", rows), dry_run=True)
+    assert result.created == 1 and [(p["row"], p["column"]) for p in result.problems] == [
+        (3, "名称"),
+        (4, "类型"),
+    ]
+    assert not Facility.objects.for_user(street_officer).exists()
+    assert not LogEntry.objects.filter(additional_data__batch="facility.import").exists()
+
+
+def test_an_aliased_header_and_a_gbk_file_are_read(tmp_path, street_officer):
+    core_factories.organisation(region_code="310104003001", name="天平为老服务社")
+    headers = ["设施名称" if h == "名称" else h for h in HEADERS]
+    path = tmp_path / "gbk.csv"
+    with open(path, "w", encoding="gb18030", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(headers)
+        writer.writerow([good().get(h, "") for h in HEADERS])
+    result = facility_import_file(actor=street_officer, path=path)
+    assert result.created == 1 and result.problems == []

@@ -4,9 +4,9 @@ import datetime as dt
 
 from yanglao.core import idcard
 from yanglao.core.choices import Role
+from yanglao.core.models import ImportJob
 from yanglao.core.testing import factories as core_factories
 from yanglao.core.testing.leak import MARKER, Foreign, register
-from yanglao.people.models import ImportJob
 from yanglao.people.tests import factories
 
 

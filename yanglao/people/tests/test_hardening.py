@@ -14,14 +14,15 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from yanglao.core import idcard, masking
+from yanglao.core import idcard, importing, masking
 from yanglao.core import services as core_services
 from yanglao.core.choices import Role
 from yanglao.core.errors import NotFound
+from yanglao.core.models import ImportJob
 from yanglao.core.testing import factories as core_factories
 from yanglao.core.testing.leak import readable_text
 from yanglao.people import errors, selectors, services
-from yanglao.people.models import Elder, ElderTransfer, ImportJob
+from yanglao.people.models import Elder, ElderTransfer
 from yanglao.people.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -264,7 +265,7 @@ def test_htmx_filter_refreshes_the_export_links(elder, street_officer):
 
 
 def _job(street_officer, content: bytes, dry_run=False, name="list.csv"):
-    return services.import_job_create(
+    return importing.import_job_create(
         actor=street_officer, kind="elders", filename=name, content=content, dry_run=dry_run
     )
 
@@ -277,7 +278,7 @@ def test_uploads_are_private_and_dry_runs_deleted(
     assert os.stat(job.path).st_mode & 0o777 == 0o600
     assert os.stat(settings.IMPORT_DIR).st_mode & 0o777 == 0o700
     path = job.path
-    job = services.import_job_run(job_id=job.pk)
+    job = importing.import_job_run(job_id=job.pk)
     assert not os.path.exists(path) and job.path == ""
 
 
@@ -285,14 +286,14 @@ def test_real_upload_kept_for_the_retention_period(settings, tmp_path, street_of
     settings.IMPORT_DIR = tmp_path / "imports"
     settings.IMPORT_RETENTION_DAYS = 7
     header = "姓名,公民身份号码,联系电话,居住地址,社区代码,居住情况,经济状况\n"
-    job = services.import_job_run(job_id=_job(street_officer, header.encode()).pk)
+    job = importing.import_job_run(job_id=_job(street_officer, header.encode()).pk)
     assert job.state == ImportJob.State.DONE and job.message == "文件只有表头，没有数据行"
     assert os.path.exists(job.path)
-    assert services.import_uploads_purge() == 0
+    assert importing.import_uploads_purge() == 0
     from django.utils import timezone
 
     later = timezone.now() + dt.timedelta(days=8)
-    assert services.import_uploads_purge(now=later) == 1
+    assert importing.import_uploads_purge(now=later) == 1
     assert not os.path.exists(job.path)
 
 
@@ -300,7 +301,7 @@ def test_an_oversized_csv_cell_fails_the_job_in_chinese(settings, tmp_path, stre
     settings.IMPORT_DIR = tmp_path / "imports"
     header = "姓名,公民身份号码,联系电话,居住地址,社区代码,居住情况,经济状况\n"
     content = (header + "张三," + "x" * 200_000 + ",,,310104003001,独居,一般\n").encode()
-    job = services.import_job_run(job_id=_job(street_officer, content).pk)
+    job = importing.import_job_run(job_id=_job(street_officer, content).pk)
     assert job.state == ImportJob.State.FAILED and "128 KB" in job.message
 
 
@@ -311,8 +312,8 @@ def test_any_crash_ends_the_job_as_failed(settings, tmp_path, street_officer, mo
     def boom(**kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, "elder_import_file", boom)
-    job = services.import_job_run(job_id=job.pk)
+    monkeypatch.setattr(importing, "import_file", boom)
+    job = importing.import_job_run(job_id=job.pk)
     assert job.state == ImportJob.State.FAILED and "内部错误" in job.message
 
 

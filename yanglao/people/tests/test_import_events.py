@@ -3,9 +3,8 @@ reloads on them instead of polling every second."""
 
 import pytest
 
-from yanglao.core import events
-from yanglao.people import services
-from yanglao.people.models import ImportJob
+from yanglao.core import events, importing
+from yanglao.core.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +14,10 @@ HEADER = "姓名,公民身份号码,联系电话,居住地址,社区代码,居�
 def test_job_progress_reaches_its_actor_only(settings, tmp_path, street_officer, other_street_officer):
     settings.IMPORT_DIR = tmp_path / "imports"
     content = (HEADER + "张三,110101193804010010,13812345678,天平路 8 号,310104003001,独居,一般\n").encode()
-    job = services.import_job_create(actor=street_officer, kind="elders", filename="a.csv", content=content)
-    job = services.import_job_run(job_id=job.pk)
+    job = importing.import_job_create(actor=street_officer, kind="elders", filename="a.csv", content=content)
+    job = importing.import_job_run(job_id=job.pk)
     assert job.state == ImportJob.State.DONE
-    received = events.event_list(user=street_officer, after=0, topics=["people.import."])
+    received = events.event_list(user=street_officer, after=0, topics=["import."])
     assert received[0].payload["state"] == "running"
     last = received[-1].payload
     assert last == {

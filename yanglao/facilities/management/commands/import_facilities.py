@@ -1,4 +1,5 @@
-"""yanglao import-facilities FILE [--user NAME] [--json]: register a facility list; report each bad row."""
+"""yanglao import-facilities FILE [--user NAME] [--json] [--dry-run]: register a facility list; report each
+bad row."""
 
 import json
 
@@ -16,11 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--user", help=USER_HELP)
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--dry-run", action="store_true", help="validate every row, register nothing")
 
-    def handle(self, *args, file, user, json: bool, **options):
+    def handle(self, *args, file, user, json: bool, dry_run: bool, **options):
         actor = command_actor(user)
         try:
-            result = facility_import_file(actor=actor, path=file)
+            result = facility_import_file(actor=actor, path=file, dry_run=dry_run)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if json:
@@ -29,7 +31,10 @@ class Command(BaseCommand):
             return
         for p in result.problems:
             self.stderr.write(f"第 {p['row']} 行 {p['column']}：{p['reason']}")
-        self.stdout.write(f"设施：共 {result.rows} 行，登记 {result.created}，有误 {len(result.problems)}")
+        self.stdout.write(
+            f"设施：共 {result.rows} 行，登记 {result.created}，有误 {len(result.problems)}"
+            + ("（仅校验，未写入）" if dry_run else "")
+        )
 
 
 def _dumps(payload) -> str:

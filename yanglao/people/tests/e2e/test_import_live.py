@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from yanglao.core import events
+from yanglao.core.models import ImportJob
 from yanglao.core.testing.browser import login
 from yanglao.core.testing.factories import PASSWORD
-from yanglao.people.models import ImportJob
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -35,7 +35,7 @@ def test_progress_page_and_badge_follow_events(page, live_server, officer):
 
     job.state, job.rows, job.processed, job.created = ImportJob.State.DONE, 3, 3, 3
     job.save()
-    events.publish_on_commit("people.import.progress", {"job": job.pk, "state": "done"}, user_id=officer.pk)
+    events.publish_on_commit("import.progress", {"job": job.pk, "state": "done"}, user_id=officer.pk)
     events.publish_on_commit("notify.test", {"n": 1}, user_id=officer.pk)
 
     expect(page.get_by_test_id("import-state")).to_have_text("已完成")

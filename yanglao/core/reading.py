@@ -9,10 +9,11 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from yanglao.people.errors import ImportFileInvalid
+from yanglao.core.errors import ImportFileInvalid
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
@@ -27,7 +28,7 @@ def _csv_text(path: Path) -> str:
     raise ImportFileInvalid("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码")
 
 
-def _csv_rows(text: str) -> Iterator[list[str]]:
+def _csv_rows(text: str) -> Iterator[list[Any]]:
     """csv.reader, but a malformed file or an absurd cell (over 128 KB) is refused in Chinese with its line."""
     reader = csv.reader(io.StringIO(text))
     while True:
@@ -42,13 +43,14 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
         yield row
 
 
-def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]], int]:
+def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[Any]], int]:
     """Headers (trimmed text), an iterator over the data rows (lists of cell values), and the number of
     rows the file claims (blank ones included) to size the work."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         raise ImportFileInvalid("上传的文件是空的（0 字节）")
     suffix = path.suffix.lower()
+    rows: Iterator[list[Any]]
     if suffix in SPREADSHEET_SUFFIXES:
         try:
             workbook = CalamineWorkbook.from_path(str(path))
@@ -74,7 +76,7 @@ def open_rows(path: Path | str) -> tuple[list[str], Iterator[list[object]], int]
     raise ImportFileInvalid("文件中没有任何数据（连表头都没有）")
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A cell as trimmed text; whole-number floats (how spreadsheets hand back 120 or 310104003001) lose
     their ``.0``."""
     if value is None:
