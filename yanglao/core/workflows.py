@@ -121,7 +121,13 @@ class Workflow(Generic[M]):
         t = self.get(action)
         if t.permission and not user.has_perm(t.permission):
             return PermissionDenied()
+        if not user.has_perm(self._scope_permission(t)):
+            return NotFound()  # for_user(action=...) would not find the row
         return self._judge(user, obj, t)[1]
+
+    def _scope_permission(self, t: Transition[M]) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}.{t.scope_action}_{opts.model_name}"
 
     def _judge(self, user: User, obj: M, t: Transition[M]) -> tuple[bool, Exception | None]:
         """(already done, refusal) for a row in scope, in the order ``Transition`` documents."""
@@ -140,13 +146,11 @@ class Workflow(Generic[M]):
     def allowed_actions(self, user: User, obj: M) -> list[str]:
         """The actions ``user`` may take on ``obj`` now, in the table's order; a finished step is not
         offered again."""
-        allowed = []
-        for t in self.transitions:
-            if t.permission and not user.has_perm(t.permission):
-                continue
-            if self._judge(user, obj, t) == (False, None):
-                allowed.append(t.action)
-        return allowed
+        return [
+            t.action
+            for t in self.transitions
+            if self.refusal(user, obj, t.action) is None and not self._judge(user, obj, t)[0]
+        ]
 
 
 WORKFLOWS: dict[type[models.Model], Workflow[Any]] = {}
@@ -172,6 +176,11 @@ def workflow_for(obj: models.Model) -> Workflow[Any]:
 def allowed_actions(user: User, obj: models.Model) -> list[str]:
     """What pages and the API offer: the actions of ``obj``'s workflow that ``user`` may take now."""
     return workflow_for(obj).allowed_actions(user, obj)
+
+
+def refusal(user: User, obj: models.Model, action: str) -> Exception | None:
+    """Why ``user`` may not take ``action`` on ``obj`` now (None: they may): for a page that opens a step."""
+    return workflow_for(obj).refusal(user, obj, action)
 
 
 def transition(

@@ -38,8 +38,10 @@ class FacilitiesConfig(AppConfig):
         for role in (Role.OPERATOR, Role.ADVISOR, Role.CAREGIVER):
             roles.register(role, ["facilities.view_facility"])
 
-        from yanglao.core import navigation
+        from yanglao.core import navigation, workflows
+        from yanglao.facilities import services
 
+        workflows.register(services.BED_WORKFLOW)
         navigation.register(
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),
             before="core:organisation_list",
