@@ -193,9 +193,9 @@ def transition(
 ) -> M:
     """Take one step of ``workflow`` on the row ``obj_id``, as ``actor``, inside the caller's transaction.
 
-    ``changes`` are the fields to write besides the state, or a function of the locked, checked row that
-    returns them (and may refuse with a DomainError, or return None when there is nothing to write: an
-    idempotent repeat). A ``Stay`` writes without moving the state. The state event is published only when
+    ``changes`` are the fields to write besides the state (none: only the state moves), or a function of the
+    locked, checked row that returns them (and may refuse with a DomainError, or return None when there is
+    nothing to write: an idempotent repeat). A ``Stay`` writes without moving the state. The state event is published only when
     the state changed. Returns the row as saved.
     """
     if not transaction.get_connection().in_atomic_block:
@@ -213,7 +213,7 @@ def transition(
     if done:
         return obj
     before = workflow.state(obj)
-    found = changes(obj) if callable(changes) else changes
+    found = changes(obj) if callable(changes) else (changes or {})
     if found is None:
         return obj
     values = dict(found)

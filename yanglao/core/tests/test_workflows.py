@@ -370,3 +370,43 @@ def test_a_bed_out_of_use_takes_no_one(bed_people):
     bed = flow.model(active=False, occupant_id=None)
     assert flow.refusal(staff, bed, "admit").message == "该床位已停用"
     assert flow.allowed_actions(staff, bed) == []
+
+
+TRANSFER_SOURCES = {"accept": {"pending"}, "reject": {"pending"}, "cancel": {"pending"}}
+TRANSFER_TARGETS = {"accept": "accepted", "reject": "rejected", "cancel": "cancelled"}
+TRANSFER_STATES = {"pending", "accepted", "rejected", "cancelled"}
+
+
+def test_the_transfer_table_is_the_specified_one():
+    flow = registered("people.ElderTransfer")
+    assert set(flow.states) == TRANSFER_STATES
+    assert {t.action: set(t.sources) for t in flow.transitions} == TRANSFER_SOURCES
+    assert {t.action: t.target for t in flow.transitions} == TRANSFER_TARGETS
+
+
+@pytest.mark.parametrize("state", sorted(TRANSFER_STATES))
+@pytest.mark.parametrize("action", list(TRANSFER_SOURCES))
+def test_each_transfer_state_and_action(street_officer, other_street_officer, state, action):
+    """A transfer from 天平路 to 湖南路: the receiving street accepts or rejects, the sending one cancels;
+    the other end is refused by name, a role without the right finds nothing, a finished step is not
+    offered again (repeating it returns the transfer)."""
+    flow = registered("people.ElderTransfer")
+    t = flow.model(status=state, from_region_id=TIANPING_COMMUNITY, to_region_id=HUNAN_COMMUNITY)
+    right, other_end = (
+        (street_officer, other_street_officer)
+        if action == "cancel"
+        else (other_street_officer, street_officer)
+    )
+    refused = flow.refusal(right, t, action)
+    if state in TRANSFER_SOURCES[action]:
+        assert refused is None and action in flow.allowed_actions(right, t)
+        wrong_end = flow.refusal(other_end, t, action)
+        assert wrong_end.code == "people.invalid_transfer" and "只能由" in wrong_end.message
+    elif state == TRANSFER_TARGETS[action]:
+        assert refused is None and action not in flow.allowed_actions(right, t)
+    else:
+        assert refused.code == "people.invalid_transfer"
+        assert refused.message.startswith(f"迁出转移当前为“{flow.states[state]}”")
+    assert action not in flow.allowed_actions(other_end, t)
+    advisor = factories.user(role=Role.ADVISOR, regions=["310104000000"])
+    assert isinstance(flow.refusal(advisor, t, action), NotFound)
