@@ -33,11 +33,12 @@ class AssessmentConfig(AppConfig):
         roles.register(Role.ADVISOR, ["assessment.view_assessment", "assessment.add_assessment"])
 
         from yanglao.assessment import services
-        from yanglao.core import navigation
+        from yanglao.core import navigation, workflows
         from yanglao.people import panels
         from yanglao.people import services as people_services
 
         people_services.register_move_hook(services.assessments_follow_move)
+        workflows.register(services.WORKFLOW)
 
         navigation.register(
             navigation.NavItem("能力评估", "assessment:list", "assessment.view_assessment"),

@@ -32,6 +32,11 @@ class WrongState(DomainError):
     message = "评估当前状态不允许此操作"
 
 
+class ReviewerIsAssessor(WrongState):
+    code = "assessment.reviewer_is_assessor"
+    message = "评估员不能审核自己的评估"
+
+
 class InvalidAssignment(DomainError):
     code = "assessment.invalid_assignment"
     message = "派单信息有误"

@@ -2,8 +2,9 @@
 other assessor confirms → review (approve or return) → the person's current level, valid until its date.
 A dispute opens a 复评 by other assessors.
 
-Each step is one transaction that locks the assessment and checks its state; repeating a finished step
-is refused with the current state named. A confirmed submission is never edited.
+Each step is one transaction that takes its transition of ``WORKFLOW`` (the one table of states, actions and
+who may take them; ``core.workflows``), which locks the assessment and checks the right and the state; a
+refused step names the current state. A confirmed submission is never edited.
 """
 
 from __future__ import annotations
@@ -23,25 +24,75 @@ from yanglao.assessment import errors, instruments, scoring
 from yanglao.assessment.choices import Reason, Status
 from yanglao.assessment.models import Assessment
 from yanglao.core import services as core_services
-from yanglao.core.errors import NotFound
+from yanglao.core import workflows
 from yanglao.core.models import User
 from yanglao.people import selectors as people_selectors
 from yanglao.people import services as people_services
 
 
-def _locked(actor: User, assessment_id: int, action: str = "view") -> Assessment:
-    assessment = (
-        Assessment.objects.for_user(actor, action=action).select_for_update().filter(pk=assessment_id).first()
-    )
-    if assessment is None:
-        raise NotFound()
-    return assessment
+def _is_assessor(user: User, a: Assessment) -> bool:
+    return user.pk in (a.assessor_1_id, a.assessor_2_id)
 
 
-def _require(assessment: Assessment, *states: str) -> None:
-    if assessment.status not in states:
-        allowed = "、".join(Status(s).label for s in states)
-        raise errors.WrongState(f"评估当前为“{assessment.get_status_display()}”，此操作仅适用于：{allowed}")
+FILLABLE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.CONFIRMING)
+ASSESSORS_ONLY = workflows.Guard[Assessment](_is_assessor, PermissionDenied)
+NOT_THE_SUBMITTER = workflows.Guard[Assessment](
+    lambda user, a: user.pk != a.submitted_by_id, errors.NeedsOtherAssessor
+)
+NOT_AN_ASSESSOR = workflows.Guard[Assessment](
+    lambda user, a: not _is_assessor(user, a), errors.ReviewerIsAssessor
+)
+
+# Every state rule of the assessment, in one table: pages offer what ``allowed_actions`` lists, and each
+# service below takes its step through ``workflows.transition`` against the same row.
+WORKFLOW = workflows.Workflow[Assessment](
+    model=Assessment,
+    noun="评估",
+    states=dict(Status.choices),
+    state_field="status",
+    error=errors.WrongState,
+    topic="assessment.state",
+    event_scope=lambda a: {"region_code": a.region_id, "organisation_id": a.agency_id},
+    transitions=(
+        workflows.Transition(
+            "assign",
+            (Status.REQUESTED, Status.ASSIGNED),
+            Status.ASSIGNED,
+            permission="assessment.change_assessment",
+            scope_action="change",
+        ),
+        # Drafts and device changes; a change after one assessor submitted withdraws the submission.
+        workflows.Transition("fill", FILLABLE, Status.IN_PROGRESS, who=(ASSESSORS_ONLY,)),
+        workflows.Transition("submit", FILLABLE, Status.CONFIRMING, who=(ASSESSORS_ONLY,)),
+        # Two assessors per assessment: the one who did not submit confirms; a double tap is harmless.
+        workflows.Transition(
+            "confirm",
+            (Status.CONFIRMING,),
+            Status.SUBMITTED,
+            who=(ASSESSORS_ONLY,),
+            done=lambda user, a: a.status == Status.SUBMITTED and a.confirmed_by_id == user.pk,
+            guards=(NOT_THE_SUBMITTER,),
+        ),
+        workflows.Transition(
+            "approve",
+            (Status.SUBMITTED,),
+            Status.APPROVED,
+            permission="assessment.review_assessment",
+            guards=(NOT_AN_ASSESSOR,),
+        ),
+        workflows.Transition(
+            "return",
+            (Status.SUBMITTED,),
+            Status.RETURNED,
+            permission="assessment.review_assessment",
+            guards=(NOT_AN_ASSESSOR,),
+        ),
+        # A dispute leaves the approved result as it is and opens a 复评 (assessment_dispute).
+        workflows.Transition(
+            "dispute", (Status.APPROVED,), Status.APPROVED, permission="assessment.add_assessment"
+        ),
+    ),
+)
 
 
 def _instrument(code: str) -> dict:
@@ -88,42 +139,36 @@ def assessment_assign(
 ) -> Assessment:
     """Give the assessment to an agency and two different assessors of that agency. A 复评 needs assessors
     other than those of the disputed assessment."""
-    if not actor.has_perm("assessment.change_assessment"):
-        raise PermissionDenied
-    assessment = _locked(actor, assessment_id, "change")
-    _require(assessment, Status.REQUESTED, Status.ASSIGNED)
-    agency = core_services.organisation_for_write(
-        actor=actor, organisation_id=agency_id, kinds=("assessment_agency",), field_name="agency"
-    )
-    first, second = assessor_ids
-    if first == second:
-        raise errors.InvalidAssignment(
-            "两名评估员不能是同一人", fields={"assessors": "两名评估员不能是同一人"}
+
+    def assign(assessment: Assessment) -> workflows.Changes:
+        agency = core_services.organisation_for_write(
+            actor=actor, organisation_id=agency_id, kinds=("assessment_agency",), field_name="agency"
         )
-    assessors = list(
-        User.objects.filter(pk__in=assessor_ids, organisation=agency, role="assessor", is_active=True)
-    )
-    if len(assessors) != 2:
-        raise errors.InvalidAssignment(
-            "评估员须为该评估机构的在职评估员", fields={"assessors": "评估员不属于该机构"}
-        )
-    if assessment.disputed_of_id:
-        original = Assessment.objects.unscoped(reason="the disputed assessment's assessors").get(
-            pk=assessment.disputed_of_id
-        )
-        if {original.assessor_1_id, original.assessor_2_id} & set(assessor_ids):
+        first, second = assessor_ids
+        if first == second:
             raise errors.InvalidAssignment(
-                "复评须由原评估员以外的评估员进行", fields={"assessors": "须更换评估员"}
+                "两名评估员不能是同一人", fields={"assessors": "两名评估员不能是同一人"}
             )
-    assessment.agency, assessment.assessor_1_id, assessment.assessor_2_id = agency, first, second
-    assessment.status = Status.ASSIGNED
-    assessment.save(update_fields=["agency", "assessor_1", "assessor_2", "status"])
-    return assessment
+        assessors = list(
+            User.objects.filter(pk__in=assessor_ids, organisation=agency, role="assessor", is_active=True)
+        )
+        if len(assessors) != 2:
+            raise errors.InvalidAssignment(
+                "评估员须为该评估机构的在职评估员", fields={"assessors": "评估员不属于该机构"}
+            )
+        if assessment.disputed_of_id:
+            original = Assessment.objects.unscoped(reason="the disputed assessment's assessors").get(
+                pk=assessment.disputed_of_id
+            )
+            if {original.assessor_1_id, original.assessor_2_id} & set(assessor_ids):
+                raise errors.InvalidAssignment(
+                    "复评须由原评估员以外的评估员进行", fields={"assessors": "须更换评估员"}
+                )
+        return {"agency": agency, "assessor_1_id": first, "assessor_2_id": second}
 
-
-def _check_assessor(actor: User, assessment: Assessment) -> None:
-    if actor.pk not in (assessment.assessor_1_id, assessment.assessor_2_id):
-        raise PermissionDenied
+    return workflows.transition(
+        actor=actor, workflow=WORKFLOW, obj_id=assessment_id, action="assign", changes=assign
+    )
 
 
 def _partial_check(data: dict, answers: dict) -> None:
@@ -136,28 +181,20 @@ def _partial_check(data: dict, answers: dict) -> None:
             raise errors.InvalidAnswers(real) from None
 
 
-FILLABLE = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED, Status.CONFIRMING)
-
-
-def _reopen(assessment: Assessment) -> list[str]:
+def _withdrawn(assessment: Assessment) -> workflows.Changes:
     """A change after one assessor submitted withdraws that submission: the other must see the final
     answers, so the result is cleared and the form is open again."""
     if assessment.status != Status.CONFIRMING:
-        assessment.status = Status.IN_PROGRESS
-        return ["status"]
-    assessment.status, assessment.submitted_by, assessment.submitted_at = Status.IN_PROGRESS, None, None
-    assessment.result, assessment.total, assessment.preliminary_level = {}, None, None
-    assessment.final_level, assessment.level_name = None, ""
-    return [
-        "status",
-        "submitted_by",
-        "submitted_at",
-        "result",
-        "total",
-        "preliminary_level",
-        "final_level",
-        "level_name",
-    ]
+        return {}
+    return {
+        "submitted_by": None,
+        "submitted_at": None,
+        "result": {},
+        "total": None,
+        "preliminary_level": None,
+        "final_level": None,
+        "level_name": "",
+    }
 
 
 @transaction.atomic
@@ -165,16 +202,17 @@ def assessment_save_draft(
     *, actor: User, assessment_id: int, answers: dict, context: dict | None = None
 ) -> Assessment:
     """Keep what the assessor has entered so far (resumable after a lost connection). Idempotent."""
-    assessment = _locked(actor, assessment_id)
-    _check_assessor(actor, assessment)
-    _require(assessment, *FILLABLE)
-    _partial_check(_instrument(assessment.instrument), answers)
-    new_context = context or assessment.context
-    if (answers, new_context) == (assessment.answers, assessment.context):
-        return assessment
-    assessment.answers, assessment.context = answers, new_context
-    assessment.save(update_fields=["answers", "context", *_reopen(assessment)])
-    return assessment
+
+    def draft(assessment: Assessment) -> workflows.Changes | None:
+        _partial_check(_instrument(assessment.instrument), answers)
+        new_context = context or assessment.context
+        if (answers, new_context) == (assessment.answers, assessment.context):
+            return None
+        return {"answers": answers, "context": new_context, **_withdrawn(assessment)}
+
+    return workflows.transition(
+        actor=actor, workflow=WORKFLOW, obj_id=assessment_id, action="fill", changes=draft
+    )
 
 
 @dataclass(frozen=True)
@@ -200,38 +238,38 @@ def assessment_record_answers(
     """Merge changes sent from an assessor's device, field by field: the latest change (device time, then
     change id) wins, whatever order changes arrive in. Idempotent: a change sent again, or one older than
     what the server holds, changes nothing. Changes queued offline arrive late and may arrive twice."""
-    assessment = _locked(actor, assessment_id)
-    _check_assessor(actor, assessment)
-    _require(assessment, *FILLABLE)
-    answers, context = dict(assessment.answers), {**assessment.context}
-    risks = dict(context.get("risk_events") or {})
-    stamps = dict(assessment.answer_stamps)
-    applied = False
-    for change in sorted(changes, key=lambda c: (c.at, c.change_id)):
-        stamp = [change.at, change.change_id]
-        if change.name in stamps and tuple(stamps[change.name]) >= tuple(stamp):
-            continue
-        stamps[change.name], applied = stamp, True
-        if change.name in CONTEXT_FIELDS:
-            context[change.name] = change.value
-        elif change.name.startswith("risk_") and change.name[5:] in RISK_EVENTS:
-            risks[change.name[5:]] = change.value
-        elif change.value is None:
-            answers.pop(change.name, None)
-        else:
-            answers[change.name] = change.value
-    if not applied:
-        return assessment
-    _partial_check(_instrument(assessment.instrument), answers)
-    if risks:
-        context["risk_events"] = risks
-    changed = (answers, context) != (assessment.answers, assessment.context)
-    assessment.answers, assessment.context, assessment.answer_stamps = answers, context, stamps
-    fields = ["answers", "context", "answer_stamps"]
-    if changed:
-        fields += _reopen(assessment)
-    assessment.save(update_fields=fields)
-    return assessment
+
+    def merge(assessment: Assessment) -> workflows.Changes | None:
+        answers, context = dict(assessment.answers), {**assessment.context}
+        risks = dict(context.get("risk_events") or {})
+        stamps = dict(assessment.answer_stamps)
+        applied = False
+        for change in sorted(changes, key=lambda c: (c.at, c.change_id)):
+            stamp = [change.at, change.change_id]
+            if change.name in stamps and tuple(stamps[change.name]) >= tuple(stamp):
+                continue
+            stamps[change.name], applied = stamp, True
+            if change.name in CONTEXT_FIELDS:
+                context[change.name] = change.value
+            elif change.name.startswith("risk_") and change.name[5:] in RISK_EVENTS:
+                risks[change.name[5:]] = change.value
+            elif change.value is None:
+                answers.pop(change.name, None)
+            else:
+                answers[change.name] = change.value
+        if not applied:
+            return None
+        _partial_check(_instrument(assessment.instrument), answers)
+        if risks:
+            context["risk_events"] = risks
+        merged = {"answers": answers, "context": context, "answer_stamps": stamps}
+        if (answers, context) == (assessment.answers, assessment.context):
+            return workflows.Stay(merged)  # only the stamps moved on: the state and a submission stand
+        return {**merged, **_withdrawn(assessment)}
+
+    return workflows.transition(
+        actor=actor, workflow=WORKFLOW, obj_id=assessment_id, action="fill", changes=merge
+    )
 
 
 @transaction.atomic
@@ -239,26 +277,31 @@ def assessment_submit(
     *, actor: User, assessment_id: int, answers: dict, context: dict | None = None
 ) -> Assessment:
     """Score the complete answers and hand them to the other assessor, who confirms before review."""
-    assessment = _locked(actor, assessment_id)
-    _check_assessor(actor, assessment)
-    _require(assessment, *FILLABLE)
-    data = _instrument(assessment.instrument)
-    try:
-        result = scoring.score(data, answers, context or {})
-    except scoring.ScoringError as exc:
-        raise errors.InvalidAnswers(exc.problems) from None
-    assessment.answers, assessment.context, assessment.result = answers, context or {}, result.as_dict()
-    assessment.total, assessment.preliminary_level = result.total, result.preliminary_level
-    assessment.final_level, assessment.level_name = result.final_level, result.level_name
-    assessment.instrument_version = data["version"]
-    assessment.status, assessment.submitted_at, assessment.submitted_by = (
-        Status.CONFIRMING,
-        timezone.now(),
-        actor,
+
+    def score(assessment: Assessment) -> workflows.Changes:
+        data = _instrument(assessment.instrument)
+        try:
+            result = scoring.score(data, answers, context or {})
+        except scoring.ScoringError as exc:
+            raise errors.InvalidAnswers(exc.problems) from None
+        return {
+            "answers": answers,
+            "context": context or {},
+            "result": result.as_dict(),
+            "total": result.total,
+            "preliminary_level": result.preliminary_level,
+            "final_level": result.final_level,
+            "level_name": result.level_name,
+            "instrument_version": data["version"],
+            "submitted_at": timezone.now(),
+            "submitted_by": actor,
+            "confirmed_by": None,
+            "confirmed_at": None,
+        }
+
+    return workflows.transition(
+        actor=actor, workflow=WORKFLOW, obj_id=assessment_id, action="submit", changes=score
     )
-    assessment.confirmed_by, assessment.confirmed_at = None, None
-    assessment.save()
-    return assessment
 
 
 @transaction.atomic
@@ -266,17 +309,13 @@ def assessment_confirm(*, actor: User, assessment_id: int) -> Assessment:
     """The second assessor confirms the submitted answers and result; only then does the assessment go to
     review (two assessors per assessment). Only the assigned assessor who did not submit may confirm.
     Repeating a confirmation returns the current state."""
-    assessment = _locked(actor, assessment_id)
-    _check_assessor(actor, assessment)
-    if assessment.status == Status.SUBMITTED and assessment.confirmed_by_id == actor.pk:
-        return assessment
-    _require(assessment, Status.CONFIRMING)
-    if assessment.submitted_by_id == actor.pk:
-        raise errors.NeedsOtherAssessor()
-    assessment.confirmed_by, assessment.confirmed_at = actor, timezone.now()
-    assessment.status = Status.SUBMITTED
-    assessment.save(update_fields=["confirmed_by", "confirmed_at", "status"])
-    return assessment
+    return workflows.transition(
+        actor=actor,
+        workflow=WORKFLOW,
+        obj_id=assessment_id,
+        action="confirm",
+        changes={"confirmed_by": actor, "confirmed_at": timezone.now()},
+    )
 
 
 @transaction.atomic
@@ -284,46 +323,52 @@ def assessment_review(
     *, actor: User, assessment_id: int, approve: bool, comment: str = "", valid_months: int | None = None
 ) -> Assessment:
     """Approve (the person's level changes, the previous result is superseded) or return with comments."""
-    if not actor.has_perm("assessment.review_assessment"):
-        raise PermissionDenied
-    assessment = _locked(actor, assessment_id)
-    _require(assessment, Status.SUBMITTED)
-    if actor.pk in (assessment.assessor_1_id, assessment.assessor_2_id):
-        raise errors.WrongState("评估员不能审核自己的评估")
-    assessment.reviewed_by, assessment.reviewed_at, assessment.review_comment = actor, timezone.now(), comment
-    if not approve:
+    reviewed = {"reviewed_by": actor, "reviewed_at": timezone.now(), "review_comment": comment}
+
+    def give_back(assessment: Assessment) -> workflows.Changes:
         if not comment.strip():
             raise errors.WrongState("退回时须填写审核意见", fields={"comment": "请填写退回原因"})
-        assessment.status = Status.RETURNED
-        assessment.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "status"])
-        return assessment
-    months = valid_months or settings.ASSESSMENT_VALID_MONTHS
-    assessment.valid_until = add_months(timezone.localdate(), months)
-    assessment.status = Status.APPROVED
-    assessment.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "status", "valid_until"])
-    previous = (
-        Assessment.objects.unscoped(reason="supersede the person's earlier result")
-        .filter(elder_id=assessment.elder_id, status=Status.APPROVED)
-        .exclude(pk=assessment.pk)
+        return reviewed
+
+    def approve_(assessment: Assessment) -> workflows.Changes:
+        months = valid_months or settings.ASSESSMENT_VALID_MONTHS
+        valid_until = add_months(timezone.localdate(), months)
+        previous = (
+            Assessment.objects.unscoped(reason="supersede the person's earlier result")
+            .filter(elder_id=assessment.elder_id, status=Status.APPROVED)
+            .exclude(pk=assessment.pk)
+        )
+        previous.update(status=Status.SUPERSEDED, superseded_by=assessment)
+        people_services.elder_set_ability(
+            elder_id=assessment.elder_id,
+            level=assessment.final_level,
+            name=assessment.level_name,
+            instrument=assessment.instrument,
+            valid_until=valid_until,
+        )
+        return {**reviewed, "valid_until": valid_until}
+
+    return workflows.transition(
+        actor=actor,
+        workflow=WORKFLOW,
+        obj_id=assessment_id,
+        action="approve" if approve else "return",
+        changes=approve_ if approve else give_back,
     )
-    previous.update(status=Status.SUPERSEDED, superseded_by=assessment)
-    people_services.elder_set_ability(
-        elder_id=assessment.elder_id,
-        level=assessment.final_level,
-        name=assessment.level_name,
-        instrument=assessment.instrument,
-        valid_until=assessment.valid_until,
-    )
-    return assessment
 
 
 @transaction.atomic
 def assessment_dispute(*, actor: User, assessment_id: int, note: str) -> Assessment:
-    """Doubt about an approved result opens a 复评 (reason "review") to be done by other assessors."""
-    original = _locked(actor, assessment_id)
-    _require(original, Status.APPROVED)
-    if not note.strip():
-        raise errors.WrongState("请说明对评估结果的疑问", fields={"note": "请填写复评理由"})
+    """Doubt about an approved result opens a 复评 (reason "review") to be done by other assessors; the
+    approved result stands until the 复评 is approved."""
+
+    def check_note(original: Assessment) -> None:
+        if not note.strip():
+            raise errors.WrongState("请说明对评估结果的疑问", fields={"note": "请填写复评理由"})
+
+    original = workflows.transition(
+        actor=actor, workflow=WORKFLOW, obj_id=assessment_id, action="dispute", changes=check_note
+    )
     return assessment_request(
         actor=actor,
         elder_id=original.elder_id,

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yanglao.assessment import exports, instruments, scoring, selectors, services
-from yanglao.assessment.choices import Status
 from yanglao.assessment.forms import (
     AssignForm,
     DisputeForm,
@@ -20,7 +19,7 @@ from yanglao.assessment.forms import (
     parse_changes,
 )
 from yanglao.core import exports as core_exports
-from yanglao.core import lists
+from yanglao.core import lists, workflows
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
@@ -116,14 +115,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "a": a,
         "instrument": instruments.get(a.instrument),
-        "can_assign": request.user.has_perm("assessment.change_assessment")
-        and a.status in (Status.REQUESTED, Status.ASSIGNED),
-        "can_fill": request.user.pk in (a.assessor_1_id, a.assessor_2_id) and a.status in services.FILLABLE,
-        "can_confirm": request.user.pk in (a.assessor_1_id, a.assessor_2_id)
-        and a.status == Status.CONFIRMING
-        and request.user.pk != a.submitted_by_id,
-        "can_review": request.user.has_perm("assessment.review_assessment") and a.status == Status.SUBMITTED,
-        "can_dispute": request.user.has_perm("assessment.add_assessment") and a.status == Status.APPROVED,
+        "actions": workflows.allowed_actions(request.user, a),
         "assign_form": _assign_form(request),
         "review_form": ReviewForm(),
         "dispute_form": DisputeForm(),

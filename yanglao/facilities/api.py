@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from yanglao.core import lists
+from yanglao.core import lists, workflows
 from yanglao.core.models import Region
 from yanglao.facilities import errors, filters, geo, network, selectors, services
 from yanglao.facilities.choices import FacilityKind
@@ -152,20 +152,21 @@ def get_indicators(request: HttpRequest, region: str):
 @router.get("/facilities/{facility_id}/beds", response=list[BedOut])
 def list_beds(request: HttpRequest, facility_id: int):
     facility = selectors.facility_get(user=request.user, facility_id=facility_id)
-    return [_bed_out(b) for b in selectors.bed_register(user=request.user, facility=facility)]
+    return [_bed_out(b, request.user) for b in selectors.bed_register(user=request.user, facility=facility)]
 
 
 @router.post("/facilities/{facility_id}/beds", response={201: BedOut})
 def create_bed(request: HttpRequest, facility_id: int, payload: BedIn):
     bed = services.bed_create(actor=request.user, facility_id=facility_id, **payload.dict())
-    return Status(201, _bed_out(bed))
+    return Status(201, _bed_out(bed, request.user))
 
 
-def _bed_out(bed) -> dict:
-    """A bed as the API shows it: occupied or not, never who."""
+def _bed_out(bed, user) -> dict:
+    """A bed as the API shows it: occupied or not, never who, and what the caller may do with it now."""
     return {
-        **{f: getattr(bed, f) for f in BedOut.model_fields if f != "occupied"},
+        **{f: getattr(bed, f) for f in BedOut.model_fields if f not in ("occupied", "actions")},
         "occupied": bed.occupant_id is not None,
+        "actions": workflows.allowed_actions(user, bed),
     }
 
 

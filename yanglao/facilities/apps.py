@@ -42,11 +42,13 @@ class FacilitiesConfig(AppConfig):
 
         core_exports.register(exports.FACILITIES)
 
-        from yanglao.core import importing, navigation
+        from yanglao.core import importing, navigation, workflows
         from yanglao.facilities import importing as facility_importing
+        from yanglao.facilities import services
 
         importing.register(facility_importing.IMPORTER)
 
+        workflows.register(services.BED_WORKFLOW)
         navigation.register(
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),
             before="core:organisation_list",

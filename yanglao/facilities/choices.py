@@ -27,6 +27,13 @@ class OperatingModel(models.TextChoices):
     PUBLIC_PRIVATE = "public_private", "公建民营"
 
 
+class BedState(models.TextChoices):
+    """A bed's state in the admission workflow, read from its occupant (not stored)."""
+
+    FREE = "free", "空床"
+    OCCUPIED = "occupied", "已入住"
+
+
 class BedType(models.TextChoices):
     NURSING = "nursing", "护理型床位"
     COGNITIVE = "cognitive", "认知障碍照护床位"

@@ -140,6 +140,7 @@ class BedOut(Schema):
     family_bed: bool
     occupied: bool
     occupied_since: dt.date | None
+    actions: list[str] = Field(description="您现在可办理的操作：admit 入住、discharge 离开")
 
 
 class AdmitIn(InSchema):

@@ -1,7 +1,8 @@
 """Writes of the facilities module: register facilities (any declared datum), beds, admissions, discharges.
 
-Admission and discharge lock the bed; a bed holds one person and a person one bed, so the register's counts
-always equal its occupants (database constraints back the service's checks).
+Admission and discharge are the transitions of ``BED_WORKFLOW`` (free → occupied → free), which lock the bed;
+a bed holds one person and a person one bed, so the register's counts always equal its occupants (database
+constraints back the service's checks).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from django.utils import timezone
 
 from yanglao.core import services as core_services
 from yanglao.core import text as core_text
+from yanglao.core import workflows
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound
 from yanglao.core.models import User
 from yanglao.core.scoping import ensure_in_scope
 from yanglao.facilities import errors, geo
-from yanglao.facilities.choices import BedType, DischargeReason, FacilityKind, OperatingModel
+from yanglao.facilities.choices import BedState, BedType, DischargeReason, FacilityKind, OperatingModel
 from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people import identity
 from yanglao.people.models import Elder
@@ -316,6 +318,44 @@ def _find_elder(actor: User, elder_id: int | None, id_number: str) -> Elder:
     return elder
 
 
+def _bed_state(bed: Bed) -> str:
+    return BedState.OCCUPIED if bed.occupant_id is not None else BedState.FREE
+
+
+# The bed's state rules in one table: the register page offers what ``allowed_actions`` lists, and
+# ``bed_admit`` / ``bed_discharge`` take their step through ``workflows.transition``.
+BED_WORKFLOW = workflows.Workflow[Bed](
+    model=Bed,
+    noun="床位",
+    states=dict(BedState.choices),
+    state_of=_bed_state,
+    error=errors.BedUnavailable,
+    error_field="bed",
+    transitions=(
+        workflows.Transition(
+            "admit",
+            (BedState.FREE,),
+            BedState.OCCUPIED,
+            scope_action="change",
+            refusals={BedState.OCCUPIED: "该床位已有人入住"},
+            guards=(
+                workflows.Guard[Bed](
+                    lambda user, bed: bed.active,
+                    lambda: errors.BedUnavailable("该床位已停用", fields={"bed": "已停用"}),
+                ),
+            ),
+        ),
+        workflows.Transition(
+            "discharge",
+            (BedState.OCCUPIED,),
+            BedState.FREE,
+            scope_action="change",
+            refusals={BedState.FREE: "该床位没有入住的老人"},
+        ),
+    ),
+)
+
+
 @transaction.atomic
 def bed_admit(
     *,
@@ -325,40 +365,40 @@ def bed_admit(
     id_number: str = "",
     date: dt.date | None = None,
 ) -> BedStay:
-    """Admit a registered, living person who lies in no other bed into an empty bed."""
-    bed = Bed.objects.for_user(actor, action="change").select_for_update().filter(pk=bed_id).first()
-    if bed is None:
-        raise NotFound()
-    elder = _find_elder(actor, elder_id, id_number)
-    if elder.status == "deceased":
-        raise errors.AdmissionRefused("该老人已登记死亡，不能入住", fields={"elder": "已死亡"})
-    if elder.status != "active":
-        raise errors.AdmissionRefused("该老人已迁出，不能入住", fields={"elder": "已迁出"})
-    if bed.occupant_id is not None:
-        raise errors.BedUnavailable("该床位已有人入住", fields={"bed": "已有人入住"})
-    if Bed.objects.unscoped(reason="one bed per person").filter(occupant=elder).exists():
-        raise errors.AdmissionRefused(
-            "该老人已入住其他床位，请先办理离开", fields={"elder": "已入住其他床位"}
+    """Admit a registered, living person who lies in no other bed into an empty bed in use."""
+    day = date or timezone.localdate()
+
+    def admit(bed: Bed) -> workflows.Changes:
+        elder = _find_elder(actor, elder_id, id_number)
+        if elder.status == "deceased":
+            raise errors.AdmissionRefused("该老人已登记死亡，不能入住", fields={"elder": "已死亡"})
+        if elder.status != "active":
+            raise errors.AdmissionRefused("该老人已迁出，不能入住", fields={"elder": "已迁出"})
+        if Bed.objects.unscoped(reason="one bed per person").filter(occupant=elder).exists():
+            raise errors.AdmissionRefused(
+                "该老人已入住其他床位，请先办理离开", fields={"elder": "已入住其他床位"}
+            )
+        if day > timezone.localdate():
+            raise errors.AdmissionRefused("入住日期不能晚于今天", fields={"date": "晚于今天"})
+        last = (
+            BedStay.objects.unscoped(reason="stays must not overlap")
+            .filter(Q(elder=elder) | Q(bed=bed))
+            .aggregate(last=Max("discharged_on"))["last"]
         )
-    if not bed.active:
-        raise errors.BedUnavailable("该床位已停用", fields={"bed": "已停用"})
-    date = date or timezone.localdate()
-    if date > timezone.localdate():
-        raise errors.AdmissionRefused("入住日期不能晚于今天", fields={"date": "晚于今天"})
-    last = (
-        BedStay.objects.unscoped(reason="stays must not overlap")
-        .filter(Q(elder=elder) | Q(bed=bed))
-        .aggregate(last=Max("discharged_on"))["last"]
+        if last is not None and day < last:
+            raise errors.AdmissionRefused(
+                f"入住日期不能早于上一次离开日期 {last:%Y-%m-%d}", fields={"date": "与上一次入住重叠"}
+            )
+        if bed.family_bed and bed.home_elder_id != elder.pk:
+            raise errors.AdmissionRefused(
+                "家庭养老床位只能由其所在家庭的老人使用", fields={"bed": "家庭床位"}
+            )
+        return {"occupant": elder, "occupied_since": day}
+
+    bed = workflows.transition(
+        actor=actor, workflow=BED_WORKFLOW, obj_id=bed_id, action="admit", changes=admit
     )
-    if last is not None and date < last:
-        raise errors.AdmissionRefused(
-            f"入住日期不能早于上一次离开日期 {last:%Y-%m-%d}", fields={"date": "与上一次入住重叠"}
-        )
-    if bed.family_bed and bed.home_elder_id != elder.pk:
-        raise errors.AdmissionRefused("家庭养老床位只能由其所在家庭的老人使用", fields={"bed": "家庭床位"})
-    bed.occupant, bed.occupied_since = elder, date
-    bed.save(update_fields=["occupant", "occupied_since"])
-    return BedStay.objects.create(bed=bed, elder=elder, admitted_on=date)
+    return BedStay.objects.create(bed=bed, elder=bed.occupant, admitted_on=day)
 
 
 DISCHARGE_NOTE_MAX = BedStay._meta.get_field("discharge_note").max_length
@@ -370,34 +410,38 @@ def bed_discharge(
 ) -> BedStay:
     """Close the open stay with its reason (death, transfer, hospital, home, or other with a note) and free
     the bed. Refuses an empty bed, a missing reason and a date before admission or after today."""
-    bed = Bed.objects.for_user(actor, action="change").select_for_update().filter(pk=bed_id).first()
-    if bed is None or bed.occupant_id is None:
-        raise errors.BedUnavailable("该床位没有入住的老人", fields={"bed": "空床"})
-    if reason not in DischargeReason.values:
-        raise errors.DischargeRefused("请选择离开原因", fields={"reason": "请选择离开原因"})
     note = str(note or "").strip()
-    if "\x00" in note or len(note) > DISCHARGE_NOTE_MAX:
-        message = f"离开说明最多 {DISCHARGE_NOTE_MAX} 个字，且不能含控制字符"
-        raise errors.DischargeRefused(message, fields={"note": message})
-    if reason == DischargeReason.OTHER and not note:
-        message = "离开原因为“其他”时请填写说明"
-        raise errors.DischargeRefused(message, fields={"note": message})
-    stay = (
-        BedStay.objects.unscoped(reason="the bed's open stay")
-        .select_for_update()
-        .get(bed=bed, discharged_on__isnull=True)
+    day = date or timezone.localdate()
+    closed: list[BedStay] = []
+
+    def discharge(bed: Bed) -> workflows.Changes:
+        if reason not in DischargeReason.values:
+            raise errors.DischargeRefused("请选择离开原因", fields={"reason": "请选择离开原因"})
+        if "\x00" in note or len(note) > DISCHARGE_NOTE_MAX:
+            message = f"离开说明最多 {DISCHARGE_NOTE_MAX} 个字，且不能含控制字符"
+            raise errors.DischargeRefused(message, fields={"note": message})
+        if reason == DischargeReason.OTHER and not note:
+            message = "离开原因为“其他”时请填写说明"
+            raise errors.DischargeRefused(message, fields={"note": message})
+        stay = (
+            BedStay.objects.unscoped(reason="the bed's open stay")
+            .select_for_update()
+            .get(bed=bed, discharged_on__isnull=True)
+        )
+        if day < stay.admitted_on:
+            message = f"离开日期不能早于入住日期 {stay.admitted_on:%Y-%m-%d}"
+            raise errors.DischargeRefused(message, fields={"date": message})
+        if day > timezone.localdate():
+            raise errors.DischargeRefused("离开日期不能晚于今天", fields={"date": "离开日期不能晚于今天"})
+        stay.discharged_on, stay.discharge_reason, stay.discharge_note = day, reason, note
+        stay.save(update_fields=["discharged_on", "discharge_reason", "discharge_note"])
+        closed.append(stay)
+        return {"occupant": None, "occupied_since": None}
+
+    workflows.transition(
+        actor=actor, workflow=BED_WORKFLOW, obj_id=bed_id, action="discharge", changes=discharge
     )
-    date = date or timezone.localdate()
-    if date < stay.admitted_on:
-        message = f"离开日期不能早于入住日期 {stay.admitted_on:%Y-%m-%d}"
-        raise errors.DischargeRefused(message, fields={"date": message})
-    if date > timezone.localdate():
-        raise errors.DischargeRefused("离开日期不能晚于今天", fields={"date": "离开日期不能晚于今天"})
-    stay.discharged_on, stay.discharge_reason, stay.discharge_note = date, reason, note
-    stay.save(update_fields=["discharged_on", "discharge_reason", "discharge_note"])
-    bed.occupant, bed.occupied_since = None, None
-    bed.save(update_fields=["occupant", "occupied_since"])
-    return stay
+    return closed[0]
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import exports as core_exports
-from yanglao.core import lists
+from yanglao.core import lists, workflows
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
@@ -79,7 +79,10 @@ def facility_export(request: HttpRequest) -> HttpResponse:
 @permission_required("facilities.view_facility", raise_exception=True)
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = selectors.facility_get(user=request.user, facility_id=pk)
-    beds = list(selectors.bed_register(user=request.user, facility=facility))
+    beds = [
+        (bed, workflows.allowed_actions(request.user, bed))
+        for bed in selectors.bed_register(user=request.user, facility=facility)
+    ]
     trend = selectors.occupancy_trend(user=request.user, facility=facility, days=90)
     return render(
         request,
@@ -240,9 +243,12 @@ def bed_discharge(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
     """Ask why the person leaves and on which day, show who and which bed, then discharge on confirmation."""
     facility = selectors.facility_get(user=request.user, facility_id=pk)
     bed = selectors.bed_get(user=request.user, facility=facility, bed_id=bed_id)
-    if bed.occupant_id is None:
-        messages.error(request, "该床位没有入住的老人")
+    refused = workflows.refusal(request.user, bed, "discharge")
+    if isinstance(refused, DomainError):
+        messages.error(request, refused.message)
         return redirect("facilities:detail", pk=pk)
+    if refused is not None:
+        raise refused
     form = DischargeForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

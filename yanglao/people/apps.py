@@ -23,6 +23,10 @@ class PeopleConfig(AppConfig):
         auditlog.register(models.EmergencyContact, mask_fields=["phone"])
         auditlog.register(models.LifeEvent)
         auditlog.register(models.ElderTransfer, mask_fields=["address"])
+        from yanglao.core import workflows
+        from yanglao.people import services
+
+        workflows.register(services.TRANSFER_WORKFLOW)
 
         registry = [
             "people.view_elder",

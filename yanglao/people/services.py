@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import importing, masking
+from yanglao.core import importing, masking, workflows
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
@@ -306,87 +306,108 @@ def _district_of(actor: User, elder_id: int) -> str:
     return elder[:6] + "000000" if elder else ""
 
 
-def _locked_transfer(actor: User, transfer_id: int) -> ElderTransfer:
-    transfer = (
-        ElderTransfer.objects.for_user(actor, action="change")
-        .select_for_update()
-        .select_related("elder")
-        .filter(pk=transfer_id)
-        .first()
+def _end(side: str, verb: str) -> workflows.Guard[ElderTransfer]:
+    """Only the street at one end takes a step: "to" the receiving one, "from" the sending one."""
+    end = "迁入" if side == "to" else "迁出"
+    return workflows.Guard[ElderTransfer](
+        lambda user, t: user.in_scope(t.to_region_id if side == "to" else t.from_region_id),
+        lambda: errors.InvalidTransfer(f"只能由{end}社区所在街道{verb}"),
     )
-    if transfer is None:
-        raise NotFound()
-    return transfer
 
 
-def _transfer_step(
-    actor: User, transfer_id: int, *, to: str, side: str, verb: str
-) -> tuple[ElderTransfer, bool]:
-    """Lock a transfer for one step of its workflow: (transfer, already done). Only a pending transfer moves
-    on, and only by the street on ``side`` ("to": the receiving one, "from": the sending one)."""
-    transfer = _locked_transfer(actor, transfer_id)
-    if transfer.status == to:
-        return transfer, True
-    if transfer.status != TransferStatus.PENDING:
-        raise errors.InvalidTransfer(f"该转移已{transfer.get_status_display()}，不能{verb}")
-    region, end = (transfer.to_region_id, "迁入") if side == "to" else (transfer.from_region_id, "迁出")
-    if not actor.in_scope(region):
-        raise errors.InvalidTransfer(f"只能由{end}社区所在街道{verb}")
-    return transfer, False
+# Only a pending transfer moves on; repeating a finished step returns the transfer as it is.
+TRANSFER_WORKFLOW = workflows.Workflow[ElderTransfer](
+    model=ElderTransfer,
+    noun="迁出转移",
+    states=dict(TransferStatus.choices),
+    state_field="status",
+    error=errors.InvalidTransfer,
+    transitions=(
+        workflows.Transition(
+            "accept",
+            (TransferStatus.PENDING,),
+            TransferStatus.ACCEPTED,
+            scope_action="change",
+            done=lambda user, t: t.status == TransferStatus.ACCEPTED,
+            guards=(_end("to", "接收"),),
+        ),
+        workflows.Transition(
+            "reject",
+            (TransferStatus.PENDING,),
+            TransferStatus.REJECTED,
+            scope_action="change",
+            done=lambda user, t: t.status == TransferStatus.REJECTED,
+            guards=(_end("to", "退回"),),
+        ),
+        workflows.Transition(
+            "cancel",
+            (TransferStatus.PENDING,),
+            TransferStatus.CANCELLED,
+            scope_action="change",
+            done=lambda user, t: t.status == TransferStatus.CANCELLED,
+            guards=(_end("from", "撤回"),),
+        ),
+    ),
+)
 
 
-def _decide(transfer: ElderTransfer, actor: User, status: str, note: str) -> ElderTransfer:
-    transfer.status, transfer.decided_by, transfer.decided_at = status, actor, timezone.now()
-    transfer.decision_note = note[:300]
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    return transfer
+def _decision(actor: User, note: str) -> workflows.Changes:
+    return {"decided_by": actor, "decided_at": timezone.now(), "decision_note": note[:300]}
 
 
 @transaction.atomic
 def elder_transfer_accept(*, actor: User, transfer_id: int, note: str = "") -> ElderTransfer:
     """The receiving street takes the person in: the move happens now, dated as requested. Idempotent."""
-    transfer, done = _transfer_step(actor, transfer_id, to=TransferStatus.ACCEPTED, side="to", verb="接收")
-    if done:
-        return transfer
-    elder = (
-        Elder.objects.unscoped(reason="accepting a transfer into the actor's scope")
-        .select_for_update()
-        .get(pk=transfer.elder_id)
+
+    def accept(transfer: ElderTransfer) -> workflows.Changes:
+        elder = (
+            Elder.objects.unscoped(reason="accepting a transfer into the actor's scope")
+            .select_for_update()
+            .get(pk=transfer.elder_id)
+        )
+        if elder.status != ElderStatus.ACTIVE or elder.region_id != transfer.from_region_id:
+            raise errors.InvalidTransfer("发起后该老人的状态或所属社区已变化，此转移已撤回，请重新发起")
+        _relocate(
+            elder,
+            transfer.to_region,
+            actor=actor,
+            date=transfer.date,
+            address=transfer.address or None,
+            note="迁出转移：" + (transfer.note or "接收"),
+            source=EventSource.FORM,
+        )
+        ensure_in_scope(elder, actor, "change")
+        return _decision(actor, note)
+
+    return workflows.transition(
+        actor=actor, workflow=TRANSFER_WORKFLOW, obj_id=transfer_id, action="accept", changes=accept
     )
-    if elder.status != ElderStatus.ACTIVE or elder.region_id != transfer.from_region_id:
-        _decide(transfer, actor, TransferStatus.CANCELLED, "发起后该老人的状态或社区已变化，转移自动撤回")
-        raise errors.InvalidTransfer("发起后该老人的状态或所属社区已变化，此转移已撤回，请重新发起")
-    _relocate(
-        elder,
-        transfer.to_region,
-        actor=actor,
-        date=transfer.date,
-        address=transfer.address or None,
-        note="迁出转移：" + (transfer.note or "接收"),
-        source=EventSource.FORM,
-    )
-    ensure_in_scope(elder, actor, "change")
-    return _decide(transfer, actor, TransferStatus.ACCEPTED, note)
 
 
 @transaction.atomic
 def elder_transfer_reject(*, actor: User, transfer_id: int, note: str) -> ElderTransfer:
     """The receiving street refuses, with a reason the sender reads; the person stays where they were."""
-    transfer, done = _transfer_step(actor, transfer_id, to=TransferStatus.REJECTED, side="to", verb="退回")
-    if done:
-        return transfer
-    if not (note or "").strip():
-        raise errors.InvalidTransfer("请填写退回原因", fields={"note": "请填写退回原因"})
-    return _decide(transfer, actor, TransferStatus.REJECTED, note.strip())
+
+    def reject(transfer: ElderTransfer) -> workflows.Changes:
+        if not (note or "").strip():
+            raise errors.InvalidTransfer("请填写退回原因", fields={"note": "请填写退回原因"})
+        return _decision(actor, note.strip())
+
+    return workflows.transition(
+        actor=actor, workflow=TRANSFER_WORKFLOW, obj_id=transfer_id, action="reject", changes=reject
+    )
 
 
 @transaction.atomic
 def elder_transfer_cancel(*, actor: User, transfer_id: int, note: str = "") -> ElderTransfer:
     """The sending street withdraws a transfer not yet accepted (``note``: why, optional)."""
-    transfer, done = _transfer_step(actor, transfer_id, to=TransferStatus.CANCELLED, side="from", verb="撤回")
-    if done:
-        return transfer
-    return _decide(transfer, actor, TransferStatus.CANCELLED, note.strip())
+    return workflows.transition(
+        actor=actor,
+        workflow=TRANSFER_WORKFLOW,
+        obj_id=transfer_id,
+        action="cancel",
+        changes=_decision(actor, note.strip()),
+    )
 
 
 @transaction.atomic

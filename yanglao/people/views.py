@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events, importing, lists
+from yanglao.core import events, importing, lists, workflows
 from yanglao.core import exports as core_exports
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
@@ -222,8 +222,16 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("people.view_eldertransfer", raise_exception=True)
 def transfer_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "people/transfer_list.html", _transfer_lists(request))
+
+
+def _transfer_lists(request: HttpRequest) -> dict:
+    """Both lists, each transfer with the steps the user may take on it now."""
     incoming, outgoing = selectors.transfer_lists(user=request.user)
-    return render(request, "people/transfer_list.html", {"incoming": incoming, "outgoing": outgoing})
+    return {
+        name: [(t, workflows.allowed_actions(request.user, t)) for t in rows]
+        for name, rows in (("incoming", incoming), ("outgoing", outgoing))
+    }
 
 
 TRANSFER_ACTIONS = {
@@ -245,8 +253,7 @@ def transfer_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        incoming, outgoing = selectors.transfer_lists(user=request.user)
-        context = {"incoming": incoming, "outgoing": outgoing, "error": exc.message, "error_for": pk}
+        context = {**_transfer_lists(request), "error": exc.message, "error_for": pk}
         return render(request, "people/transfer_list.html", context, status=422)
     messages.success(request, done)
     return redirect("people:transfer_list")
