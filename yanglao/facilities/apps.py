@@ -39,6 +39,10 @@ class FacilitiesConfig(AppConfig):
             roles.register(role, ["facilities.view_facility"])
 
         from yanglao.core import navigation
+        from yanglao.facilities import services
+        from yanglao.people import services as people_services
+
+        people_services.register_move_hook(services.family_beds_follow_move)
 
         navigation.register(
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),
