@@ -21,7 +21,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from yanglao.core import uploads
+from yanglao.core import audit, uploads
 from yanglao.core.models import ExportJob, User
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ def export_job_create(*, actor: User, kind: str, params: str, fmt: str, clear: b
     return job
 
 
+@audit.as_job_owner(ExportJob)
 def export_job_run(*, job_id: int) -> ExportJob:
     """Write the file with progress; any failure ends the job as failed with a Chinese reason."""
     job = ExportJob.objects.select_related("actor").get(pk=job_id)

@@ -15,15 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditlog.models import LogEntry
 from django import db
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import dbstats, events, masking, uploads
+from yanglao.core import audit, dbstats, events, masking, uploads
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
@@ -470,16 +468,12 @@ REVEALABLE = ("id_number", "phone", "address", "birth_date")
 
 
 def _reveal_entry(actor: User, elder: Elder, what: str, detail: dict) -> None:
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Elder),
-        object_pk=str(elder.pk),
-        object_id=elder.pk,
-        object_repr=f"{elder.name}（查看{what}）",
-        action=LogEntry.Action.ACCESS,
+    audit.record(
         actor=actor,
-        changes={},
-        additional_data=detail,
-        timestamp=timezone.now(),
+        action="elder.reveal",
+        obj=elder,
+        object_repr=f"{elder.name}（查看{what}）",
+        detail=detail,
     )
 
 
@@ -888,6 +882,7 @@ def import_job_create(
     return job
 
 
+@audit.as_job_owner(ImportJob)
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued job, writing progress per chunk. A refused file ends the job with its reason; any other
     failure ends it as failed too (logged in English with the traceback), so no job stays "running"."""

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core.errors import DomainError
-from yanglao.core.management.actors import USER_HELP, command_actor
+from yanglao.core.management.actors import USER_HELP, audited, command_actor
 from yanglao.facilities.importing import COLUMNS, facility_import_file
 
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help=USER_HELP)
         parser.add_argument("--json", action="store_true")
 
+    @audited
     def handle(self, *args, file, user, json: bool, **options):
         actor = command_actor(user)
         try:
