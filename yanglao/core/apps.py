@@ -7,9 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "基础数据与权限"
 
     def ready(self):
+        from auditlog.models import LogEntry
         from auditlog.registry import auditlog
+        from django.db.models.signals import pre_save
 
-        from yanglao.core import models
+        from yanglao.core import audit, models
+
+        # Commands and jobs name their actor (audit.acting_as); before auditlog's per-request receiver.
+        pre_save.connect(audit.fill_actor, sender=LogEntry, dispatch_uid="yanglao.audit.fill_actor")
 
         # Field diffs for every model holding personal or money data; secrets never enter the log.
         auditlog.register(models.Organisation, mask_fields=["contact_phone"])

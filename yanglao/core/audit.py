@@ -8,21 +8,34 @@ one person (the form saves every few seconds) become one line, so the reveals be
 
 Apps above core register how a person search finds their records (``register_person_lookup``): core
 cannot read the registry itself.
+
+Writing: ``record(...)`` is the one way to add a single business entry (a reveal, a password change),
+``record_batch(...)`` one entry for a bulk operation; both in the caller's transaction. Code that runs outside
+a request (management commands, background and periodic jobs) runs inside ``acting_as(user_or_None)``, so the
+field changes django-auditlog records there name who started them: the job's owner, or the system account
+(``system_actor()``, inactive, never logs in) with a ``via`` label saying which command or job it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from yanglao.core.models import User
 
 if TYPE_CHECKING:
     from django.contrib.contenttypes.fields import GenericForeignKey
@@ -48,6 +61,10 @@ BATCH_ACTIONS = {
     "organisation.seed": "生成演示组织机构",
     "region.load": "导入行政区划",
     "region.boundaries": "导入区划边界",
+}
+# Single business entries (``additional_data["event"]``) that are not reveals.
+EVENT_ACTIONS = {
+    "password.change": "修改密码",
 }
 REVEAL = "查看完整信息"
 DRAFT = "保存草稿"
@@ -77,6 +94,8 @@ DETAIL_LABELS = {
     "status": "状态",
     "group": "类别",
     "level": "能力等级",
+    "tokens_revoked": "撤销的令牌数",
+    "via": "来源",
 }
 # Model fields that carry a draft's content: a save touching only these is a draft save.
 DRAFT_FIELDS = {"answers", "context", "status"}
@@ -211,8 +230,9 @@ def describe(entry: LogEntry) -> AuditLine:
         details = [("字段", str(getattr(reveal_field, "verbose_name", "") or data["reveal"]))]
     else:
         changes = _changes(model, entry.changes, entry.action)
-        if data:
-            details = [(DETAIL_LABELS.get(k, k), _text(v)) for k, v in data.items()]
+        if data.get("event") in EVENT_ACTIONS:
+            action = EVENT_ACTIONS[data["event"]]
+        details = [(DETAIL_LABELS.get(k, k), _text(v)) for k, v in data.items() if k != "event"]
     if _is_draft_save(entry, label):
         action, changes = DRAFT, []
         group_key = (entry.actor_id, entry.content_type_id, entry.object_pk)
@@ -259,3 +279,154 @@ def register_person_lookup(lookup: PersonLookup) -> None:
     people matching ``query`` (an id or a name) that ``user`` may see."""
     if lookup not in PERSON_LOOKUPS:
         PERSON_LOOKUPS.append(lookup)
+
+
+# ---------------------------------------------------------------- writing
+
+SYSTEM_USERNAME = "_system"  # user_create refuses it (as taken), so no person can hold it
+SYSTEM_NAME = "系统"
+
+# (actor or None for the system account, via) of the command or job running in this context; unset in
+# requests (django-auditlog's middleware names the user there).
+_acting: ContextVar[tuple[User | None, str] | None] = ContextVar("yanglao_audit_acting", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def system_actor() -> User:
+    """The account commands and periodic jobs act as: inactive, no usable password, no role or region, so it
+    can neither log in nor read anything; it exists to be named in audit entries."""
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is not None:
+        return user
+    user = User(username=SYSTEM_USERNAME, full_name=SYSTEM_NAME, is_active=False)
+    user.set_unusable_password()
+    try:
+        # Made on the first entry that needs it, from inside that entry's save: its own creation is not
+        # logged (the entry for it would need this very account).
+        with transaction.atomic(), disable_auditlog():
+            user.save()
+    except IntegrityError:  # another process created it first
+        return User.objects.get(username=SYSTEM_USERNAME)
+    return user
+
+
+@contextlib.contextmanager
+def acting_as(actor: User | None, *, via: str = "") -> Iterator[None]:
+    """Entries written inside (field changes included) name ``actor``, or the system account when None;
+    ``via`` (which command or job) is kept with each entry. Nests: the inner context wins until it ends.
+    Usable as a decorator for jobs whose actor is fixed (periodic ones)."""
+    token = _acting.set((actor, via))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def as_job_owner(job_model: type[models.Model]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a job runner taking ``job_id=``: it acts as the account that started the job."""
+
+    def decorate(run: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(run)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            job = job_model._default_manager.select_related("actor").filter(pk=kwargs["job_id"]).first()
+            with acting_as(getattr(job, "actor", None), via="后台任务"):
+                return run(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def fill_actor(sender: type[LogEntry], instance: LogEntry, **kwargs: Any) -> None:
+    """pre_save of every entry: inside ``acting_as`` an entry without an actor gets the context's. Connected
+    before django-auditlog's request receiver, so an explicit context also wins inside a request."""
+    acting = _acting.get()
+    if acting is None:
+        return
+    user, via = acting
+    if instance.actor_id is None:
+        instance.actor = user if user is not None else system_actor()
+    if via:
+        data = instance.additional_data if isinstance(instance.additional_data, dict) else {}
+        instance.additional_data = {**data, "via": via}
+
+
+def action_of(code: str) -> int:
+    """The kind of entry a business code (``entity.verb``) is: exports and reveals read records; loads,
+    imports, seeds and creations create them; deletions delete; anything else changes them."""
+    verb = code.rsplit(".", 1)[-1]
+    if verb in ("export", "reveal"):
+        return LogEntry.Action.ACCESS
+    if verb in ("load", "import", "seed", "boundaries", "create"):
+        return LogEntry.Action.CREATE
+    if verb == "delete":
+        return LogEntry.Action.DELETE
+    return LogEntry.Action.UPDATE
+
+
+def _write(
+    *,
+    actor: User | None,
+    action: int,
+    model: type[models.Model],
+    pk: Any,
+    object_repr: str,
+    changes: dict[str, Any],
+    data: dict[str, Any],
+) -> LogEntry:
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="" if pk is None else str(pk),
+        object_id=pk if isinstance(pk, int) else None,
+        object_repr=object_repr[:1000],
+        action=action,
+        actor=actor,
+        changes=changes,
+        additional_data=data,
+        timestamp=timezone.now(),
+    )
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    model: type[models.Model] | None = None,
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> LogEntry:
+    """One business entry about ``obj`` (or about ``model`` as a whole), in the caller's transaction.
+    ``action`` is the code (``elder.reveal``, ``password.change``): its verb gives the entry's kind and it is
+    kept as ``event``. ``changes`` and ``detail`` must hold no clear personal data (masks only)."""
+    if obj is None and model is None:
+        raise TypeError("record() needs obj or model")
+    target = obj._meta.model if obj is not None else model  # request.user is a lazy proxy, not a Model
+    assert target is not None  # for mypy: one of the two is given
+    return _write(
+        actor=actor,
+        action=action_of(action),
+        model=target,
+        pk=obj.pk if obj is not None else None,
+        object_repr=object_repr or (str(obj) if obj is not None else str(target._meta.verbose_name)),
+        changes=changes or {},
+        data={"event": action, **(detail or {})},
+    )
+
+
+def record_batch(
+    *, actor: User | None, action: str, model: type[models.Model], count: int, detail: dict[str, Any]
+) -> LogEntry:
+    """One entry for a bulk operation (an import, a load, an export, a seed) of ``count`` records."""
+    return _write(
+        actor=actor,
+        action=action_of(action),
+        model=model,
+        pk=None,
+        object_repr=f"批量操作：{action}（{count} 条）",
+        changes={},
+        data={"batch": action, "count": count, **detail},
+    )

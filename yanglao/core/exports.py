@@ -15,16 +15,18 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
-from yanglao.core import lists, tabular, uploads
+from yanglao.core import audit, lists, tabular, uploads
 from yanglao.core.models import ExportJob, User
 
 log = logging.getLogger(__name__)
@@ -84,13 +86,21 @@ class ListExport:
                 detail={"format": fmt, "clear": clear, "filters": fs.describe()},
             )
 
-    def write(self, user: User, params: QueryDict, clear: bool, fmt: str, handle, progress=None) -> int:
+    def write(
+        self,
+        user: User,
+        params: QueryDict,
+        clear: bool,
+        fmt: str,
+        handle: IO[bytes],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Write the whole file to ``handle``; the job's and the inline download's one writer."""
         self.check(user, clear)
         fs = self.filterset_for(user, params)
         written = 0
 
-        def counted():
+        def counted() -> Iterator[list]:
             nonlocal written
             for written, row in enumerate(self.rows(user, fs, clear), start=1):
                 if progress and written % PROGRESS_EVERY == 0:
@@ -112,7 +122,7 @@ class ListExport:
         self.audit(user, fs, "csv", fs.qs.order_by().count(), clear)
         return tabular.csv_stream(self.headers(clear), self.rows(user, fs, clear))
 
-    def respond(self, request: HttpRequest) -> HttpResponse:
+    def respond(self, request: HttpRequest) -> HttpResponseBase:
         """The export link's view: the current filter, inline when small, a background job when large."""
         user = request.user
         assert isinstance(user, User)
@@ -173,6 +183,7 @@ def export_job_create(*, actor: User, kind: str, params: str, fmt: str, clear: b
     return job
 
 
+@audit.as_job_owner(ExportJob)
 def export_job_run(*, job_id: int) -> ExportJob:
     """Write the file with progress; any failure ends the job as failed with a Chinese reason."""
     job = ExportJob.objects.select_related("actor").get(pk=job_id)

@@ -35,7 +35,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from yanglao.core import dbstats, events, reading, schemas, uploads
+from yanglao.core import audit, dbstats, events, reading, schemas, uploads
 from yanglao.core import services as core_services
 from yanglao.core.errors import DomainError, ImportFileInvalid, WrongHeaders
 from yanglao.core.models import ImportJob, User
@@ -401,6 +401,7 @@ def import_job_create(
     return job
 
 
+@audit.as_job_owner(ImportJob)
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued job, writing counts and the heartbeat per chunk. A refused file ends the job with its
     reason; any other failure ends it as failed too (logged in English with the traceback)."""

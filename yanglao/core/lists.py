@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
@@ -55,7 +55,7 @@ class ScopedFilterSet(django_filters.FilterSet):
     defaults: ClassVar[dict[str, str]] = {}
     masked: ClassVar[tuple[str, ...]] = ("q",)
 
-    def __init__(self, data: QueryDict | dict | None = None, *, user, **kwargs):
+    def __init__(self, data: QueryDict | dict | None = None, *, user: Any, **kwargs: Any) -> None:
         self.user = user
         merged = QueryDict(mutable=True)
         if data is not None:
@@ -67,7 +67,7 @@ class ScopedFilterSet(django_filters.FilterSet):
                 merged[key] = value
         super().__init__(merged, queryset=self.base_queryset(user), **kwargs)
 
-    def base_queryset(self, user) -> QuerySet:
+    def base_queryset(self, user: Any) -> QuerySet:
         return self._meta.model.objects.for_user(user)
 
     def ordered(self, qs: QuerySet) -> QuerySet:
@@ -103,7 +103,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         return kept
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
     return [] if value is None else [str(value)]
@@ -118,13 +118,19 @@ class Page:
     next: str  # the cursor of the next page; empty on the last page
 
 
+def _concrete_field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} cannot order a keyset")
+    return field
+
+
 def _keyset_fields(model: type[models.Model], keyset: tuple[str, ...]) -> list[tuple[str, str, bool]]:
     """(lookup name, attribute to read, descending) for each keyset field."""
     out = []
     for name in keyset:
         desc, bare = name.startswith("-"), name.lstrip("-")
-        field = model._meta.pk if bare == "pk" else model._meta.get_field(bare)
-        out.append((bare, field.attname, desc))
+        out.append((bare, _concrete_field(model, bare).attname, desc))
     return out
 
 
@@ -142,8 +148,8 @@ def decode_cursor(model: type[models.Model], keyset: tuple[str, ...], cursor: st
             raise ValueError
         values = []
         for (name, _attname, _desc), value in zip(fields, raw, strict=True):
-            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-            target = field.target_field if field.is_relation else field  # type: ignore[union-attr]
+            field = _concrete_field(model, name)
+            target = field.target_field if isinstance(field, models.ForeignKey) else field
             if not isinstance(value, str | int) or isinstance(value, bool):
                 raise ValueError
             typed = target.to_python(value)
@@ -226,7 +232,7 @@ class KeysetPagination(PaginationBase):
         items: list[Any]
         next: str = Field("", description="the cursor of the next page; empty on the last page")
 
-    def paginate_queryset(self, queryset, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         listed = queryset if isinstance(queryset, Listed) else Listed(queryset)
         fs = listed.filterset
         fs.check()
@@ -268,7 +274,7 @@ def schema_params(params: Schema) -> QueryDict:
     return data
 
 
-def _plain(value) -> str:
+def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -19,42 +19,21 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from yanglao.core import creditcode, divisions, errors, reading, roles
+from yanglao.core import audit, creditcode, divisions, errors, reading, roles
 from yanglao.core.choices import OrganisationKind, Ownership, Role
 from yanglao.core.models import ApiToken, Organisation, Region, User
 
 # ---------------------------------------------------------------- audit
 
 
-def _batch_kind(action: str) -> int:
-    """What a bulk operation did to the records: an export reads them; loads, imports and seeds create (and
-    update) them; anything else changes them. A facility import was logged as a read before."""
-    verb = action.rsplit(".", 1)[-1]
-    if verb in ("export", "reveal"):
-        return LogEntry.Action.ACCESS
-    if verb in ("load", "import", "seed", "boundaries"):
-        return LogEntry.Action.CREATE
-    return LogEntry.Action.UPDATE
-
-
 def audit_batch_record(*, actor: User | None, action: str, model: type, count: int, detail: dict) -> LogEntry:
     """One audit entry for a bulk operation (an import, a load, an export), in the caller's transaction."""
-    return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(model),
-        object_pk="",
-        object_repr=f"批量操作：{action}（{count} 条）",
-        action=_batch_kind(action),
-        actor=actor,
-        changes={},
-        additional_data={"batch": action, "count": count, **detail},
-        timestamp=timezone.now(),
-    )
+    return audit.record_batch(actor=actor, action=action, model=model, count=count, detail=detail)
 
 
 # ---------------------------------------------------------------- regions
@@ -471,7 +450,7 @@ def user_create(
     """
     if role not in Role.values:
         raise errors.InvalidRole(f"角色“{role}”无效", fields={"role": "角色无效"})
-    if User.objects.filter(username=username).exists():
+    if username == audit.SYSTEM_USERNAME or User.objects.filter(username=username).exists():
         raise errors.DomainError(
             f"用户名 {username} 已存在", fields={"username": "用户名已存在"}, code="core.username_taken"
         )
@@ -527,16 +506,12 @@ def user_change_password(*, actor: User, old: str, new: str, revoke_tokens: bool
     actor.set_password(new)
     actor.save(update_fields=["password"])
     revoked = api_token_revoke_all(actor=actor) if revoke_tokens else 0
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(User),
-        object_pk=str(actor.pk),
-        object_id=actor.pk,
-        object_repr=str(actor),
-        action=LogEntry.Action.UPDATE,
+    audit.record(
         actor=actor,
+        action="password.change",
+        obj=actor,
         changes={"password": ["******", "******"]},
-        additional_data={"event": "password.change", "tokens_revoked": revoked},
-        timestamp=timezone.now(),
+        detail={"tokens_revoked": revoked},
     )
     return revoked
 

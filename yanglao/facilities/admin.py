@@ -41,6 +41,15 @@ class BedAdmin(FacilitiesAdmin):
     readonly_fields = ("occupant", "occupied_since", "home_elder")
     show_full_result_count = False
 
+    def get_readonly_fields(self, request, obj=None):
+        """A registered bed keeps its facility: its stays carry the facility's scope too."""
+        return (*self.readonly_fields, "facility") if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # the admin adds institution beds only (a family care bed needs its home)
+            obj.region_id, obj.operator_id = obj.facility.region_id, obj.facility.operator_id
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(BedStay)
 class BedStayAdmin(FacilitiesAdmin):

@@ -41,14 +41,15 @@ class FacilitiesConfig(AppConfig):
         from yanglao.facilities import exports
 
         core_exports.register(exports.FACILITIES)
-
         from yanglao.core import importing, navigation, workflows
         from yanglao.facilities import importing as facility_importing
         from yanglao.facilities import services
+        from yanglao.people import services as people_services
 
         importing.register(facility_importing.IMPORTER)
 
         workflows.register(services.BED_WORKFLOW)
+        people_services.register_move_hook(services.family_beds_follow_move)
         navigation.register(
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),
             before="core:organisation_list",

@@ -207,6 +207,8 @@ def _beds(rng, sized, mix) -> list[Bed]:
                 room=f"{1 + n // 60}{(n % 60) // 3 + 1:02d}",
                 number=str(n % 3 + 1),
                 bed_type=kind,
+                region_id=place.region_id,
+                operator_id=place.operator_id,
             )
             for n, kind in enumerate(kinds)
         ]
@@ -233,7 +235,15 @@ def _admit(ctx: demo.SeedContext, beds: list[Bed], living: str, share: float) ->
     stays = []
     for bed, elder_id in zip(free, people, strict=False):
         bed.occupant_id, bed.occupied_since = elder_id, today - dt.timedelta(days=rng.randint(1, days))
-        stays.append(BedStay(bed=bed, elder_id=elder_id, admitted_on=bed.occupied_since))
+        stays.append(
+            BedStay(
+                bed=bed,
+                elder_id=elder_id,
+                admitted_on=bed.occupied_since,
+                region_id=bed.region_id,
+                operator_id=bed.operator_id,
+            )
+        )
     Bed.objects.unscoped(reason="demo seed").bulk_update(
         [s.bed for s in stays], ["occupant", "occupied_since"], batch_size=2000
     )
@@ -270,8 +280,9 @@ def _family_beds(ctx: demo.SeedContext, providers: list[Facility]) -> list[BedSt
         if region[:9] not in by_street:
             continue
         since = today - dt.timedelta(days=rng.randint(1, 700))
+        provider = rng.choice(by_street[region[:9]])
         bed = Bed(
-            facility=rng.choice(by_street[region[:9]]),
+            facility=provider,
             building="家庭养老床位",
             room="",
             number=f"{len(beds) + 1:03d}",
@@ -280,9 +291,19 @@ def _family_beds(ctx: demo.SeedContext, providers: list[Facility]) -> list[BedSt
             home_elder_id=elder_id,
             occupant_id=elder_id,
             occupied_since=since,
+            region_id=region,  # the home's community
+            operator_id=provider.operator_id,
         )
         beds.append(bed)
-        stays.append(BedStay(bed=bed, elder_id=elder_id, admitted_on=since))
+        stays.append(
+            BedStay(
+                bed=bed,
+                elder_id=elder_id,
+                admitted_on=since,
+                region_id=region,
+                operator_id=provider.operator_id,
+            )
+        )
     Bed.objects.bulk_create(beds)
     BedStay.objects.bulk_create(stays)
     return stays

@@ -87,13 +87,35 @@ class Facility(ScopedModel):
         return self.beds_total - self.beds_occupied
 
 
+def _scope_region() -> models.ForeignKey:
+    """A row's own copy of the region it is scoped by (docs/decisions.md): for_user reads no other table."""
+    return models.ForeignKey(
+        Region,
+        verbose_name="所在区划",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        related_name="+",
+        editable=False,
+    )
+
+
+def _scope_operator() -> models.ForeignKey:
+    return models.ForeignKey(
+        Organisation, verbose_name="运营机构", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+
 class Bed(ScopedModel):
     """One bed in the register: building, room and number, its type, and its current occupant."""
 
-    scope_region_field = "facility__region"
-    scope_organisation_field = "facility__operator"
+    scope_region_field = "region"
+    scope_organisation_field = "operator"
 
     facility = models.ForeignKey(Facility, verbose_name="设施", on_delete=models.PROTECT, related_name="beds")
+    # The facility's community, or for a family care bed the home's; and the facility's operator. Copied so
+    # scoping needs no join (services keep them right: facility_update, a person's move).
+    region = _scope_region()
+    operator = _scope_operator()
     building = models.CharField("楼栋", max_length=40, blank=True)
     room = models.CharField("房间", max_length=40, blank=True)
     number = models.CharField("床号", max_length=20)
@@ -136,10 +158,12 @@ class BedStay(ScopedModel):
     """An admission (and later its discharge): the history the register's occupant summarises. A closed
     stay always says why it ended (``discharge_reason``; 其他 with a note)."""
 
-    scope_region_field = "bed__facility__region"
-    scope_organisation_field = "bed__facility__operator"
+    scope_region_field = "region"
+    scope_organisation_field = "operator"
 
     bed = models.ForeignKey(Bed, on_delete=models.PROTECT, related_name="stays")
+    region = _scope_region()  # the bed's
+    operator = _scope_operator()
     elder = models.ForeignKey(Elder, on_delete=models.PROTECT, related_name="+")
     admitted_on = models.DateField("入住日期")
     discharged_on = models.DateField("离开日期", null=True, blank=True)
@@ -177,10 +201,12 @@ class OccupancySnapshot(ScopedModel):
     """Beds and occupied beds of one type in one facility at the end of a day, for trends. Taken each night
     from the stays, so a late-entered admission can be re-taken for past days."""
 
-    scope_region_field = "facility__region"
-    scope_organisation_field = "facility__operator"
+    scope_region_field = "region"
+    scope_organisation_field = "operator"
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="snapshots")
+    region = _scope_region()  # the facility's
+    operator = _scope_operator()
     date = models.DateField("日期")
     bed_type = models.CharField("床位类型", max_length=12, choices=BedType.choices)
     beds = models.PositiveIntegerField("床位数")

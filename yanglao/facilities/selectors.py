@@ -384,11 +384,11 @@ def planning_indicators(*, user: User, region_code: str) -> dict:
                 row["community_floor_area"] += float(area)
     beds = (
         Bed.objects.for_user(user)
-        .filter(facility__region__gte=low, facility__region__lt=high, active=True)
+        .filter(region__gte=low, region__lt=high, active=True)  # a family care bed counts where the home is
         .filter(Q(facility__kind__in=RESIDENTIAL_KINDS) | Q(family_bed=True))
-        .values("facility__region", "bed_type", "family_bed")
+        .values("region", "bed_type", "family_bed")
         .annotate(n=Count("pk"))
-        .values_list("facility__region", "bed_type", "family_bed", "n")
+        .values_list("region", "bed_type", "family_bed", "n")
     )
     for code, bed_type, family, n in beds:
         for row in (rows.get(key(code)), total):
@@ -507,7 +507,7 @@ def occupancy_trend(
         qs = qs.filter(facility=facility)
     if region_code:
         low, high = divisions.subtree_range(region_code)
-        qs = qs.filter(facility__region__gte=low, facility__region__lt=high)
+        qs = qs.filter(region__gte=low, region__lt=high)
     since = timezone.localdate() - dt.timedelta(days=days)
     rows = qs.filter(date__gte=since).values("date").annotate(beds=Sum("beds"), occupied=Sum("occupied"))
     return [

@@ -237,8 +237,40 @@ def facility_update(*, actor: User, facility_id: int, **changes) -> Facility:
     if {"region", "lat", "lng"} & set(clean):
         _require_inside(facility.region, facility.lng, facility.lat)
     facility.save()
+    if {"region", "operator"} & set(clean):
+        _scope_follow_facility(facility)
     ensure_in_scope(facility, actor, "change")  # e.g. a provider handing the facility to another operator
     return facility
+
+
+def _scope_follow_facility(facility: Facility) -> None:
+    """Beds, stays and snapshots carry their facility's region and operator (a family care bed and its stays
+    keep the home's region), so a facility that moves or changes hands takes its rows along."""
+    reason = "rows follow their facility (scope checked on the facility)"
+    beds = Bed.objects.unscoped(reason=reason).filter(facility=facility)
+    beds.update(operator=facility.operator_id)
+    beds.filter(family_bed=False).update(region=facility.region_id)
+    stays = BedStay.objects.unscoped(reason=reason).filter(bed__facility=facility)
+    stays.update(operator=facility.operator_id)
+    stays.filter(bed__family_bed=False).update(region=facility.region_id)
+    OccupancySnapshot.objects.unscoped(reason=reason).filter(facility=facility).update(
+        region=facility.region_id, operator=facility.operator_id
+    )
+
+
+def family_beds_follow_move(moves: list[tuple[int, str, str]]) -> int:
+    """people's move hook: a family care bed stands at the person's home, so it and its stays take the new
+    community (the provider still sees them by operator); institution beds stay where they are."""
+    by_target: dict[str, list[int]] = {}
+    for elder_id, _origin, target in moves:
+        by_target.setdefault(target, []).append(elder_id)
+    reason = "family care beds follow a person's move (scope checked by people)"
+    moved = 0
+    for target, elders in by_target.items():
+        beds = Bed.objects.unscoped(reason=reason).filter(family_bed=True, home_elder_id__in=elders)
+        moved += beds.update(region=target)
+        BedStay.objects.unscoped(reason=reason).filter(bed__in=beds.values("pk")).update(region=target)
+    return moved
 
 
 def _facility_for_change(actor: User, facility_id: int) -> Facility:
@@ -287,6 +319,8 @@ def bed_create(
                 bed_type=bed_type,
                 family_bed=home is not None,
                 home_elder=home,
+                region_id=home.region_id if home is not None else facility.region_id,
+                operator_id=facility.operator_id,
             )
     except IntegrityError as exc:
         raise errors.InvalidFacility(
@@ -398,7 +432,9 @@ def bed_admit(
     bed = workflows.transition(
         actor=actor, workflow=BED_WORKFLOW, obj_id=bed_id, action="admit", changes=admit
     )
-    return BedStay.objects.create(bed=bed, elder=bed.occupant, admitted_on=day)
+    return BedStay.objects.create(
+        bed=bed, elder=bed.occupant, admitted_on=day, region_id=bed.region_id, operator_id=bed.operator_id
+    )
 
 
 DISCHARGE_NOTE_MAX = BedStay._meta.get_field("discharge_note").max_length
@@ -478,9 +514,23 @@ def occupancy_snapshot_take(*, date: dt.date, facility_ids: list[int] | None = N
     if facility_ids is not None:
         existing = existing.filter(facility_id__in=facility_ids)
     existing.delete()
+    scope = {
+        pk: (region, operator)
+        for pk, region, operator in Facility.objects.unscoped(
+            reason="a snapshot carries its facility's scope"
+        )
+        .filter(pk__in={f for f, _ in totals})
+        .values_list("pk", "region", "operator")
+    }
     rows = [
         OccupancySnapshot(
-            facility_id=f, date=date, bed_type=t, beds=n, occupied=min(occupied.get((f, t), 0), n)
+            facility_id=f,
+            date=date,
+            bed_type=t,
+            beds=n,
+            occupied=min(occupied.get((f, t), 0), n),
+            region_id=scope[f][0],
+            operator_id=scope[f][1],
         )
         for (f, t), n in sorted(totals.items())
     ]

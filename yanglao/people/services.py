@@ -14,14 +14,12 @@ import multiprocessing
 from collections.abc import Callable
 from pathlib import Path
 
-from auditlog.models import LogEntry
 from django import db
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yanglao.core import importing, masking, workflows
+from yanglao.core import audit, importing, masking, workflows
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
@@ -487,16 +485,12 @@ REVEALABLE = ("id_number", "phone", "address", "birth_date")
 
 
 def _reveal_entry(actor: User, elder: Elder, what: str, detail: dict) -> None:
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Elder),
-        object_pk=str(elder.pk),
-        object_id=elder.pk,
-        object_repr=f"{elder.name}（查看{what}）",
-        action=LogEntry.Action.ACCESS,
+    audit.record(
         actor=actor,
-        changes={},
-        additional_data=detail,
-        timestamp=timezone.now(),
+        action="elder.reveal",
+        obj=elder,
+        object_repr=f"{elder.name}（查看{what}）",
+        detail=detail,
     )
 
 

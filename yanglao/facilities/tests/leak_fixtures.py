@@ -25,12 +25,27 @@ def facilities_foreign(foreign: Foreign, persona_kind: str) -> None:
     foreign.add(pk=place.pk, marker=place.name)
     resident = people_factories.elder(name=f"{MARKER}住户", region_code="310104004001")
     foreign.add(marker=resident.name)
-    bed = Bed.objects.create(facility=place, room=f"{MARKER}房", number="1", bed_type="nursing")
+    bed = Bed.objects.create(
+        facility=place,
+        room=f"{MARKER}房",
+        number="1",
+        bed_type="nursing",
+        region_id=place.region_id,
+        operator=operator,
+    )
     foreign.add(pk=bed.pk, marker=bed.room)
     bed.occupant, bed.occupied_since = resident, dt.date(2026, 1, 5)
     bed.save()
-    stay = BedStay.objects.create(bed=bed, elder=resident, admitted_on=bed.occupied_since)
+    stay = BedStay.objects.create(
+        bed=bed, elder=resident, admitted_on=bed.occupied_since, region_id=place.region_id, operator=operator
+    )
     foreign.add(pk=stay.pk)
     OccupancySnapshot.objects.create(
-        facility=place, date=dt.date(2026, 1, 5), bed_type="nursing", beds=1, occupied=1
+        facility=place,
+        date=dt.date(2026, 1, 5),
+        bed_type="nursing",
+        beds=1,
+        occupied=1,
+        region_id=place.region_id,
+        operator=operator,
     )

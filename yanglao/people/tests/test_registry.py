@@ -141,7 +141,10 @@ def test_reveal_is_audited_and_needs_the_permission(people, street_officer):
     zsf = people["zsf"]
     assert services.elder_reveal(actor=street_officer, elder=zsf, field_name="phone") == "13812345678"
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(zsf.pk)).get()
-    assert entry.actor == street_officer and entry.additional_data == {"reveal": "phone"}
+    assert entry.actor == street_officer and entry.additional_data == {
+        "event": "elder.reveal",
+        "reveal": "phone",
+    }
     advisor = core_factories.user(role=Role.ADVISOR, regions=["310104003000"])
     with pytest.raises(PermissionDenied):
         services.elder_reveal(actor=advisor, elder=zsf, field_name="phone")

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core import services
+from yanglao.core.management.actors import audited
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
 
+    @audited
     def handle(self, *args, file, **options):
         try:
             data = json.loads(Path(file).read_text(encoding="utf-8-sig"))

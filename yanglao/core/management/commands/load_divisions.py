@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core import services
 from yanglao.core.errors import DomainError
+from yanglao.core.management.actors import audited
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "divisions.csv"
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE))
 
+    @audited
     def handle(self, *args, file, **options):
         try:
             result = services.region_load_file(path=file)

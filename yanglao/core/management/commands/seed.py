@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core import dbstats, demo
+from yanglao.core.management.actors import audited
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             help="只运行这些步骤（逗号分隔的步骤名或应用名，如 people,facilities），及其依赖的步骤；默认全部",
         )
 
+    @audited
     def handle(self, *args, profile, scale, seed, steps, **options):
         started = time.monotonic()
         names = [name.strip() for name in steps.split(",") if name.strip()] or None

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yanglao.core.management.actors import USER_HELP, command_actor
+from yanglao.core.management.actors import USER_HELP, audited, command_actor
 from yanglao.core.models import Region
 from yanglao.facilities import selectors
 from yanglao.facilities.choices import FacilityKind
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--network", help="道路网络 GeoJSON（WGS-84 线要素），按步行距离计算")
         parser.add_argument("--user", help=USER_HELP)
 
+    @audited
     def handle(self, *args, region, kind, radius, json: bool, user, network, **options):
         actor = command_actor(user)
         if not Region.objects.filter(code=region).exists():

@@ -6,7 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core.errors import DomainError
-from yanglao.core.management.actors import USER_HELP, command_actor
+from yanglao.core.management.actors import USER_HELP, audited, command_actor
 from yanglao.facilities.importing import COLUMNS, facility_import_file
 
 
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--dry-run", action="store_true", help="validate every row, register nothing")
 
+    @audited
     def handle(self, *args, file, user, json: bool, dry_run: bool, **options):
         actor = command_actor(user)
         try:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from yanglao.core.management.actors import audited
 from yanglao.facilities import services
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="快照日期，默认昨天")
         parser.add_argument("--days", type=int, default=1, help="从该日期起向前共几天")
 
+    @audited
     def handle(self, *args, date, days, **options):
         try:
             last = dt.date.fromisoformat(date) if date else timezone.localdate() - dt.timedelta(days=1)

@@ -11,7 +11,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core.errors import DomainError
-from yanglao.core.management.actors import USER_HELP, command_actor
+from yanglao.core.management.actors import USER_HELP, audited, command_actor
 from yanglao.people import services
 
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--deaths", action="store_true", help="the file is a death-list exchange file")
         parser.add_argument("--errors-xlsx", help="also write every bad row to this workbook")
 
+    @audited
     def handle(self, *args, file, dry_run, json: bool, user, deaths, errors_xlsx, **options):
         actor = command_actor(user)
         try:
