@@ -5,6 +5,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from yanglao.core import exports as core_exports
+from yanglao.core import importing
 from yanglao.people import services
 from yanglao.people.tests import factories
 
@@ -15,10 +16,14 @@ HEADER = "姓名,公民身份号码,联系电话,居住地址,社区代码,居�
 
 def test_an_import_job_acts_as_its_owner(settings, tmp_path, street_officer):
     settings.IMPORT_DIR = tmp_path / "imports"
-    job = services.import_job_create(
-        actor=street_officer, kind="elders", filename="list.csv", content=HEADER.encode(), dry_run=False
+    job = importing.import_job_create(
+        actor=street_officer,
+        kind=services.ELDERS_IMPORTER.kind,
+        filename="list.csv",
+        content=HEADER.encode(),
+        dry_run=False,
     )
-    services.import_job_run(job_id=job.pk)
+    importing.import_job_run(job_id=job.pk)
     entry = LogEntry.objects.get(additional_data__batch="elder.import")
     assert entry.actor == street_officer and entry.additional_data["via"] == "后台任务"
 
