@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yanglao.assessment import exports, instruments, scoring, selectors, services
@@ -19,9 +21,8 @@ from yanglao.assessment.forms import (
     parse_changes,
 )
 from yanglao.core import exports as core_exports
-from yanglao.core import lists, workflows
+from yanglao.core import lists, pages, workflows
 from yanglao.core.errors import DomainError
-from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
 
 
@@ -85,19 +86,14 @@ def elder_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("assessment.add_assessment", raise_exception=True)
 def assessment_request(request: HttpRequest, elder_id: int) -> HttpResponse:
     elder = people_selectors.elder_get(user=request.user, elder_id=elder_id)
-    form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            a = services.assessment_request(actor=request.user, elder_id=elder.pk, **form.cleaned_data)
-            messages.success(request, "评估申请已提交")
-            return redirect("assessment:detail", pk=a.pk)
-        except DomainError as exc:
-            domain_errors_to_form(form, exc)
-    return render(
+    return pages.form_page(
         request,
-        "assessment/request.html",
-        {"form": form, "elder": elder},
-        status=422 if request.method == "POST" else 200,
+        RequestForm(request.POST or None),
+        template="assessment/request.html",
+        context={"elder": elder},
+        save=lambda data: services.assessment_request(actor=request.user, elder_id=elder.pk, **data),
+        success_url=lambda a: reverse("assessment:detail", args=[a.pk]),
+        message="评估申请已提交",
     )
 
 
@@ -109,82 +105,101 @@ def _assign_form(request, data=None):
     )
 
 
-@login_required
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    a = selectors.assessment_get(user=request.user, assessment_id=pk)
-    context = {
+def _detail_context(request: HttpRequest, a) -> dict:
+    return {
         "a": a,
         "instrument": instruments.get(a.instrument),
         "actions": workflows.allowed_actions(request.user, a),
         "assign_form": _assign_form(request),
         "review_form": ReviewForm(),
         "dispute_form": DisputeForm(),
+        "confirm_form": forms.Form(),
     }
-    return render(request, "assessment/detail.html", context)
 
 
 @login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(user=request.user, assessment_id=pk)
+    return render(request, "assessment/detail.html", _detail_context(request, a))
+
+
+def _detail_action(request: HttpRequest, pk: int, form, form_name: str, save, message: str, next_pk=None):
+    """An action posted from the detail page: done → back to the page with a message; refused → the page
+    again with the reason on the action's form, 422 (core.pages)."""
+    a = selectors.assessment_get(user=request.user, assessment_id=pk)
+    return pages.form_page(
+        request,
+        form,
+        template="assessment/detail.html",
+        context=lambda: _detail_context(request, a),
+        form_name=form_name,
+        save=save,
+        success_url=lambda saved: reverse("assessment:detail", args=[next_pk(saved) if next_pk else pk]),
+        message=message,
+    )
+
+
+@login_required
+@require_POST
 def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    form = _assign_form(request, request.POST)
-    if form.is_valid():
-        try:
-            services.assessment_assign(
-                actor=request.user,
-                assessment_id=pk,
-                agency_id=form.cleaned_data["agency"],
-                assessor_ids=(form.cleaned_data["assessor_1"], form.cleaned_data["assessor_2"]),
-            )
-            messages.success(request, "已派单")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "请选择评估机构和两名评估员")
-    return redirect("assessment:detail", pk=pk)
+    return _detail_action(
+        request,
+        pk,
+        _assign_form(request, request.POST),
+        "assign_form",
+        lambda data: services.assessment_assign(
+            actor=request.user,
+            assessment_id=pk,
+            agency_id=data["agency"],
+            assessor_ids=(data["assessor_1"], data["assessor_2"]),
+        ),
+        "已派单",
+    )
 
 
 @login_required
 @require_POST
 def assessment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.assessment_confirm(actor=request.user, assessment_id=pk)
-        messages.success(request, "已确认，评估已提交审核")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("assessment:detail", pk=pk)
+    return _detail_action(
+        request,
+        pk,
+        forms.Form(request.POST),
+        "confirm_form",
+        lambda data: services.assessment_confirm(actor=request.user, assessment_id=pk),
+        "已确认，评估已提交审核",
+    )
 
 
 @login_required
+@require_POST
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assessment_review(
-                actor=request.user,
-                assessment_id=pk,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            )
-            messages.success(request, "审核完成")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    return redirect("assessment:detail", pk=pk)
+    return _detail_action(
+        request,
+        pk,
+        ReviewForm(request.POST),
+        "review_form",
+        lambda data: services.assessment_review(
+            actor=request.user,
+            assessment_id=pk,
+            approve=data["decision"] == "approve",
+            comment=data["comment"],
+        ),
+        "审核完成",
+    )
 
 
 @login_required
+@require_POST
 def assessment_dispute(request: HttpRequest, pk: int) -> HttpResponse:
-    form = DisputeForm(request.POST)
-    if form.is_valid():
-        try:
-            review = services.assessment_dispute(
-                actor=request.user, assessment_id=pk, note=form.cleaned_data["note"]
-            )
-            messages.success(request, "已申请复评")
-            return redirect("assessment:detail", pk=review.pk)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "请填写复评理由")
-    return redirect("assessment:detail", pk=pk)
+    return _detail_action(
+        request,
+        pk,
+        DisputeForm(request.POST),
+        "dispute_form",
+        lambda data: services.assessment_dispute(actor=request.user, assessment_id=pk, note=data["note"]),
+        "已申请复评",
+        next_pk=lambda review: review.pk,
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ a shared or browser cache). That is every answer to a signed-in user and every /
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -26,6 +27,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import add_never_cache_headers
+
+log = logging.getLogger(__name__)
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -126,3 +129,27 @@ class RefuseNulMiddleware:
             body = {"code": "api.invalid_input", "message": NUL_MESSAGE, "fields": {"请求": NUL_MESSAGE}}
             return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
         return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+
+
+class DomainErrorMiddleware:
+    """A refusal a page view did not catch (a write on a missing or out-of-scope record, a rule) becomes the
+    matching error page: 404 for ``NotFound``, else the rule's Chinese message with its status (422) —
+    never a 500. The log names the error code in English."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from yanglao.core.errors import DomainError
+
+        if not isinstance(exc, DomainError):
+            return None
+        log.info("refused %s on %s %s", exc.code, request.method, request.path)
+        if exc.status == 404:
+            return render(request, "404.html", status=404)
+        return render(request, "422.html", {"message": exc.message}, status=exc.status)

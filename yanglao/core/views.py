@@ -21,10 +21,11 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events, exports, list_exports, lists, navigation, selectors, services
+from yanglao.core import events, exports, list_exports, lists, navigation, pages, selectors, services
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
 from yanglao.core.filters import OrganisationFilterSet
@@ -124,24 +125,21 @@ def _organisation_form_page(request, *, org=None) -> HttpResponse:
     initial = {}
     if org is not None:
         initial = {f: getattr(org, f) for f in services.ORGANISATION_FIELDS} | {"region_code": org.region_id}
-    form = OrganisationForm(request.POST or None, regions=regions, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            if org is None:
-                org = services.organisation_create(actor=request.user, **form.cleaned_data)
-                messages.success(request, f"已登记：{org.name}")
-            else:
-                org = services.organisation_update(
-                    actor=request.user, organisation_id=org.pk, **form.cleaned_data
-                )
-                messages.success(request, f"已保存：{org.name}")
-            return redirect("core:organisation_detail", pk=org.pk)
-        except DomainError as exc:
-            domain_errors_to_form(form, exc)
-    if request.method == "POST":
-        status = 422
-    return render(request, "core/organisation_form.html", {"form": form, "org": org}, status=status)
+
+    def save(data: dict):
+        if org is None:
+            return services.organisation_create(actor=request.user, **data)
+        return services.organisation_update(actor=request.user, organisation_id=org.pk, **data)
+
+    return pages.form_page(
+        request,
+        OrganisationForm(request.POST or None, regions=regions, initial=initial),
+        template="core/organisation_form.html",
+        context={"org": org},
+        save=save,
+        success_url=lambda saved: reverse("core:organisation_detail", args=[saved.pk]),
+        message=lambda saved: f"{'已登记' if org is None else '已保存'}：{saved.name}",
+    )
 
 
 @login_required
@@ -208,11 +206,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.api_token_revoke(actor=request.user, token_id=pk)
-        messages.success(request, "令牌已撤销")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    services.api_token_revoke(actor=request.user, token_id=pk)  # not the user's: 404 (DomainErrorMiddleware)
+    messages.success(request, "令牌已撤销")
     return redirect("core:token_list")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from yanglao.facilities import geo
-from yanglao.facilities.choices import DischargeReason, FacilityKind, OperatingModel
+from yanglao.facilities.choices import BedType, DischargeReason, FacilityKind, OperatingModel
 
 DATUMS = [
     (geo.WGS84, "WGS-84（GPS、天地图）"),
@@ -56,6 +56,27 @@ class FacilityForm(forms.Form):
         for sep in "，,；;":
             text = text.replace(sep, "、")
         return [s.strip() for s in text.split("、") if s.strip()]
+
+
+class BedForm(forms.Form):
+    building = forms.CharField(label="楼栋", required=False, max_length=40)
+    room = forms.CharField(label="房间", required=False, max_length=40)
+    number = forms.CharField(label="床号", max_length=20, error_messages={"required": "请填写床号"})
+    bed_type = forms.ChoiceField(label="床位类型", choices=BedType.choices, initial=BedType.ORDINARY)
+
+
+class AdmitForm(forms.Form):
+    """Admission at the register: by ID number (the service finds the person and never names them)."""
+
+    id_number = forms.CharField(
+        label="公民身份号码", max_length=18, error_messages={"required": "请填写公民身份号码"}
+    )
+    date = forms.DateField(
+        label="入住日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "入住日期格式应为 年-月-日"},
+    )
 
 
 class DischargeForm(forms.Form):

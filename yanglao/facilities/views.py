@@ -3,7 +3,6 @@ map and the planning indicators. Thin: selectors and services do the work."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -11,18 +10,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import exports as core_exports
-from yanglao.core import lists, workflows
+from yanglao.core import lists, pages, workflows
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
-from yanglao.core.forms import domain_errors_to_form
 from yanglao.facilities import exports, importing, selectors, services
 from yanglao.facilities.choices import BedType, FacilityKind
-from yanglao.facilities.forms import DischargeForm, FacilityForm
+from yanglao.facilities.forms import AdmitForm, BedForm, DischargeForm, FacilityForm
 
 
 def public_map(request: HttpRequest) -> HttpResponse:
@@ -79,31 +78,31 @@ def facility_export(request: HttpRequest) -> HttpResponse:
 @permission_required("facilities.view_facility", raise_exception=True)
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = selectors.facility_get(user=request.user, facility_id=pk)
+    return render(request, "facilities/facility_detail.html", _detail_context(request, facility))
+
+
+def _detail_context(request: HttpRequest, facility) -> dict:
     beds = [
         (bed, workflows.allowed_actions(request.user, bed))
         for bed in selectors.bed_register(user=request.user, facility=facility)
     ]
     trend = selectors.occupancy_trend(user=request.user, facility=facility, days=90)
-    return render(
-        request,
-        "facilities/facility_detail.html",
-        {
-            "facility": facility,
-            "beds": beds,
-            "counts": selectors.bed_counts(user=request.user, facility=facility),
-            "stays": selectors.stay_history(user=request.user, facility=facility),
-            **_trend_context(trend),
-            "bed_types": BedType.choices,
-            "today": timezone.localdate().isoformat(),
-            "can_change": request.user.has_perm("facilities.change_bed"),
-            "can_edit": request.user.has_perm("facilities.change_facility"),
-        },
-    )
+    return {
+        "facility": facility,
+        "beds": beds,
+        "counts": selectors.bed_counts(user=request.user, facility=facility),
+        "stays": selectors.stay_history(user=request.user, facility=facility),
+        **_trend_context(trend),
+        "bed_form": BedForm(),
+        "today": timezone.localdate().isoformat(),
+        "can_change": request.user.has_perm("facilities.change_bed"),
+        "can_edit": request.user.has_perm("facilities.change_facility"),
+    }
 
 
 def _facility_form_page(request: HttpRequest, *, facility=None) -> HttpResponse:
     regions = core_selectors.regions_for_choice(user=request.user)
-    operators = core_selectors.organisation_list(user=request.user)[:2000]
+    operators = core_selectors.organisation_list(user=request.user)
     initial = {}
     if facility is not None:
         initial = {f: getattr(facility, f) for f in services.EDITABLE} | {
@@ -113,23 +112,20 @@ def _facility_form_page(request: HttpRequest, *, facility=None) -> HttpResponse:
             "lng": facility.lng,
             "services": "、".join(facility.services),
         }
-    form = FacilityForm(request.POST or None, regions=regions, operators=operators, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if facility is None:
-                facility = services.facility_create(actor=request.user, **form.cleaned_data)
-                messages.success(request, f"已登记：{facility.name}")
-            else:
-                facility = services.facility_update(
-                    actor=request.user, facility_id=facility.pk, **form.cleaned_data
-                )
-                messages.success(request, f"已保存：{facility.name}")
-            return redirect("facilities:detail", pk=facility.pk)
-        except DomainError as exc:
-            domain_errors_to_form(form, exc)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "facilities/facility_form.html", {"form": form, "facility": facility}, status=status
+
+    def save(data: dict):
+        if facility is None:
+            return services.facility_create(actor=request.user, **data)
+        return services.facility_update(actor=request.user, facility_id=facility.pk, **data)
+
+    return pages.form_page(
+        request,
+        FacilityForm(request.POST or None, regions=regions, operators=operators, initial=initial),
+        template="facilities/facility_form.html",
+        context={"facility": facility},
+        save=save,
+        success_url=lambda saved: reverse("facilities:detail", args=[saved.pk]),
+        message=lambda saved: f"{'已登记' if facility is None else '已保存'}：{saved.name}",
     )
 
 
@@ -191,50 +187,45 @@ def _trend_context(trend: list[dict], width: int = 600, height: int = 80) -> dic
     }
 
 
-def _posted_date(request: HttpRequest, label: str) -> tuple[dt.date | None, bool]:
-    """The form's date (None: today); False when it was given but is not a date, never a silent today."""
-    text = request.POST.get("date", "").strip()
-    if not text:
-        return None, True
-    try:
-        return dt.date.fromisoformat(text), True
-    except ValueError:
-        messages.error(request, f"{label}格式应为 年-月-日")
-        return None, False
+def _bed_action(request: HttpRequest, pk: int, form, form_name: str, save, message):
+    """A bed action posted from the facility page: refused → the page again with the reason by the form."""
+    facility = selectors.facility_get(user=request.user, facility_id=pk)
+    return pages.form_page(
+        request,
+        form,
+        template="facilities/facility_detail.html",
+        context=lambda: _detail_context(request, facility),
+        form_name=form_name,
+        save=save,
+        success_url=lambda saved: reverse("facilities:detail", args=[pk]),
+        message=message,
+    )
 
 
 @login_required
 @require_POST
 def bed_create(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        bed = services.bed_create(
-            actor=request.user,
-            facility_id=pk,
-            building=request.POST.get("building", "").strip(),
-            room=request.POST.get("room", "").strip(),
-            number=request.POST.get("number", "").strip(),
-            bed_type=request.POST.get("bed_type", BedType.ORDINARY),
-        )
-        messages.success(request, f"已登记床位 {bed}")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("facilities:detail", pk=pk)
+    return _bed_action(
+        request,
+        pk,
+        BedForm(request.POST),
+        "bed_form",
+        lambda data: services.bed_create(actor=request.user, facility_id=pk, **data),
+        lambda bed: f"已登记床位 {bed}",
+    )
 
 
 @login_required
 @require_POST
 def bed_admit(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
-    date, ok = _posted_date(request, "入住日期")
-    if not ok:
-        return redirect("facilities:detail", pk=pk)
-    try:
-        services.bed_admit(
-            actor=request.user, bed_id=bed_id, id_number=request.POST.get("id_number", ""), date=date
-        )
-        messages.success(request, "已办理入住")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("facilities:detail", pk=pk)
+    return _bed_action(
+        request,
+        pk,
+        AdmitForm(request.POST),
+        "admit_form",
+        lambda data: services.bed_admit(actor=request.user, bed_id=bed_id, **data),
+        "已办理入住",
+    )
 
 
 @login_required
@@ -244,29 +235,24 @@ def bed_discharge(request: HttpRequest, pk: int, bed_id: int) -> HttpResponse:
     facility = selectors.facility_get(user=request.user, facility_id=pk)
     bed = selectors.bed_get(user=request.user, facility=facility, bed_id=bed_id)
     refused = workflows.refusal(request.user, bed, "discharge")
-    if isinstance(refused, DomainError):
-        messages.error(request, refused.message)
-        return redirect("facilities:detail", pk=pk)
-    if refused is not None:
+    if refused is not None and not isinstance(refused, DomainError):
         raise refused
     form = DischargeForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            stay = services.bed_discharge(actor=request.user, bed_id=bed.pk, **form.cleaned_data)
-            messages.success(request, f"已办理离开（{stay.get_discharge_reason_display()}）")
-            return redirect("facilities:detail", pk=pk)
-        except DomainError as exc:
-            domain_errors_to_form(form, exc)
-    return render(
+    if isinstance(refused, DomainError):  # nobody in the bed (any more): say so on the page, nothing to post
+        context = {"facility": facility, "bed": bed, "refused": refused.message}
+        return render(request, "facilities/bed_discharge.html", context, status=422)
+    return pages.form_page(
         request,
-        "facilities/bed_discharge.html",
-        {
+        form,
+        template="facilities/bed_discharge.html",
+        context=lambda: {
             "facility": facility,
             "bed": bed,
             "stay": selectors.stay_open(user=request.user, bed=bed),
-            "form": form,
         },
-        status=422 if request.method == "POST" else 200,
+        save=lambda data: services.bed_discharge(actor=request.user, bed_id=bed.pk, **data),
+        success_url=lambda stay: reverse("facilities:detail", args=[pk]),
+        message=lambda stay: f"已办理离开（{stay.get_discharge_reason_display()}）",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from pydantic import ValidationError
 
+from yanglao.core import schemas
 from yanglao.people.choices import EconomicStatus, LivingArrangement
 from yanglao.people.schemas import ElderIn
 
@@ -26,23 +27,25 @@ class ElderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region_code"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
 
-    def to_schema(self) -> ElderIn | None:
-        """Validate through ElderIn, the API's schema; put its Chinese messages on the fields."""
-        data = dict(self.cleaned_data)
+    def clean(self):
+        """Validate through ElderIn, the API's schema, so the form and the API refuse in the same words;
+        the validated schema is ``cleaned_data["schema"]``."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        data = dict(cleaned)
         contact = {k.removeprefix("contact_"): data.pop(k) for k in list(data) if k.startswith("contact_")}
         data["contacts"] = [{**contact, "has_key": contact["has_key"]}] if contact["name"] else []
         try:
-            return ElderIn.model_validate(data)
+            cleaned["schema"] = ElderIn.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors():
                 loc = [str(p) for p in err.get("loc", ())]
                 name = loc[0] if loc else None
                 if name == "contacts":
                     name = "contact_" + (loc[2] if len(loc) > 2 else "name")
-                self.add_error(
-                    name if name in self.fields else None, err.get("msg", "").removeprefix("Value error, ")
-                )
-            return None
+                self.add_error(name if name in self.fields else None, schemas.field_message(err))
+        return cleaned
 
 
 class LifeEventForm(forms.Form):

@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events, importing, lists, workflows
+from yanglao.core import events, importing, lists, pages, workflows
 from yanglao.core import exports as core_exports
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
-from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import exports, groups, panels, reports, selectors, services
 from yanglao.people.forms import ElderForm, ImportForm, LifeEventForm, MoveForm
 from yanglao.people.models import ElderTransfer
@@ -87,16 +87,14 @@ def contact_reveal(request: HttpRequest, pk: int, position: int) -> HttpResponse
 @login_required
 @permission_required("people.add_elder", raise_exception=True)
 def elder_create(request: HttpRequest) -> HttpResponse:
-    form = ElderForm(request.POST or None, regions=core_selectors.regions_for_choice(user=request.user))
-    if request.method == "POST" and form.is_valid() and (data := form.to_schema()):
-        try:
-            elder = services.elder_create(actor=request.user, data=data)
-            messages.success(request, f"已登记：{elder.name}")
-            return redirect("people:elder_detail", pk=elder.pk)
-        except DomainError as exc:
-            domain_errors_to_form(form, exc)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "people/elder_form.html", {"form": form}, status=status)
+    return pages.form_page(
+        request,
+        ElderForm(request.POST or None, regions=core_selectors.regions_for_choice(user=request.user)),
+        template="people/elder_form.html",
+        save=lambda data: services.elder_create(actor=request.user, data=data["schema"]),
+        success_url=lambda elder: reverse("people:elder_detail", args=[elder.pk]),
+        message=lambda elder: f"已登记：{elder.name}",
+    )
 
 
 EVENT_ACTIONS = {
@@ -136,20 +134,20 @@ def elder_event(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     form_class, title, action = EVENT_ACTIONS[kind]
     elder = selectors.elder_get(user=request.user, elder_id=pk)
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = action(request.user, elder.pk, form.cleaned_data)
-            if isinstance(outcome, ElderTransfer):
-                messages.success(request, f"已发起迁出转移，待{outcome.to_region.name}所在街道接收")
-            else:
-                messages.success(request, f"{title}已记录")
-            return redirect("people:elder_detail", pk=elder.pk)
-        except DomainError as exc:
-            domain_errors_to_form(form, exc)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "people/elder_event.html", {"form": form, "elder": elder, "title": title}, status=status
+
+    def done(outcome) -> str:
+        if isinstance(outcome, ElderTransfer):
+            return f"已发起迁出转移，待{outcome.to_region.name}所在街道接收"
+        return f"{title}已记录"
+
+    return pages.form_page(
+        request,
+        form_class(request.POST or None),
+        template="people/elder_event.html",
+        context={"elder": elder, "title": title},
+        save=lambda data: action(request.user, elder.pk, data),
+        success_url=lambda outcome: reverse("people:elder_detail", args=[elder.pk]),
+        message=done,
     )
 
 

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "yanglao.core.middleware.DomainErrorMiddleware",  # last: it answers the views' uncaught refusals
 ]
 
 ROOT_URLCONF = "yanglao.urls"
