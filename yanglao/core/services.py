@@ -531,7 +531,7 @@ def api_token_create(*, actor: User, name: str, days: int | None = 90) -> tuple[
     name = (name or "").strip()
     if not name:
         raise errors.DomainError(
-            "请填写令牌用途", fields={"name": "请填写令牌用途"}, code="core.name_required"
+            "请填写令牌用途", fields={"name": "请填写令牌用途"}, code="core.token_name_required"
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = timezone.now() + dt.timedelta(days=days) if days else None

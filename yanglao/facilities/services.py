@@ -139,7 +139,9 @@ def _clean(actor: User, data: dict) -> dict:
         region = core_services.region_require(data["region_code"])
         if not actor.in_scope(region.code):
             raise errors.InvalidFacility(
-                f"区划 {region.name} 不在您的管辖范围内", fields={"region_code": "不在管辖范围"}
+                f"区划 {region.name} 不在您的管辖范围内",
+                fields={"region_code": "不在管辖范围"},
+                code="facilities.region_out_of_scope",
             )
         out["region"] = region
     if "lat" in data or "lng" in data:
@@ -149,7 +151,9 @@ def _clean(actor: User, data: dict) -> dict:
                 raise ValueError("not finite")
             lng, lat = geo.to_wgs84(lng, lat, data.get("coordinate_system") or geo.WGS84)
         except geo.CoordinateError as exc:
-            raise errors.InvalidFacility(str(exc), fields={"lat": str(exc)}) from exc
+            raise errors.InvalidFacility(
+                str(exc), fields={"lat": str(exc)}, code="facilities.coordinates_invalid"
+            ) from exc
         except (KeyError, TypeError, ValueError) as exc:
             raise errors.InvalidFacility("请同时填写经度和纬度（数字）", fields={"lat": "必填"}) from exc
         out["lat"], out["lng"] = round(lat, 7), round(lng, 7)
@@ -182,7 +186,9 @@ def _require_inside(region, lng: float, lat: float) -> None:
             f"坐标不在{current.name}范围内；请核对坐标，以及坐标系是否选对"
             "（高德、腾讯地图为 GCJ-02，百度地图为 BD-09，GPS 为 WGS-84）"
         )
-        raise errors.InvalidFacility(message, fields={"lat": message})  # the datum hint belongs on the form
+        raise errors.InvalidFacility(  # the datum hint belongs on the form
+            message, fields={"lat": message}, code="facilities.coordinates_outside_region"
+        )
 
 
 @transaction.atomic
@@ -307,7 +313,9 @@ def bed_create(
         home = _find_elder(actor, home_elder_id, home_id_number)
         if home.status != "active":
             raise errors.InvalidFacility(
-                "该老人已死亡或迁出，不能设立家庭养老床位", fields={"home_elder": "非在册"}
+                "该老人已死亡或迁出，不能设立家庭养老床位",
+                fields={"home_elder": "非在册"},
+                code="facilities.home_person_not_active",
             )
     try:
         with transaction.atomic():
@@ -324,7 +332,9 @@ def bed_create(
             )
     except IntegrityError as exc:
         raise errors.InvalidFacility(
-            f"床位 {building}{room}{number} 已登记", fields={"number": "床号重复"}
+            f"床位 {building}{room}{number} 已登记",
+            fields={"number": "床号重复"},
+            code="facilities.duplicate_bed",
         ) from exc
 
 
@@ -336,18 +346,24 @@ def _find_elder(actor: User, elder_id: int | None, id_number: str) -> Elder:
         try:
             number = identity.normalise_id(id_number, today=timezone.localdate())
         except identity.IdentityError as exc:
-            raise errors.AdmissionRefused(str(exc), fields={"id_number": str(exc)}) from exc
+            raise errors.AdmissionRefused(
+                str(exc), fields={"id_number": str(exc)}, code="facilities.id_number_invalid"
+            ) from exc
         qs = Elder.objects.unscoped(reason="admission finds the person by ID number across regions").filter(
             id_hash=blind_index(number)
         )
     elif elder_id is not None:
         qs = Elder.objects.for_user(actor).filter(pk=elder_id)
     else:
-        raise errors.AdmissionRefused("请填写老人的公民身份号码", fields={"id_number": "必填"})
+        raise errors.AdmissionRefused(
+            "请填写老人的公民身份号码", fields={"id_number": "必填"}, code="facilities.person_missing"
+        )
     elder = qs.select_for_update().first()
     if elder is None:
         raise errors.AdmissionRefused(
-            "老年人信息库中没有此人，请先由社区登记", fields={"id_number": "未登记"}
+            "老年人信息库中没有此人，请先由社区登记",
+            fields={"id_number": "未登记"},
+            code="facilities.person_not_registered",
         )
     return elder
 
@@ -375,7 +391,9 @@ BED_WORKFLOW = workflows.Workflow[Bed](
             guards=(
                 workflows.Guard[Bed](
                     lambda user, bed: bed.active,
-                    lambda: errors.BedUnavailable("该床位已停用", fields={"bed": "已停用"}),
+                    lambda: errors.BedUnavailable(
+                        "该床位已停用", fields={"bed": "已停用"}, code="facilities.bed_inactive"
+                    ),
                 ),
             ),
         ),
@@ -405,15 +423,23 @@ def bed_admit(
     def admit(bed: Bed) -> workflows.Changes:
         elder = _find_elder(actor, elder_id, id_number)
         if elder.status == "deceased":
-            raise errors.AdmissionRefused("该老人已登记死亡，不能入住", fields={"elder": "已死亡"})
+            raise errors.AdmissionRefused(
+                "该老人已登记死亡，不能入住", fields={"elder": "已死亡"}, code="facilities.person_deceased"
+            )
         if elder.status != "active":
-            raise errors.AdmissionRefused("该老人已迁出，不能入住", fields={"elder": "已迁出"})
+            raise errors.AdmissionRefused(
+                "该老人已迁出，不能入住", fields={"elder": "已迁出"}, code="facilities.person_moved_out"
+            )
         if Bed.objects.unscoped(reason="one bed per person").filter(occupant=elder).exists():
             raise errors.AdmissionRefused(
-                "该老人已入住其他床位，请先办理离开", fields={"elder": "已入住其他床位"}
+                "该老人已入住其他床位，请先办理离开",
+                fields={"elder": "已入住其他床位"},
+                code="facilities.person_in_another_bed",
             )
         if day > timezone.localdate():
-            raise errors.AdmissionRefused("入住日期不能晚于今天", fields={"date": "晚于今天"})
+            raise errors.AdmissionRefused(
+                "入住日期不能晚于今天", fields={"date": "晚于今天"}, code="facilities.date_in_future"
+            )
         last = (
             BedStay.objects.unscoped(reason="stays must not overlap")
             .filter(Q(elder=elder) | Q(bed=bed))
@@ -421,11 +447,15 @@ def bed_admit(
         )
         if last is not None and day < last:
             raise errors.AdmissionRefused(
-                f"入住日期不能早于上一次离开日期 {last:%Y-%m-%d}", fields={"date": "与上一次入住重叠"}
+                f"入住日期不能早于上一次离开日期 {last:%Y-%m-%d}",
+                fields={"date": "与上一次入住重叠"},
+                code="facilities.stays_overlap",
             )
         if bed.family_bed and bed.home_elder_id != elder.pk:
             raise errors.AdmissionRefused(
-                "家庭养老床位只能由其所在家庭的老人使用", fields={"bed": "家庭床位"}
+                "家庭养老床位只能由其所在家庭的老人使用",
+                fields={"bed": "家庭床位"},
+                code="facilities.family_bed_other_person",
             )
         return {"occupant": elder, "occupied_since": day}
 

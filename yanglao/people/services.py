@@ -258,15 +258,23 @@ def elder_transfer_request(
     target = _community(region_code)
     if actor.in_scope(target.code):
         message = "新社区在您的管辖范围内，请直接办理辖区内迁居"
-        raise errors.InvalidTransfer(message, fields={"region_code": message})
+        raise errors.InvalidTransfer(
+            message, fields={"region_code": message}, code="people.transfer_within_scope"
+        )
     if date > timezone.localdate():
-        raise errors.InvalidTransfer("迁居日期不能晚于今天", fields={"date": "迁居日期不能晚于今天"})
+        raise errors.InvalidTransfer(
+            "迁居日期不能晚于今天", fields={"date": "迁居日期不能晚于今天"}, code="people.date_in_future"
+        )
     if (
         ElderTransfer.objects.unscoped(reason="one pending transfer per person")
         .filter(elder=elder, status=TransferStatus.PENDING)
         .exists()
     ):
-        raise errors.InvalidTransfer("该老人已有待接收的迁出转移", fields={"region_code": "已有待接收的转移"})
+        raise errors.InvalidTransfer(
+            "该老人已有待接收的迁出转移",
+            fields={"region_code": "已有待接收的转移"},
+            code="people.transfer_already_pending",
+        )
     transfer = ElderTransfer.objects.create(
         elder=elder,
         from_region_id=elder.region_id,
@@ -309,7 +317,7 @@ def _end(side: str, verb: str) -> workflows.Guard[ElderTransfer]:
     end = "迁入" if side == "to" else "迁出"
     return workflows.Guard[ElderTransfer](
         lambda user, t: user.in_scope(t.to_region_id if side == "to" else t.from_region_id),
-        lambda: errors.InvalidTransfer(f"只能由{end}社区所在街道{verb}"),
+        lambda: errors.InvalidTransfer(f"只能由{end}社区所在街道{verb}", code="people.transfer_wrong_end"),
     )
 
 
@@ -364,7 +372,10 @@ def elder_transfer_accept(*, actor: User, transfer_id: int, note: str = "") -> E
             .get(pk=transfer.elder_id)
         )
         if elder.status != ElderStatus.ACTIVE or elder.region_id != transfer.from_region_id:
-            raise errors.InvalidTransfer("发起后该老人的状态或所属社区已变化，此转移已撤回，请重新发起")
+            raise errors.InvalidTransfer(
+                "发起后该老人的状态或所属社区已变化，不能接收；请退回此转移，由迁出街道核实后重新发起",
+                code="people.transfer_stale",
+            )
         _relocate(
             elder,
             transfer.to_region,
@@ -388,7 +399,9 @@ def elder_transfer_reject(*, actor: User, transfer_id: int, note: str) -> ElderT
 
     def reject(transfer: ElderTransfer) -> workflows.Changes:
         if not (note or "").strip():
-            raise errors.InvalidTransfer("请填写退回原因", fields={"note": "请填写退回原因"})
+            raise errors.InvalidTransfer(
+                "请填写退回原因", fields={"note": "请填写退回原因"}, code="people.reason_required"
+            )
         return _decision(actor, note.strip())
 
     return workflows.transition(
