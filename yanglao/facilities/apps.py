@@ -7,15 +7,20 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "养老设施与床位"
 
     def ready(self):
+        """What the module declares to the kit (docs/development/adding-a-module.md, in that order)."""
         from auditlog.registry import auditlog
 
-        from yanglao.core import roles
+        from yanglao.core import exports as core_exports
+        from yanglao.core import importing, navigation, roles, workflows
         from yanglao.core.choices import Role
-        from yanglao.facilities import models
+        from yanglao.facilities import exports, models, services
+        from yanglao.facilities import importing as facility_importing
+        from yanglao.people import services as people_services
 
         auditlog.register(models.Facility)
         auditlog.register(models.Bed)
         auditlog.register(models.BedStay)
+
         staff = [
             "facilities.view_facility",
             "facilities.view_bed",
@@ -37,19 +42,12 @@ class FacilitiesConfig(AppConfig):
         )
         for role in (Role.OPERATOR, Role.ADVISOR, Role.CAREGIVER):
             roles.register(role, ["facilities.view_facility"])
-        from yanglao.core import exports as core_exports
-        from yanglao.facilities import exports
 
         core_exports.register(exports.FACILITIES)
-        from yanglao.core import importing, navigation, workflows
-        from yanglao.facilities import importing as facility_importing
-        from yanglao.facilities import services
-        from yanglao.people import services as people_services
-
         importing.register(facility_importing.IMPORTER)
-
         workflows.register(services.BED_WORKFLOW)
         people_services.register_move_hook(services.family_beds_follow_move)
+
         navigation.register(
             navigation.NavItem("养老设施", "facilities:list", "facilities.view_facility"),
             before="core:organisation_list",
