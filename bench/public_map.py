@@ -38,7 +38,7 @@ def open_map(browser, url: str, *, empty: bool, minimum: int = 500) -> float:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     if empty:
-        page.route("**/api/v1/public/facilities*", lambda r: r.fulfill(json=[]))
+        page.route("**/api/v1/public/facilities*", lambda r: r.fulfill(json={"items": [], "next": ""}))
     start = time.perf_counter()
     page.goto(f"{url}/map/")
     page.wait_for_selector("#map[data-ready=true]")
