@@ -20,7 +20,6 @@ from yanglao.assessment.forms import (
     parse_answers,
     parse_changes,
 )
-from yanglao.core import exports as core_exports
 from yanglao.core import lists, pages, workflows
 from yanglao.core.errors import DomainError
 from yanglao.people import selectors as people_selectors
@@ -30,23 +29,11 @@ from yanglao.people import selectors as people_selectors
 @permission_required("assessment.view_assessment", raise_exception=True)
 def assessment_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.assessment_filterset(user=request.user, params=request.GET)
-    page = lists.page_for(request, fs, limit=selectors.PAGE_SIZE)
-    paged = bool(request.GET.get("after"))
-    mine = None
-    if not paged and request.user.has_perm("assessment.perform_assessment"):
-        mine = selectors.assessments_for_assessor(user=request.user)[:50]
-    return render(
-        request,
-        "assessment/assessment_list.html",
-        {
-            "page": page,
-            "mine": mine,
-            "form": fs.form,
-            "paged": paged,
-            "first_query": lists.query_without(request.GET, "after"),
-            "export_query": lists.query_without(request.GET, *core_exports.PAGING_KEYS),
-        },
-    )
+    context = lists.page_context(request, fs, limit=selectors.PAGE_SIZE)
+    context["mine"] = None
+    if not context["paged"] and request.user.has_perm("assessment.perform_assessment"):
+        context["mine"] = selectors.assessments_for_assessor(user=request.user)[:50]
+    return render(request, "assessment/assessment_list.html", context)
 
 
 @login_required

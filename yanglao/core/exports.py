@@ -32,7 +32,6 @@ from yanglao.core.models import ExportJob, User
 log = logging.getLogger(__name__)
 INLINE_MAX_ROWS = 20_000
 PROGRESS_EVERY = 5000
-PAGING_KEYS = ("after", "format", "clear")
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ class ListExport:
         clear = request.GET.get("clear") == "1"
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
         self.check(user, clear)
-        params = QueryDict(lists.query_without(request.GET, *PAGING_KEYS))
+        params = QueryDict(lists.query_without(request.GET, *lists.NOT_FILTERS))
         total = self.count(user, params)
         if total > INLINE_MAX_ROWS:
             job = export_job_create(

@@ -194,6 +194,24 @@ def page_for(request: HttpRequest, filterset: ScopedFilterSet, *, limit: int = P
         return keyset_page(filterset.qs, filterset.keyset, limit=limit)
 
 
+NOT_FILTERS = ("after", "format", "clear")  # paging and export keys: not part of what the filter selects
+
+
+def page_context(request: HttpRequest, filterset: ScopedFilterSet, *, limit: int = PAGE_SIZE) -> dict:
+    """What every list page hands its template: the filter form, the page, and the query strings for the
+    next page, the first page and the export links (core/_list_footer.html, core/_export_bar.html)."""
+    page = page_for(request, filterset, limit=limit)
+    return {
+        "form": filterset.form,
+        "page": page,
+        "next": page.next,
+        "paged": bool(request.GET.get("after")),
+        "next_query": query_without(request.GET, "after"),
+        "export_query": query_without(request.GET, *NOT_FILTERS),
+        "total": None,  # a view sets it where a count is cheap
+    }
+
+
 def fragment(request: HttpRequest, full: str, rows: str) -> str:
     """The template to render: the rows alone for an htmx request (the "more" button, a filter change),
     the whole page otherwise (a boosted navigation wants the page)."""

@@ -94,16 +94,9 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 @permission_required("core.view_organisation", raise_exception=True)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     fs = OrganisationFilterSet(request.GET, user=request.user)
-    page = lists.page_for(request, fs)
     template = lists.fragment(request, "core/organisation_list.html", "core/_organisation_rows.html")
-    context = {
-        "form": fs.form,
-        "page": page,
-        "total": fs.qs.order_by().count(),  # organisations number in the thousands: a count is cheap
-        "next": page.next,
-        "next_query": lists.query_without(request.GET, "after"),
-        "export_query": lists.query_without(request.GET, *exports.PAGING_KEYS),
-    }
+    context = lists.page_context(request, fs)
+    context["total"] = fs.qs.order_by().count()  # organisations number in the thousands: a count is cheap
     return render(request, template, context)
 
 

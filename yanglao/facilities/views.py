@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import exports as core_exports
 from yanglao.core import lists, pages, workflows
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
@@ -54,17 +53,12 @@ def home_panel(request: HttpRequest) -> HttpResponse:
 @permission_required("facilities.view_facility", raise_exception=True)
 def facility_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.facility_filterset(user=request.user, params=request.GET)
-    page = lists.page_for(request, fs)
     template = lists.fragment(request, "facilities/facility_list.html", "facilities/_facility_rows.html")
-    context = {
-        "form": fs.form,
-        "page": page,
-        "total": fs.qs.order_by().count(),  # facilities number in the thousands city-wide: a count is cheap
-        "next": page.next,
-        "next_query": lists.query_without(request.GET, "after"),
-        "export_query": lists.query_without(request.GET, *core_exports.PAGING_KEYS),
-        "can_analyse": selectors.can_analyse(user=request.user),
-    }
+    context = lists.page_context(request, fs)
+    context["total"] = (
+        fs.qs.order_by().count()
+    )  # facilities number in the thousands city-wide: a count is cheap
+    context["can_analyse"] = selectors.can_analyse(user=request.user)
     return render(request, template, context)
 
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import events, importing, lists, pages, workflows
-from yanglao.core import exports as core_exports
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.people import exports, groups, panels, reports, selectors, services
@@ -25,18 +24,10 @@ from yanglao.people.models import ElderTransfer
 @permission_required("people.view_elder", raise_exception=True)
 def elder_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.elder_filterset(user=request.user, params=request.GET)
-    page = lists.page_for(request, fs)
     template = lists.fragment(request, "people/elder_list.html", "people/_elder_rows.html")
-    context = {
-        "form": fs.form,
-        "items": page.rows,
-        "next": page.next,
-        "next_query": lists.query_without(request.GET, "after"),
-        "export_query": lists.query_without(request.GET, *core_exports.PAGING_KEYS),
-        "region_names": core_selectors.region_names_in_scope(user=request.user)
-        if template.endswith("elder_list.html")
-        else [],
-    }
+    context = lists.page_context(request, fs)
+    if template.endswith("elder_list.html"):
+        context["region_names"] = core_selectors.region_names_in_scope(user=request.user)
     return render(request, template, context)
 
 

@@ -84,6 +84,13 @@ def shot(page, name: str) -> Path:
     return path
 
 
+def switch_user(page) -> None:
+    """Sign out by forgetting the cookies, after leaving the page: a request still in flight (an htmx panel,
+    the event stream) could otherwise answer with the old session's cookie after it was cleared."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
 def login(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill(username)

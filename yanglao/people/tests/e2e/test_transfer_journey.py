@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from yanglao.core import idcard
 from yanglao.core.models import Region
-from yanglao.core.testing.browser import login, shot
+from yanglao.core.testing.browser import login, shot, switch_user
 from yanglao.core.testing.factories import PASSWORD
 from yanglao.people.tests import factories
 
@@ -41,7 +41,7 @@ def test_transfer_is_started_by_one_street_and_accepted_by_the_other(page, live_
     expect(page.get_by_text("待接收", exact=True)).to_be_visible()
     shot(page, "transfer-sent")
 
-    page.context.clear_cookies()
+    switch_user(page)
     login(page, live_server, receiver.username, PASSWORD)
     page.get_by_role("link", name="迁出转移").first.click()
     row = page.get_by_role("row", name="迁居人")
@@ -52,7 +52,7 @@ def test_transfer_is_started_by_one_street_and_accepted_by_the_other(page, live_
     page.goto(f"{live_server.url}/elders/")
     expect(page.get_by_role("link", name="迁居人")).to_have_count(1)
 
-    page.context.clear_cookies()
+    switch_user(page)
     login(page, live_server, sender.username, PASSWORD)
     page.goto(f"{live_server.url}/elders/")
     expect(page.get_by_role("link", name="迁居人")).to_have_count(0)
