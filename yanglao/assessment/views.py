@@ -25,6 +25,9 @@ from yanglao.core.errors import DomainError
 from yanglao.people import selectors as people_selectors
 
 
+MY_TASKS = 50  # the oldest first; more are said, not dropped
+
+
 @login_required
 @permission_required("assessment.view_assessment", raise_exception=True)
 def assessment_list(request: HttpRequest) -> HttpResponse:
@@ -32,7 +35,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     context = lists.page_context(request, fs, limit=selectors.PAGE_SIZE)
     context["mine"] = None
     if not context["paged"] and request.user.has_perm("assessment.perform_assessment"):
-        context["mine"] = selectors.assessments_for_assessor(user=request.user)[:50]
+        mine = list(selectors.assessments_for_assessor(user=request.user)[: MY_TASKS + 1])
+        context["mine"], context["mine_more"] = mine[:MY_TASKS], len(mine) > MY_TASKS
     return render(request, "assessment/assessment_list.html", context)
 
 
