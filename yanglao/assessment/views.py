@@ -24,7 +24,6 @@ from yanglao.core import lists, pages, workflows
 from yanglao.core.errors import DomainError
 from yanglao.people import selectors as people_selectors
 
-
 MY_TASKS = 50  # the oldest first; more are said, not dropped
 
 

@@ -22,7 +22,7 @@ from yanglao.core import divisions
 from yanglao.core.models import Region, User
 from yanglao.facilities import coverage, filters, geo, network
 from yanglao.facilities.choices import BedType
-from yanglao.facilities.models import LICENCE_WARNING_DAYS, Bed, BedStay, Facility, OccupancySnapshot
+from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people.models import Elder, LifeEvent
 
 T = TypeVar("T")
@@ -553,15 +553,15 @@ def facility_filterset(*, user: User, params=None) -> filters.FacilityFilterSet:
 
 
 def home_summary(*, user: User) -> dict:
-    """The home-page panel: facilities, institution beds and occupancy in the user's scope, licences due.
-    Counted in the database, so a city-wide scope costs three queries."""
+    """The home-page panel: facilities, institution beds and occupancy in the user's scope, licences expired
+    or due. Counted in the database, so a city-wide scope costs five queries."""
     facilities = Facility.objects.for_user(user)
     beds = (
         Bed.objects.for_user(user)
         .filter(active=True, family_bed=False, facility__kind__in=RESIDENTIAL_KINDS)
         .aggregate(beds=Count("pk"), occupied=Count("pk", filter=Q(occupant__isnull=False)))
     )
-    due = timezone.localdate() + dt.timedelta(days=LICENCE_WARNING_DAYS)
+    today = timezone.localdate()
     count = facilities.count()
     return {
         "facilities": count,
@@ -569,9 +569,9 @@ def home_summary(*, user: User) -> dict:
         "occupied": beds["occupied"],
         "vacant": beds["beds"] - beds["occupied"],
         "rate": beds["occupied"] / beds["beds"] if beds["beds"] else None,
-        "licences_due": list(
-            facilities.exclude(licence_no="").filter(licence_expiry__lte=due).order_by("licence_expiry")[:10]
-        ),
+        # Counts that link to the list filtered the same way (so each figure can be checked there).
+        "licences_expired": facilities.filter(filters.licence_q("expired", today)).count(),
+        "licences_due": facilities.filter(filters.licence_q("due", today)).count(),
         "own": list(facility_filterset(user=user).qs[:3]) if count <= 3 else [],
     }
 
