@@ -42,6 +42,10 @@ PAGES = [
     ("xuhui_admin", "评估任务列表（区）", "/assessments/"),
     ("xuhui_admin", "待复评（区）", "/assessments/due/"),
     ("xuhui_admin", "养老设施列表", "/facilities/"),
+    ("xuhui_admin", "许可已过期的设施", "/facilities/?licence=expired"),
+    ("xuhui_admin", "组织机构列表", "/organisations/"),
+    ("xuhui_admin", "老年人 API 一页（50 人）", "/api/v1/elders?limit=50"),
+    ("xuhui_admin", "设施 API 一页（50 处）", "/api/v1/facilities?limit=50"),
     ("xuhui_admin", "规划指标", "/facilities/indicators/"),
     ("xuhui_admin", "覆盖地图页面", "/facilities/coverage/?region=310104000000"),
     (
