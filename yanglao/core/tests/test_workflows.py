@@ -401,7 +401,7 @@ def test_each_transfer_state_and_action(street_officer, other_street_officer, st
     if state in TRANSFER_SOURCES[action]:
         assert refused is None and action in flow.allowed_actions(right, t)
         wrong_end = flow.refusal(other_end, t, action)
-        assert wrong_end.code == "people.invalid_transfer" and "只能由" in wrong_end.message
+        assert wrong_end.code == "people.transfer_wrong_end" and "只能由" in wrong_end.message
     elif state == TRANSFER_TARGETS[action]:
         assert refused is None and action not in flow.allowed_actions(right, t)
     else:
