@@ -303,7 +303,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_new(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload a file for one importer; it runs as a job (dry run if asked) and the job page follows it."""
     importer = _importer_for(request.user, kind)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # an empty POST (no file chosen) is still a submission
+    form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
 
     def save(data: dict):
         upload = data["file"]
