@@ -61,6 +61,9 @@ def test_import_search_reveal_export(page, live_server, officer, tmp_path, setti
     settings.IMPORT_DIR = tmp_path / "imports"
     login(page, live_server, "street", PASSWORD)
     page.get_by_role("link", name="批量导入").click()
+    page.get_by_role("link", name="导入老年人信息").click()
+    expect(page.get_by_test_id("import-columns")).to_contain_text("公民身份号码")
+    shot(page, "import-upload")
     page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(messy_workbook(tmp_path / "名单.xlsx")))
     page.get_by_role("button", name="开始导入").click()
     page.get_by_test_id("import-state").filter(has_text="已完成").wait_for()
