@@ -192,7 +192,9 @@ def test_official_registers_and_imports_facilities(
     path = tmp_path / "设施.csv"
     path.write_text(rows, encoding="utf-8")
     page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(path))
+    expect(page.get_by_text("设施.csv")).to_be_visible()  # our picker names the chosen file
     page.get_by_label("仅校验，不写入").check()
+    shot(page, "facility-import-upload")
     page.get_by_role("button", name="开始导入").click()
     expect(page.get_by_test_id("import-state")).to_have_text("已完成")
     expect(page.get_by_test_id("import-dry-run")).to_be_visible()

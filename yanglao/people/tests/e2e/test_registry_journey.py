@@ -76,7 +76,7 @@ def test_import_search_reveal_export(page, live_server, officer, tmp_path, setti
     report = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
     assert report[0][:3] == ["行号", "列", "原因"] and len(report) == 5
 
-    page.get_by_role("link", name="老年人").click()
+    page.get_by_role("link", name="老年人", exact=True).click()
     page.get_by_label("搜索").fill("zsf")
     expect(page.get_by_role("link", name="李秀英")).to_have_count(0)  # htmx swapped the rows
     expect(page.get_by_role("link", name="张三丰")).to_have_count(1)
