@@ -29,3 +29,12 @@ document.addEventListener("DOMContentLoaded", function () {
     if (token) event.detail.headers["X-CSRFToken"] = token.content;
   });
 });
+
+// <input type="file" data-file-name="ID">: the chosen file's name goes into element ID (our Chinese file picker
+// replaces the browser's button, which speaks the browser's language).
+document.addEventListener("change", function (event) {
+  const input = event.target;
+  if (!input.matches || !input.matches("input[type=file][data-file-name]")) return;
+  const shown = document.getElementById(input.dataset.fileName);
+  if (shown) shown.textContent = input.files.length ? input.files[0].name : "未选择文件";
+});

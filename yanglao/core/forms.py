@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 
 from yanglao.core import audit
@@ -63,6 +66,33 @@ def domain_errors_to_form(form: forms.Form, exc) -> None:
     """Put a DomainError's messages on the form: on the named fields it has, the rest above the form."""
     for name, message in (exc.fields or {None: exc.message}).items():
         form.add_error(name if name in form.fields else None, message)
+
+
+IMPORT_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")
+
+
+class ImportUploadForm(forms.Form):
+    """One upload for any importer: the file (type and size checked here) and whether only to check it."""
+
+    file = forms.FileField(
+        label="文件（.xlsx 或 .csv）",
+        allow_empty_file=True,  # the pipeline names an empty file in its own words
+        error_messages={"required": "请选择要导入的文件", "invalid": "上传的文件无法读取，请重新选择"},
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_SUFFIXES)}),
+    )
+    dry_run = forms.BooleanField(label="仅校验，不写入", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in IMPORT_SUFFIXES:
+            raise forms.ValidationError(
+                f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls、.ods 或 .csv 文件"
+            )
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"文件超过 {limit} MB，请拆分后分批导入")
+        return upload
 
 
 class PasswordChangeForm(forms.Form):

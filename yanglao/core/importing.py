@@ -35,7 +35,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from yanglao.core import audit, dbstats, events, reading, schemas, uploads
+from yanglao.core import audit, dbstats, events, reading, schemas, tabular, uploads
 from yanglao.core import services as core_services
 from yanglao.core.errors import DomainError, ImportFileInvalid, WrongHeaders
 from yanglao.core.models import ImportJob, User
@@ -170,6 +170,7 @@ class Importer:
     no_rows_is_error: bool = False  # a header-only file is refused rather than reported as empty
     unreadable_row: str = ""  # if set, a row the reader cannot read is reported with this and reading stops
     chunk_rows: int = CHUNK_ROWS
+    template: Callable[[], bytes] | None = None  # a richer template than the declared columns give
 
     @property
     def required_headers(self) -> tuple[str, ...]:
@@ -200,6 +201,23 @@ def importer_get(kind: str) -> Importer:
 
 def kind_choices() -> list[tuple[str, str]]:
     return [(kind, importer.title) for kind, importer in IMPORTERS.items()]
+
+
+def importers_for(user: User) -> list[Importer]:
+    """The importers ``user`` may run (the import pages list these and only their jobs)."""
+    return [importer for importer in IMPORTERS.values() if user.has_perm(importer.permission)]
+
+
+def template_workbook(importer: Importer) -> bytes:
+    """The downloadable template: the importer's own if it has one, else the declared headers (required ones
+    bold on yellow, every column text so ID numbers keep their digits) and a sheet saying what each accepts."""
+    if importer.template is not None:
+        return importer.template()
+    return tabular.template_workbook(
+        importer.title,
+        [(c.header, c.required, c.aliases) for c in importer.columns],
+        key=importer.upsert_key,
+    )
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -381,20 +399,49 @@ def import_file(
 # ---------------------------------------------------------------- background jobs
 
 
+def _precheck(importer: Importer, path: Path) -> None:
+    """What the upload page can refuse at once, on the form: an empty, unreadable or wrongly headed file, and
+    a header-only one for importers that refuse it. Larger files are read once, by the job."""
+    if path.stat().st_size > settings.IMPORT_PRECHECK_BYTES:
+        return
+    try:
+        headers, rows, _size = reading.open_rows(path)
+        _match_headers(importer, headers, rows)
+        if importer.no_rows_is_error and all(reading.is_blank(raw) for raw in rows):
+            raise DomainError(NO_DATA_ROWS)
+    except DomainError as exc:
+        raise type(exc)(exc.message, fields={"file": exc.message}, code=exc.code) from exc
+
+
 def import_job_create(
-    *, actor: User, kind: str, filename: str, content: bytes, dry_run: bool = False
+    *,
+    actor: User,
+    kind: str,
+    filename: str,
+    content: bytes,
+    dry_run: bool = False,
+    check: bool = False,
 ) -> ImportJob:
-    """Keep the upload owner-only under the import folder and queue the job after commit."""
+    """Keep the upload owner-only under the import folder and queue the job after commit. With ``check``
+    (the upload page) a file the job would refuse at once is refused here, on the file field, and no job
+    is left behind."""
     importer = importer_get(kind)
     if not actor.has_perm(importer.permission):
         raise PermissionDenied
     suffix = Path(filename).suffix.lower()[:8]
-    job = ImportJob.objects.create(
-        actor=actor, kind=kind, title=importer.title, filename=filename[:255], path="", dry_run=dry_run
-    )
-    target = uploads.write_private(Path(settings.IMPORT_DIR) / f"{job.pk}{suffix}", content)
-    job.path = str(target)
-    job.save(update_fields=["path"])
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            actor=actor, kind=kind, title=importer.title, filename=filename[:255], path="", dry_run=dry_run
+        )
+        target = uploads.write_private(Path(settings.IMPORT_DIR) / f"{job.pk}{suffix}", content)
+        if check:
+            try:
+                _precheck(importer, target)
+            except DomainError:
+                uploads.delete(target)
+                raise
+        job.path = str(target)
+        job.save(update_fields=["path"])
     from yanglao.core import tasks
 
     transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
@@ -529,6 +576,13 @@ def import_jobs_expire(*, jobs: Iterable[ImportJob] | None = None, now: dt.datet
 def import_jobs(*, user: User) -> QuerySet[ImportJob]:
     qs = ImportJob.objects.all() if user.is_superuser else ImportJob.objects.filter(actor=user)
     return qs.order_by("-created_at")
+
+
+def import_jobs_own(*, user: User) -> QuerySet[ImportJob]:
+    """The job list's rows: the user's own jobs of the kinds they may still import, newest first (keyset
+    ``-created_at, -pk``)."""
+    kinds = [importer.kind for importer in importers_for(user)]
+    return ImportJob.objects.filter(actor=user, kind__in=kinds).order_by("-created_at", "-pk")
 
 
 def import_job_get(*, user: User, job_id: int) -> ImportJob:

@@ -6,6 +6,7 @@ whatever the user may open without knowing the modules (core depends on nothing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +26,25 @@ class NavItem:
     label: str
     url_name: str
     permission: str | None = None  # None: every signed-in user
+    visible: Callable[[Any], bool] | None = None  # instead of one permission (any of several, say)
+
+    def shown_to(self, user: AnyUser) -> bool:
+        if self.visible is not None:
+            return self.visible(user)
+        return self.permission is None or user.has_perm(self.permission)
+
+
+def _may_import(user: AnyUser) -> bool:
+    from yanglao.core import importing
+
+    return any(user.has_perm(importer.permission) for importer in importing.IMPORTERS.values())
 
 
 ITEMS: list[NavItem] = [
     NavItem("首页", "core:home"),
     NavItem("行政区划", "core:region_index", "core.view_region"),
     NavItem("组织机构", "core:organisation_list", "core.view_organisation"),
+    NavItem("批量导入", "core:import_list", visible=_may_import),  # every module's importers
     NavItem("审计日志", "core:audit_list", "core.view_audit"),
     NavItem("API 令牌", "core:token_list"),
 ]
@@ -71,7 +85,7 @@ def items_for(user: AnyUser) -> list[dict[str, str]]:
     return [
         {"label": it.label, "url": reverse(it.url_name), "name": it.url_name}
         for it in ITEMS
-        if it.permission is None or user.has_perm(it.permission)
+        if it.shown_to(user)
     ]
 
 

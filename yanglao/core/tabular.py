@@ -136,3 +136,31 @@ class ErrorWorkbook:
     def close(self) -> str:
         self.workbook.close()
         return self.path
+
+
+def template_workbook(
+    title: str, columns: Sequence[tuple[str, bool, Sequence[str]]], *, key: str = ""
+) -> bytes:
+    """An import template from declared columns (header, required, aliases): the header row with required
+    headers bold on yellow and every column formatted as text, and a "填写说明" sheet naming each column."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(title[:31] or "导入模板")
+    text = workbook.add_format({"num_format": "@"})
+    required = workbook.add_format({"bold": True, "bg_color": "#FDE68A", "num_format": "@"})
+    for col, (header, needed, _aliases) in enumerate(columns):
+        sheet.write_string(0, col, header, required if needed else text)
+        sheet.set_column(col, col, 16, text)
+    notes = workbook.add_worksheet("填写说明")
+    notes.write_row(0, 0, ["列", "是否必有", "也接受的表头"])
+    for row, (header, needed, aliases) in enumerate(columns, start=1):
+        notes.write_string(row, 0, header)
+        notes.write_string(row, 1, "必有" if needed else "可选")
+        notes.write_string(row, 2, "、".join(aliases))
+    if key:
+        notes.write_string(len(columns) + 2, 0, f"按“{key}”识别已有记录；正确的行照常导入，错误行逐行报告。")
+    notes.set_column(0, 0, 18)
+    notes.set_column(1, 1, 10)
+    notes.set_column(2, 2, 40)
+    workbook.close()
+    return buffer.getvalue()

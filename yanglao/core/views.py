@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     FileResponse,
@@ -23,14 +24,25 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from yanglao.core import events, exports, list_exports, lists, navigation, pages, selectors, services
+from yanglao.core import (
+    events,
+    exports,
+    importing,
+    list_exports,
+    lists,
+    navigation,
+    pages,
+    selectors,
+    services,
+)
 from yanglao.core.choices import OrganisationKind
 from yanglao.core.errors import DomainError
 from yanglao.core.filters import OrganisationFilterSet
 from yanglao.core.forms import (
     AuditFilterForm,
+    ImportUploadForm,
     OrganisationForm,
     PasswordChangeForm,
     TokenForm,
@@ -247,6 +259,104 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         open(job.path, "rb"), as_attachment=True, filename=f"export-{job.pk}-{stamp}.{job.fmt}"
     )
+
+
+# ---------------------------------------------------------------- imports (every registered importer)
+
+IMPORT_KEYSET = ("-created_at", "-pk")
+
+
+def _importer_for(user, kind: str) -> importing.Importer:
+    """The importer behind ``/imports/new/<kind>/``: an unknown kind is 404, one the user may not run 403."""
+    importer = importing.IMPORTERS.get(kind)
+    if importer is None:
+        raise Http404("没有这种导入")
+    if not user.has_perm(importer.permission):
+        raise PermissionDenied
+    return importer
+
+
+@login_required
+@require_safe
+def import_list(request: HttpRequest) -> HttpResponse:
+    """The user's own import jobs of every kind they may run, newest first, a keyset page at a time."""
+    importers = importing.importers_for(request.user)
+    if not importers:
+        raise PermissionDenied
+    qs = importing.import_jobs_own(user=request.user)
+    try:
+        page = lists.keyset_page(qs, IMPORT_KEYSET, after=request.GET.get("after", ""))
+    except lists.InvalidCursor:
+        page = lists.keyset_page(qs, IMPORT_KEYSET)
+    template = lists.fragment(request, "core/import_list.html", "core/_import_rows.html")
+    return render(request, template, {"page": page, "importers": importers})
+
+
+@login_required
+def import_new(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload a file for one importer; it runs as a job (dry run if asked) and the job page follows it."""
+    importer = _importer_for(request.user, kind)
+    posted = request.method == "POST"  # an empty POST (no file chosen) is still a submission
+    form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
+
+    def save(data: dict):
+        upload = data["file"]
+        return importing.import_job_create(
+            actor=request.user,
+            kind=importer.kind,
+            filename=upload.name,
+            content=upload.read(),
+            dry_run=data["dry_run"],
+            check=True,
+        )
+
+    return pages.form_page(
+        request,
+        form,
+        template="core/import_new.html",
+        save=save,
+        success_url=lambda job: reverse("core:import_detail", args=[job.pk]),
+        context=lambda: {
+            "importer": importer,
+            "recent": importing.import_jobs_own(user=request.user).filter(kind=importer.kind)[:5],
+        },
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    importer = _importer_for(request.user, kind)
+    response = HttpResponse(
+        importing.template_workbook(importer),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{importer.kind}-template.xlsx"'
+    return response
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job's page: live progress (reloaded on its ``import.progress`` events), counts and every problem."""
+    events_after = events.latest_id()  # before reading the job: no progress event falls in between
+    job = importing.import_job_get(user=request.user, job_id=pk)
+    template = lists.fragment(request, "core/import_detail.html", "core/_import_progress.html")
+    context = {
+        "job": job,
+        "importer": importing.IMPORTERS.get(job.kind),
+        "running": job.running,
+        "events_after": events_after,
+        "topic": importing.PROGRESS_TOPIC,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The error workbook (original cells, formula-safe, masked without the reveal right): owner only."""
+    job = importing.import_job_get(user=request.user, job_id=pk)
+    if not job.error_path or not Path(job.error_path).exists():
+        raise Http404("错误报告已过保留期限被删除")
+    return FileResponse(open(job.error_path, "rb"), as_attachment=True, filename=f"导入错误-{job.pk}.xlsx")
 
 
 async def events_stream(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 """Import a district's facility list (.xlsx or .csv, the template's Chinese headers) on core's import
 pipeline: every good row is validated with the API's ``FacilityIn`` and registered through the same service
 as the form, every bad row is reported with its row number, column and reason, nothing is silently dropped.
-Facility lists are small, so the page runs the import in the request (no job)."""
+The page is core's import page (``/imports/new/facilities/``): a job with a dry run and an error workbook."""
 
 from __future__ import annotations
 

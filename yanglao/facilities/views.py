@@ -3,14 +3,10 @@ map and the planning indicators. Thin: selectors and services do the work."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -137,32 +133,9 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("facilities.add_facility", raise_exception=True)
 def facility_import(request: HttpRequest) -> HttpResponse:
-    """Upload a facility list; the result page lists every bad row (facility lists are small: in-request)."""
-    result, status = None, 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的文件")
-            status = 422
-        else:
-            suffix = Path(upload.name).suffix.lower()
-            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-                for chunk in upload.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
-                try:
-                    result = importing.facility_import_file(actor=request.user, path=tmp.name)
-                except DomainError as exc:
-                    messages.error(request, exc.message)
-                    status = 422
-    return render(
-        request,
-        "facilities/facility_import.html",
-        {"result": result, "columns": importing.COLUMNS},
-        status=status,
-    )
+    """The old address: the facility import runs on core's import pages, as a job with a dry run."""
+    return redirect("core:import_new", kind=importing.IMPORTER.kind)
 
 
 def _trend_context(trend: list[dict], width: int = 600, height: int = 80) -> dict:

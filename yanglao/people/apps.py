@@ -62,7 +62,3 @@ class PeopleConfig(AppConfig):
             navigation.NavItem("迁出转移", "people:transfer_list", "people.view_eldertransfer"),
             before="core:organisation_list",
         )
-        navigation.register(
-            navigation.NavItem("批量导入", "people:import_list", "people.add_elder"),
-            before="core:organisation_list",
-        )

@@ -60,9 +60,3 @@ class MoveForm(LifeEventForm):
         help_text="填写社区名称或 12 位区划代码；不在本辖区的社区将发起迁出转移，由接收街道确认",
     )
     address = forms.CharField(label="新居住地址", required=False, max_length=300)
-
-
-class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=[("elders", "老年人信息"), ("deaths", "死亡名单交换")])
-    file = forms.FileField(label="文件（.xlsx 或 .csv）", allow_empty_file=True)
-    dry_run = forms.BooleanField(label="仅校验，不写入", required=False)

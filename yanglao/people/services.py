@@ -25,7 +25,7 @@ from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
 from yanglao.core.models import Region, User
 from yanglao.core.scoping import code_range_q, ensure_in_scope
-from yanglao.people import columns, errors, fastinsert, rows, worker
+from yanglao.people import columns, errors, fastinsert, reports, rows, worker
 from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind, TransferStatus
 from yanglao.people.dates import parse_date
 from yanglao.people.identity import normalise_id
@@ -758,6 +758,7 @@ ELDERS_IMPORTER = importing.Importer(
     start=_elders_start,
     analyze=(Elder, Household, EmergencyContact, LifeEvent),
     reveal_permission="people.reveal_elder",
+    template=reports.template_workbook,  # with an example row and the accepted words
 )
 DEATHS_IMPORTER = importing.Importer(
     kind="deaths",

@@ -15,8 +15,5 @@ urlpatterns = [
     path("elders/<int:pk>/events/<str:kind>/", views.elder_event, name="elder_event"),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("transfers/<int:pk>/<str:action>/", views.transfer_decide, name="transfer_decide"),
-    path("imports/", views.import_list, name="import_list"),
-    path("imports/template/", views.import_template, name="import_template"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/errors/", views.import_errors, name="import_errors"),
+    path("imports/template/", views.import_template, name="import_template"),  # moved to core
 ]

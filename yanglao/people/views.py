@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import events, importing, lists, pages, workflows
+from yanglao.core import lists, pages, workflows
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
-from yanglao.people import exports, groups, panels, reports, selectors, services
-from yanglao.people.forms import ElderForm, ImportForm, LifeEventForm, MoveForm
+from yanglao.people import exports, groups, panels, selectors, services
+from yanglao.people.forms import ElderForm, LifeEventForm, MoveForm
 from yanglao.people.models import ElderTransfer
 
 
@@ -149,63 +147,10 @@ def elder_export(request: HttpRequest) -> HttpResponse:
     return exports.ELDERS.respond(request)
 
 
-IMPORT_KINDS = ("elders", "deaths")  # the registry's importers (people.services), listed on its page
-
-
 @login_required
-@permission_required("people.add_elder", raise_exception=True)
-def import_list(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = importing.import_job_create(
-            actor=request.user,
-            kind=form.cleaned_data["kind"],
-            filename=upload.name,
-            content=upload.read(),
-            dry_run=form.cleaned_data["dry_run"],
-        )
-        return redirect("people:import_detail", pk=job.pk)
-    status = 422 if request.method == "POST" else 200
-    jobs = importing.import_jobs(user=request.user).filter(kind__in=IMPORT_KINDS)[:20]
-    return render(request, "people/import_list.html", {"form": form, "jobs": jobs}, status=status)
-
-
-@login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    events_after = events.latest_id()  # before reading the job: no progress event falls in between
-    job = importing.import_job_get(user=request.user, job_id=pk)
-    template = lists.fragment(request, "people/import_detail.html", "people/_import_progress.html")
-    context = {
-        "job": job,
-        "running": job.running,
-        "events_after": events_after,
-        "topic": importing.PROGRESS_TOPIC,
-    }
-    return render(request, template, context)
-
-
-@login_required
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    job = importing.import_job_get(user=request.user, job_id=pk)
-    if not job.error_path or not Path(job.error_path).exists():
-        raise Http404("错误报告已过保留期限被删除")
-    return FileResponse(
-        open(job.error_path, "rb"),
-        as_attachment=True,
-        filename=f"导入错误-{job.pk}.xlsx",
-    )
-
-
-@login_required
-@permission_required("people.add_elder", raise_exception=True)
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        reports.template_workbook(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="elders-template.xlsx"'
-    return response
+    """The old template link: the registry's import now lives on core's import pages."""
+    return redirect("core:import_template", kind="elders")
 
 
 @login_required

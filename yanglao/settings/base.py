@@ -251,6 +251,11 @@ IMPORT_DIR = VAR_DIR / "imports"
 # Uploaded import files and their error reports hold personal data in clear: owner-only, a dry run's file is
 # deleted when it ends, a real import's after this many days (0: when it ends).
 IMPORT_RETENTION_DAYS = float(os.environ.get("YANGLAO_IMPORT_RETENTION_DAYS", 7))
+# The largest file the import page accepts (a city's registry as CSV is about 150 MB per million people).
+IMPORT_MAX_BYTES = int(float(os.environ.get("YANGLAO_IMPORT_MAX_MB", 200)) * 1024 * 1024)
+# Uploads up to this size have their headers checked on the page (a refusal shows on the form); larger ones
+# are read once, by the job, whose page shows the reason.
+IMPORT_PRECHECK_BYTES = 5 * 1024 * 1024
 
 # Assessments: an approved result is valid this many months (configurable per deployment).
 ASSESSMENT_VALID_MONTHS = int(os.environ.get("YANGLAO_ASSESSMENT_VALID_MONTHS", 12))

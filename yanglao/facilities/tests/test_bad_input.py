@@ -208,14 +208,15 @@ def test_import_says_a_title_row_is_above_the_header(tmp_path, street_officer, o
     assert refused.value.message == TITLE_ROW
 
 
-def test_import_says_a_header_only_file_has_no_rows(tmp_path, street_officer, operator, client):
+def test_import_says_a_header_only_file_has_no_rows(tmp_path, street_officer, operator, client, settings):
+    settings.IMPORT_DIR = tmp_path / "imports"
     path = write_csv(tmp_path / "empty.csv", [])
     with pytest.raises(DomainError) as refused:
         facility_import_file(actor=street_officer, path=path)
     assert refused.value.message == NO_DATA_ROWS
     client.force_login(street_officer)
     with open(path, "rb") as f:
-        page = client.post("/facilities/import/", {"file": f})
+        page = client.post("/imports/new/facilities/", {"file": f})
     assert page.status_code == 422 and NO_DATA_ROWS in page.content.decode()
 
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 
 from yanglao.core.testing import factories as core_factories
 from yanglao.facilities import geo
@@ -84,7 +85,8 @@ def test_import_keeps_good_rows_and_reports_each_bad_one(tmp_path, street_office
     assert made.get(name="壬").star_level == 3
 
 
-def test_import_command_and_page(tmp_path, street_officer, client, capsys):
+def test_import_command_and_page(tmp_path, street_officer, client, capsys, settings):
+    settings.IMPORT_DIR = tmp_path / "imports"
     core_factories.organisation(region_code="310104003001", name="天平为老服务社")
     path = write(
         tmp_path / "list.csv",
@@ -101,13 +103,18 @@ def test_import_command_and_page(tmp_path, street_officer, client, capsys):
     bad_header = tmp_path / "bad.csv"
     bad_header.write_text("名称,类型\n甲,养老机构\n", encoding="utf-8")
     client.force_login(street_officer)
+    assert client.get("/facilities/import/").url == "/imports/new/facilities/"
     with open(bad_header, "rb") as f:
-        page = client.post("/facilities/import/", {"file": f})
+        page = client.post("/imports/new/facilities/", {"file": f})
     assert page.status_code == 422 and "表头缺少必填列" in page.content.decode()
-    with open(write(tmp_path / "two.csv", [good(名称="新食堂"), good(名称="新食堂2", 类型="x")]), "rb") as f:
-        page = client.post("/facilities/import/", {"file": f})
-    text = page.content.decode()
-    assert page.status_code == 200 and "登记 1 处" in text and "不是设施类型" in text
+    with (
+        open(write(tmp_path / "two.csv", [good(名称="新食堂"), good(名称="新食堂2", 类型="x")]), "rb") as f,
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        page = client.post("/imports/new/facilities/", {"file": f})
+    text = client.get(page.url).content.decode()
+    assert page.status_code == 302 and "已完成" in text and "不是设施类型" in text
+    assert Facility.objects.unscoped(reason="test").filter(name="新食堂").exists()
 
 
 def test_commands_refuse_an_unknown_account(tmp_path):

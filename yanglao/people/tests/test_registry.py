@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 from yanglao.core import idcard
 from yanglao.core.choices import Role
 from yanglao.core.errors import NotFound
+from yanglao.core.models import ImportJob
 from yanglao.core.testing import factories as core_factories
 from yanglao.people import errors, selectors, services
 from yanglao.people.models import Elder
@@ -266,7 +267,7 @@ def test_browser_upload_runs_a_job_with_progress_and_error_report(client, street
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with django_capture_on_commit():
-        response = client.post("/imports/", {"kind": "elders", "file": SimpleUploadedFile("名单.csv", csv)})
+        response = client.post("/imports/new/elders/", {"file": SimpleUploadedFile("名单.csv", csv)})
     assert response.status_code == 302
     detail = client.get(response["Location"]).content.decode()
     assert "已完成" in detail and "下载错误报告" in detail
@@ -276,15 +277,15 @@ def test_browser_upload_runs_a_job_with_progress_and_error_report(client, street
     assert Elder.objects.unscoped(reason="test").filter(name="上传老人").exists()
 
 
-def test_zero_byte_upload_fails_the_job_with_a_reason(client, street_officer, tmp_path, settings):
+def test_zero_byte_upload_is_refused_on_the_form(client, street_officer, tmp_path, settings):
     settings.IMPORT_DIR = tmp_path
     client.force_login(street_officer)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with django_capture_on_commit():
-        response = client.post("/imports/", {"kind": "elders", "file": SimpleUploadedFile("empty.xlsx", b"")})
-    detail = client.get(response["Location"]).content.decode()
-    assert "失败" in detail and "0 字节" in detail
+        response = client.post("/imports/new/elders/", {"file": SimpleUploadedFile("empty.xlsx", b"")})
+    assert response.status_code == 422 and "0 字节" in response.content.decode()
+    assert not ImportJob.objects.exists() and not list(tmp_path.iterdir())
 
 
 def django_capture_on_commit():

@@ -10,6 +10,7 @@ from yanglao.core.models import Region
 from yanglao.core.testing import factories as core_factories
 from yanglao.core.testing.browser import login, shot
 from yanglao.facilities import services
+from yanglao.facilities.models import Facility
 from yanglao.people.tests import factories as people_factories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -161,7 +162,10 @@ def test_provider_admits_and_discharges_on_the_bed_register(page, live_server, s
     shot(page, "stay-history")
 
 
-def test_official_registers_and_imports_facilities(page, live_server, street_officer, network, tmp_path):
+def test_official_registers_and_imports_facilities(
+    page, live_server, street_officer, network, tmp_path, settings
+):
+    settings.IMPORT_DIR = tmp_path / "imports"
     login(page, live_server, street_officer.username, PASSWORD)
     expect(page.get_by_test_id("facilities-panel")).to_contain_text("机构床位")
     page.get_by_role("link", name="养老设施").first.click()
@@ -179,16 +183,33 @@ def test_official_registers_and_imports_facilities(page, live_server, street_off
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("heading", name="天平社区长者食堂")).to_be_visible()
     shot(page, "facility-registered")
-    page.goto(f"{live_server.url}/facilities/import/")
+    page.get_by_role("link", name="养老设施").first.click()
+    page.get_by_role("link", name="批量导入").last.click()  # the list's button, not the side navigation
+    expect(page.get_by_role("heading", name="导入养老设施")).to_be_visible()
     rows = "名称,类型,运营机构,运营方式,区划代码,经度,纬度\n"
     rows += f"天平助餐点,老年助餐服务场所,天平照护服务社,公办,310104003001,{CENTRE[0]},{CENTRE[1]}\n"
     rows += f"坏行,养猪场,天平照护服务社,公办,310104003001,{CENTRE[0]},{CENTRE[1]}\n"
     path = tmp_path / "设施.csv"
     path.write_text(rows, encoding="utf-8")
     page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(path))
+    expect(page.get_by_text("设施.csv")).to_be_visible()  # our picker names the chosen file
+    page.get_by_label("仅校验，不写入").check()
+    shot(page, "facility-import-upload")
     page.get_by_role("button", name="开始导入").click()
-    result = page.get_by_test_id("import-result")
-    expect(result).to_contain_text("登记 1 处，有误 1 行")
-    expect(result.locator("tbody tr")).to_have_count(1)
-    expect(result).to_contain_text("不是设施类型")
+    expect(page.get_by_test_id("import-state")).to_have_text("已完成")
+    expect(page.get_by_test_id("import-dry-run")).to_be_visible()
+    assert not Facility.objects.unscoped(reason="test").filter(name="天平助餐点").exists()
+    page.get_by_role("link", name="修正后正式导入").click()
+    page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(path))
+    page.get_by_role("button", name="开始导入").click()
+    expect(page.get_by_test_id("import-state")).to_have_text("已完成")
+    counts = page.get_by_test_id("import-counts")
+    expect(counts).to_contain_text("新增")
+    errors = page.get_by_test_id("import-errors")
+    expect(errors.locator("tbody tr")).to_have_count(1)
+    expect(errors).to_contain_text("不是设施类型")
+    assert Facility.objects.unscoped(reason="test").filter(name="天平助餐点").exists()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载错误报告").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
     shot(page, "facility-import")

@@ -61,6 +61,9 @@ def test_import_search_reveal_export(page, live_server, officer, tmp_path, setti
     settings.IMPORT_DIR = tmp_path / "imports"
     login(page, live_server, "street", PASSWORD)
     page.get_by_role("link", name="批量导入").click()
+    page.get_by_role("link", name="导入老年人信息").click()
+    expect(page.get_by_test_id("import-columns")).to_contain_text("公民身份号码")
+    shot(page, "import-upload")
     page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(messy_workbook(tmp_path / "名单.xlsx")))
     page.get_by_role("button", name="开始导入").click()
     page.get_by_test_id("import-state").filter(has_text="已完成").wait_for()
@@ -73,7 +76,7 @@ def test_import_search_reveal_export(page, live_server, officer, tmp_path, setti
     report = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
     assert report[0][:3] == ["行号", "列", "原因"] and len(report) == 5
 
-    page.get_by_role("link", name="老年人").click()
+    page.get_by_role("link", name="老年人", exact=True).click()
     page.get_by_label("搜索").fill("zsf")
     expect(page.get_by_role("link", name="李秀英")).to_have_count(0)  # htmx swapped the rows
     expect(page.get_by_role("link", name="张三丰")).to_have_count(1)
