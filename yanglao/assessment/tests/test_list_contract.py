@@ -9,6 +9,8 @@ from yanglao.people.tests import factories
 
 class TestAssessmentList(ListContract):
     url = "/assessments/"
+    api_url = "/api/v1/assessments"
+    api_name_key = "elder_name"
     export_url = "/assessments/export/"
     permission = "assessment.view_assessment"
     max_queries = 9

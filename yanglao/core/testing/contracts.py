@@ -60,6 +60,7 @@ def unique_name(prefix: str = "列") -> str:
 class ListContract:
     url: ClassVar[str]
     api_url: ClassVar[str] = ""
+    api_name_key: ClassVar[str] = "name"  # the API row's key for what ``make`` returns
     export_url: ClassVar[str] = ""
     permission: ClassVar[str]
     max_queries: ClassVar[int]  # pinned: the measured count of a page of rows; raise it only knowingly
@@ -93,7 +94,7 @@ class ListContract:
         assert all(name in page for name in mine)
         assert not any(name in page for name in theirs)
         if self.api_url:
-            names = {row.get("name") for row in self._api_all(client)}
+            names = {row.get(self.api_name_key) for row in self._api_all(client)}
             assert set(mine) <= names and not names & set(theirs)
         if self.export_url:
             exported = self._export_csv(client)
@@ -154,7 +155,7 @@ class ListContract:
         made = self.make(45, MINE)
         client.force_login(street_officer)
         rows = self._api_all(client)
-        names = [row.get("name") for row in rows]
+        names = [row.get(self.api_name_key) for row in rows]
         assert set(made) <= set(names) and len(names) == len(set(r["id"] for r in rows))
         bad = client.get(self.api_url, {"after": "bm90LWEtY3Vyc29y"})
         assert bad.status_code == 422 and "翻页位置无效" in bad.json()["message"]
