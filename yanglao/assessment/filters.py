@@ -1,7 +1,10 @@
-"""The assessment list's one filter definition (core.lists): newest first on the ``assessment_list_order``
-index; ``status`` may also be ``expired``, approved results past their validity (已生效 excludes them)."""
+"""The assessment lists' filter definitions (core.lists). The assessment list: newest first on the
+``assessment_list_order`` index; ``status`` may also be ``expired``, approved results past their validity
+(已生效 excludes them). The re-assessment list: people whose current result runs out soon."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import django_filters
 from django.db.models import Q
@@ -10,6 +13,8 @@ from django.utils import timezone
 from yanglao.assessment.choices import EXPIRED, FILTER_CHOICES, Status
 from yanglao.assessment.models import Assessment
 from yanglao.core.lists import ScopedFilterSet
+from yanglao.people import selectors as people_selectors
+from yanglao.people.models import Elder
 
 # What a list row shows; the answers, result and context (kilobytes of JSON each) stay in the table.
 LIST_COLUMNS = (
@@ -55,3 +60,31 @@ class AssessmentFilterSet(ScopedFilterSet):
 
     def filter_region(self, qs, name, value):
         return qs.in_region(value.strip())
+
+
+class ReassessmentDueFilterSet(ScopedFilterSet):
+    """The living in scope whose ability result expires within ``within_days`` days (or has expired),
+    soonest first: one row per person, read from the result that counts now (``Elder.ability_valid_until``),
+    so an older result superseded by a newer one never shows."""
+
+    within_days = django_filters.NumberFilter(
+        label="到期天数", method="filter_within_days", min_value=0, max_value=366
+    )
+
+    keyset = ("ability_valid_until", "pk")
+    defaults = {"within_days": "30"}
+    masked = ()
+
+    class Meta:
+        model = Elder
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, user, today: dt.date | None = None, **kwargs):
+        self.today = today or timezone.localdate()
+        super().__init__(data, user=user, **kwargs)
+
+    def base_queryset(self, user):
+        return people_selectors.elder_list(user=user).filter(ability_valid_until__isnull=False)
+
+    def filter_within_days(self, qs, name, value):
+        return qs.filter(ability_valid_until__lte=self.today + dt.timedelta(days=int(value)))

@@ -1,6 +1,8 @@
-"""Schemas of the score endpoint and the instrument catalogue (a tablet builds its form from it)."""
+"""Schemas of the list, the score endpoint and the instrument catalogue (a tablet builds its form from it)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from ninja import Field, Schema
 
@@ -49,3 +51,20 @@ class InstrumentOut(Schema):
     dimensions: list[DimensionOut]
     levels: dict[str, str]
     decisions: dict[str, str] = {}
+
+
+class AssessmentOut(Schema):
+    """A list row: who, where, which instrument, how far, the result's level. No answers, no ID numbers."""
+
+    id: int
+    elder_id: int
+    elder_name: str
+    region_code: str
+    region_name: str
+    instrument: str
+    reason: str
+    status: str
+    status_label: str
+    level_name: str
+    requested_at: dt.datetime
+    valid_until: dt.date | None

@@ -53,14 +53,15 @@ def assessments_for_assessor(*, user: User):
     )
 
 
+def reassessment_due_filterset(
+    *, user: User, within_days: int = 30, today: dt.date | None = None
+) -> filters.ReassessmentDueFilterSet:
+    """People whose result expires within ``within_days`` (or has expired): the re-assessment list."""
+    return filters.ReassessmentDueFilterSet({"within_days": str(within_days)}, user=user, today=today)
+
+
 def reassessment_due(*, user: User, within_days: int = 30, today: dt.date | None = None):
-    """Current results that expire within ``within_days`` (or have expired): the re-assessment list."""
-    today = today or timezone.localdate()
-    return (
-        assessment_list(user=user)
-        .filter(status=Status.APPROVED, valid_until__lte=today + dt.timedelta(days=within_days))
-        .order_by("valid_until", "pk")
-    )
+    return reassessment_due_filterset(user=user, within_days=within_days, today=today).qs
 
 
 @dataclass(frozen=True)

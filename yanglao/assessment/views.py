@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,10 +57,16 @@ def home_panel(request: HttpRequest) -> HttpResponse:
 def reassessment_due(request: HttpRequest) -> HttpResponse:
     days = request.GET.get("days", "30")
     days = min(int(days), 366) if days.isdigit() else 30
-    page = Paginator(selectors.reassessment_due(user=request.user, within_days=days), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "assessment/due_list.html", {"rows": page.object_list, "page": page, "days": days})
+    fs = selectors.reassessment_due_filterset(user=request.user, within_days=days)
+    page = lists.page_for(request, fs)
+    context = {
+        "rows": page.rows,
+        "days": days,
+        "today": fs.today,
+        "next": page.next,
+        "paged": bool(request.GET.get("after")),
+    }
+    return render(request, "assessment/due_list.html", context)
 
 
 @login_required

@@ -186,10 +186,13 @@ def keyset_page(qs: QuerySet, keyset: tuple[str, ...], *, after: str = "", limit
     return Page(rows=rows, next=cursor)
 
 
-def page_for(request: HttpRequest, filterset: ScopedFilterSet, *, limit: int = PAGE_SIZE) -> Page:
-    """A page view's page: a cursor that no longer reads (an edited URL) shows the first page."""
+def page_for(
+    request: HttpRequest, filterset: ScopedFilterSet, *, limit: int = PAGE_SIZE, key: str = "after"
+) -> Page:
+    """A page view's page: a cursor that no longer reads (an edited URL) shows the first page. ``key`` names
+    the cursor's parameter, so one page can show two lists each paged on its own."""
     try:
-        return keyset_page(filterset.qs, filterset.keyset, after=request.GET.get("after", ""), limit=limit)
+        return keyset_page(filterset.qs, filterset.keyset, after=request.GET.get(key, ""), limit=limit)
     except InvalidCursor:
         return keyset_page(filterset.qs, filterset.keyset, limit=limit)
 

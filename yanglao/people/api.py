@@ -106,12 +106,16 @@ def _transfer_out(t) -> dict:
     }
 
 
+TransferFilterIn = lists.filter_schema(filters.TransferFilterSet, "TransferFilterIn")
+
+
 @router.get("/transfers", response=list[TransferOut])
-def list_transfers(request: HttpRequest):
-    """Pending transfers into your scope first, then the ones you started."""
-    incoming, outgoing = selectors.transfer_lists(user=request.user)
-    seen = {t.pk for t in incoming}
-    return [_transfer_out(t) for t in incoming + [t for t in outgoing if t.pk not in seen]]
+@paginate(lists.KeysetPagination)
+def list_transfers(request: HttpRequest, params: Query[TransferFilterIn]):  # type: ignore[valid-type]
+    """Transfers in scope, newest first, by keyset: follow ``next`` to the end.
+    ``direction=incoming&status=pending`` is what your streets have to decide."""
+    fs = selectors.transfer_filterset(user=request.user, params=lists.schema_params(params))
+    return lists.Listed(fs, out=_transfer_out)
 
 
 @router.post("/elders/{elder_id}/transfers", response={201: TransferOut})

@@ -1,4 +1,5 @@
-"""The registry's one filter definition: the list page, the API (/api/v1/elders) and the export read it."""
+"""The registry's filter definitions: the elder list (page, /api/v1/elders, export) and the transfers (page
+and /api/v1/transfers)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from yanglao.core.lists import ScopedFilterSet
 from yanglao.core.models import Region, User
 from yanglao.core.scoping import code_range_q
 from yanglao.people import groups, identity
-from yanglao.people.choices import EconomicStatus, ElderStatus, LivingArrangement
-from yanglao.people.models import Elder
+from yanglao.people.choices import EconomicStatus, ElderStatus, LivingArrangement, TransferStatus
+from yanglao.people.models import Elder, ElderTransfer
 
 ABILITY_CHOICES = [
     ("none", "未评估"),
@@ -161,3 +162,31 @@ class ElderFilterSet(ScopedFilterSet):
             # for a prefix that matches late in the district: it takes the name indexes and sorts the matches.
             return qs.order_by(Cast("region", output_field=TextField()), "pk")
         return qs.order_by(*self.keyset)
+
+
+class TransferFilterSet(ScopedFilterSet):
+    """Transfers newest first. ``incoming``: into the user's streets (the receiving side decides);
+    ``outgoing``: started from them. The page shows the pending incoming ones above the outgoing ones."""
+
+    direction = django_filters.ChoiceFilter(
+        label="方向",
+        choices=[("incoming", "迁入本辖区"), ("outgoing", "本辖区发起")],
+        empty_label="全部方向",
+        method="filter_direction",
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=TransferStatus.choices, empty_label="全部状态")
+
+    keyset = ("-requested_at", "-pk")
+    masked = ()
+
+    class Meta:
+        model = ElderTransfer
+        fields: list[str] = []
+
+    def base_queryset(self, user):
+        return ElderTransfer.objects.for_user(user).select_related(
+            "elder", "from_region", "to_region", "requested_by"
+        )
+
+    def filter_direction(self, qs, name, value):
+        return qs.filter(code_range_q(self.user, "to_region" if value == "incoming" else "from_region"))

@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from yanglao.core import lists
 from yanglao.core.models import User
-from yanglao.core.scoping import code_range_q
 from yanglao.people import filters, groups, identity
-from yanglao.people.choices import TransferStatus
-from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, LifeEvent
+from yanglao.people.models import Elder, EmergencyContact, LifeEvent
 
 
 def elder_filterset(*, user: User, params=None, today: dt.date | None = None) -> filters.ElderFilterSet:
@@ -114,15 +112,6 @@ def _group_counts(*, user: User, region: str, today: dt.date) -> GroupCounts:
     return GroupCounts(total=row.pop("total"), by_group=row)
 
 
-def transfer_lists(*, user: User, limit: int = 200):
-    """Transfers waiting for this user's streets (incoming) and those they started (outgoing, recent first)."""
-    qs = ElderTransfer.objects.for_user(user).select_related(
-        "elder", "from_region", "to_region", "requested_by"
-    )
-    incoming = list(
-        qs.filter(code_range_q(user, "to_region"), status=TransferStatus.PENDING).order_by("requested_at")[
-            :limit
-        ]
-    )
-    outgoing = list(qs.filter(code_range_q(user, "from_region")).order_by("-requested_at")[:limit])
-    return incoming, outgoing
+def transfer_filterset(*, user: User, params=None) -> filters.TransferFilterSet:
+    """Transfers in scope, newest first, by keyset (the page's two lists and /api/v1/transfers)."""
+    return filters.TransferFilterSet(params, user=user)

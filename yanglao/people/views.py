@@ -14,6 +14,7 @@ from yanglao.core import lists, pages, workflows
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
 from yanglao.people import exports, groups, panels, selectors, services
+from yanglao.people.choices import TransferStatus
 from yanglao.people.forms import ElderForm, LifeEventForm, MoveForm
 from yanglao.people.models import ElderTransfer
 
@@ -159,13 +160,29 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/transfer_list.html", _transfer_lists(request))
 
 
+TRANSFER_LISTS = {
+    "incoming": {"direction": "incoming", "status": TransferStatus.PENDING},  # shown first: to decide
+    "outgoing": {"direction": "outgoing"},
+}
+
+
 def _transfer_lists(request: HttpRequest) -> dict:
-    """Both lists, each transfer with the steps the user may take on it now."""
-    incoming, outgoing = selectors.transfer_lists(user=request.user)
-    return {
-        name: [(t, workflows.allowed_actions(request.user, t)) for t in rows]
-        for name, rows in (("incoming", incoming), ("outgoing", outgoing))
-    }
+    """Both lists, each paged by keyset on its own cursor (``incoming_after``, ``outgoing_after``), each
+    transfer with the steps the user may take on it now."""
+    context: dict = {}
+    for name, params in TRANSFER_LISTS.items():
+        fs = selectors.transfer_filterset(user=request.user, params=params)
+        page = lists.page_for(request, fs, key=f"{name}_after")
+        context[name] = [(t, workflows.allowed_actions(request.user, t)) for t in page.rows]
+        query = request.GET.copy()  # the other list keeps its place
+        query[f"{name}_after"] = page.next
+        context[f"{name}_next"] = query.urlencode() if page.next else ""
+    context["incoming_total"] = (
+        selectors.transfer_filterset(user=request.user, params=TRANSFER_LISTS["incoming"])
+        .qs.order_by()
+        .count()
+    )
+    return context
 
 
 TRANSFER_ACTIONS = {

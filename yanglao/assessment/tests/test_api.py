@@ -115,3 +115,35 @@ def test_cli(tmp_path, capsys):
         call_command("assess", str(path), "--instrument", "ltc-2021")
     assert exited.value.code == 2
     assert json.loads(capsys.readouterr().out)["error"] == "assessment.invalid_answers"
+
+
+def test_the_list_shows_the_pages_row_and_filters_like_it(client, street_officer, district_officer):
+    from yanglao.assessment import services
+    from yanglao.people.tests import factories
+
+    elder = factories.elder(actor=district_officer, name="列表甲", region_code="310104003001")
+    services.assessment_request(
+        actor=district_officer, elder_id=elder.pk, instrument="gbt42195-2022", reason="first"
+    )
+    client.force_login(street_officer)
+    body = client.get("/api/v1/assessments").json()
+    (row,) = body["items"]
+    assert set(row) == {
+        "id",
+        "elder_id",
+        "elder_name",
+        "region_code",
+        "region_name",
+        "instrument",
+        "reason",
+        "status",
+        "status_label",
+        "level_name",
+        "requested_at",
+        "valid_until",
+    }
+    assert (row["elder_name"], row["status"], row["status_label"]) == ("列表甲", "requested", "待派单")
+    assert elder.id_number not in json.dumps(body)
+    assert client.get("/api/v1/assessments", {"status": "approved"}).json()["items"] == []
+    bad = client.get("/api/v1/assessments", {"status": "nonsense"})
+    assert bad.status_code == 422 and "status" in bad.json()["fields"]

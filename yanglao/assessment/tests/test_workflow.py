@@ -164,7 +164,7 @@ def test_reviewer_cannot_be_an_assessor_and_due_list(street_officer, district_of
         services.assessment_review(actor=reviewer, assessment_id=a.pk, approve=True)
     services.assessment_review(actor=district_officer, assessment_id=a.pk, approve=True, valid_months=1)
     due = selectors.reassessment_due(user=street_officer, within_days=40)
-    assert [x.pk for x in due] == [a.pk]
+    assert [x.pk for x in due] == [a.elder_id]
     assert list(selectors.reassessment_due(user=street_officer, within_days=5)) == []
 
 

@@ -148,7 +148,9 @@ def test_transfer_waits_for_the_receiving_street(elder, street_officer, other_st
     # Until accepted: the sender still has the person, the receiver sees only the transfer.
     assert selectors.elder_list(user=street_officer).filter(pk=elder.pk).exists()
     assert not selectors.elder_list(user=other_street_officer).filter(pk=elder.pk).exists()
-    incoming, _ = selectors.transfer_lists(user=other_street_officer)
+    incoming = selectors.transfer_filterset(
+        user=other_street_officer, params={"direction": "incoming", "status": "pending"}
+    ).qs
     assert [t.pk for t in incoming] == [transfer.pk]
     with pytest.raises(errors.InvalidTransfer):  # one pending at a time
         services.elder_transfer_request(
