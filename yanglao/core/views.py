@@ -289,7 +289,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
     except lists.InvalidCursor:
         page = lists.keyset_page(qs, IMPORT_KEYSET)
     template = lists.fragment(request, "core/import_list.html", "core/_import_rows.html")
-    return render(request, template, {"page": page, "importers": importers})
+    context = {"page": page, "importers": importers, "paged": bool(request.GET.get("after"))}
+    return render(request, template, context)
 
 
 @login_required
