@@ -128,6 +128,12 @@ class Elder(ScopedModel):
             ),
             models.Index(fields=["id_last4"], name="elder_id_last4"),
             models.Index(fields=["phone_hash"], name="elder_phone_hash"),
+            # The re-assessment list: the living whose result runs out soonest, walked in order.
+            models.Index(
+                fields=["ability_valid_until", "id"],
+                name="elder_ability_due",
+                condition=Q(status="active", ability_valid_until__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
