@@ -8,7 +8,6 @@ import datetime as dt
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 
 from yanglao.assessment.choices import EXPIRED, FILTER_CHOICES, Status
 from yanglao.assessment.models import Assessment
@@ -51,7 +50,7 @@ class AssessmentFilterSet(ScopedFilterSet):
         return Assessment.objects.for_user(user).select_related("elder", "region").only(*LIST_COLUMNS)
 
     def filter_status(self, qs, name, value):
-        today = timezone.localdate()
+        today = self.today
         if value == EXPIRED:
             return qs.filter(status=Status.APPROVED, valid_until__lt=today)
         if value == Status.APPROVED:
@@ -78,10 +77,6 @@ class ReassessmentDueFilterSet(ScopedFilterSet):
     class Meta:
         model = Elder
         fields: list[str] = []
-
-    def __init__(self, data=None, *, user, today: dt.date | None = None, **kwargs):
-        self.today = today or timezone.localdate()
-        super().__init__(data, user=user, **kwargs)
 
     def base_queryset(self, user):
         return people_selectors.elder_list(user=user).filter(ability_valid_until__isnull=False)

@@ -21,6 +21,7 @@ import django_filters  # type: ignore[import-untyped]
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import create_model
@@ -55,8 +56,11 @@ class ScopedFilterSet(django_filters.FilterSet):
     defaults: ClassVar[dict[str, str]] = {}
     masked: ClassVar[tuple[str, ...]] = ("q",)
 
-    def __init__(self, data: QueryDict | dict | None = None, *, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, data: QueryDict | dict | None = None, *, user: Any, today: dt.date | None = None, **kwargs: Any
+    ) -> None:
         self.user = user
+        self.today = today or timezone.localdate()  # date-relative filters (ages, expiry) read this
         merged = QueryDict(mutable=True)
         if data is not None:
             for key in data:

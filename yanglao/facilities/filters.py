@@ -11,7 +11,6 @@ import datetime as dt
 import django_filters
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from yanglao.core import licences
 from yanglao.core.lists import ScopedFilterSet
@@ -75,7 +74,7 @@ class FacilityFilterSet(ScopedFilterSet):
         return qs.in_region(value.strip())
 
     def filter_licence(self, qs, name, value):
-        return qs.filter(licence_q(value, timezone.localdate()))
+        return qs.filter(licence_q(value, self.today))
 
 
 class PublicFacilityFilterSet(ScopedFilterSet):

@@ -130,10 +130,6 @@ class ElderFilterSet(ScopedFilterSet):
         model = Elder
         fields: list[str] = []
 
-    def __init__(self, data=None, *, user, today: dt.date | None = None, **kwargs):
-        self.today = today or timezone.localdate()
-        super().__init__(data, user=user, **kwargs)
-
     def base_queryset(self, user):
         return Elder.objects.for_user(user).select_related("region")
 
