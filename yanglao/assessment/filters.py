@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from yanglao.assessment.choices import EXPIRED, FILTER_CHOICES, Status
 from yanglao.assessment.models import Assessment
-from yanglao.core.lists import ScopedFilterSet
+from yanglao.core.lists import ScopedFilterSet, SortFilter
 from yanglao.people import selectors as people_selectors
 from yanglao.people.models import Elder
 
@@ -39,6 +39,13 @@ class AssessmentFilterSet(ScopedFilterSet):
         label="状态", choices=FILTER_CHOICES, empty_label="全部状态", method="filter_status"
     )
     region = django_filters.CharFilter(label="区划代码", method="filter_region", max_length=12)
+
+    sort = SortFilter(
+        {
+            "newest": ("最新申请在前", ("-requested_at", "-pk")),
+            "oldest": ("最早申请在前", ("requested_at", "pk")),
+        }
+    )
 
     keyset = ("-requested_at", "-pk")
 

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from yanglao.core.choices import OrganisationKind
-from yanglao.core.lists import ScopedFilterSet
+from yanglao.core.lists import ScopedFilterSet, SortFilter
 from yanglao.core.models import Organisation
 
 
@@ -14,6 +14,9 @@ class OrganisationFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_q", max_length=100)
     kind = django_filters.ChoiceFilter(label="类型", choices=OrganisationKind.choices, empty_label="全部类型")
     region = django_filters.CharFilter(label="区划代码", method="filter_region", max_length=12)
+    sort = SortFilter(
+        {"region": ("按所在区划", ("region", "name", "pk")), "name": ("按名称", ("name", "pk"))}
+    )
 
     keyset = ("region", "name", "pk")
 

@@ -76,7 +76,16 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def ordered(self, qs: QuerySet) -> QuerySet:
         """The keyset order; a filter set may write the same order differently for the planner."""
-        return qs.order_by(*self.keyset)
+        return qs.order_by(*self.current_keyset())
+
+    def current_keyset(self) -> tuple[str, ...]:
+        """The declared ``keyset``, or the one a ``SortFilter`` choice names (validated by the form)."""
+        sort = self.filters.get("sort")
+        if isinstance(sort, SortFilter) and self.is_bound and self.form.is_valid():
+            chosen = self.form.cleaned_data.get("sort")
+            if chosen in sort.orderings:
+                return sort.orderings[chosen][1]
+        return self.keyset
 
     @property
     def qs(self) -> QuerySet:
@@ -105,6 +114,21 @@ class ScopedFilterSet(django_filters.FilterSet):
                 value = str(value)
             kept[name] = masking.mask_search_text(value) if name in self.masked else value
         return kept
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """A list's order, chosen among those its filter set declares cheap — an index serves the keyset, or the
+    table is small (facilities, organisations): ``{"name": ("按名称", ("name", "pk"))}``. An order on a
+    computed column of a million rows would sort them all for every page, so it is not offered."""
+
+    def __init__(self, orderings: dict[str, tuple[str, tuple[str, ...]]], **kwargs: Any) -> None:
+        self.orderings = orderings
+        choices = [(key, label) for key, (label, _keyset) in orderings.items()]
+        super().__init__(label="排序", choices=choices, empty_label=None, method=self._keep, **kwargs)
+
+    @staticmethod
+    def _keep(qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs  # the order is the filter set's keyset (current_keyset), not a filter
 
 
 def _as_list(value: Any) -> list[str]:
@@ -196,9 +220,10 @@ def page_for(
     """A page view's page: a cursor that no longer reads (an edited URL) shows the first page. ``key`` names
     the cursor's parameter, so one page can show two lists each paged on its own."""
     try:
-        return keyset_page(filterset.qs, filterset.keyset, after=request.GET.get(key, ""), limit=limit)
+        keyset = filterset.current_keyset()
+        return keyset_page(filterset.qs, keyset, after=request.GET.get(key, ""), limit=limit)
     except InvalidCursor:
-        return keyset_page(filterset.qs, filterset.keyset, limit=limit)
+        return keyset_page(filterset.qs, filterset.current_keyset(), limit=limit)
 
 
 NOT_FILTERS = ("after", "format", "clear")  # paging and export keys: not part of what the filter selects
@@ -261,7 +286,7 @@ class KeysetPagination(PaginationBase):
         listed = queryset if isinstance(queryset, Listed) else Listed(queryset)
         fs = listed.filterset
         fs.check()
-        page = keyset_page(fs.qs, fs.keyset, after=pagination.after, limit=pagination.limit)
+        page = keyset_page(fs.qs, fs.current_keyset(), after=pagination.after, limit=pagination.limit)
         items = listed.out_rows(page.rows) if listed.out_rows else [listed.out(row) for row in page.rows]
         return {"items": items, "next": page.next}
 

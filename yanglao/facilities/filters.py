@@ -13,7 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from yanglao.core import licences
-from yanglao.core.lists import ScopedFilterSet
+from yanglao.core.lists import ScopedFilterSet, SortFilter
 from yanglao.facilities.choices import FacilityKind
 from yanglao.facilities.models import Bed, Facility
 
@@ -55,6 +55,9 @@ class FacilityFilterSet(ScopedFilterSet):
     region = django_filters.CharFilter(label="区划代码", method="filter_region", max_length=12)
     licence = django_filters.ChoiceFilter(
         label="许可或备案", choices=LICENCE_CHOICES, empty_label="全部许可状态", method="filter_licence"
+    )
+    sort = SortFilter(
+        {"region": ("按所在区划", ("region", "name", "pk")), "name": ("按名称", ("name", "pk"))}
     )
 
     keyset = ("region", "name", "pk")

@@ -28,7 +28,7 @@ def elder_list(*, user: User, params=None, today: dt.date | None = None):
 def elder_page(*, user: User, params=None, after: str = "", limit: int = 50) -> lists.Page:
     """One keyset page in (community, id) order and the cursor of the next page; no OFFSET at any depth."""
     fs = elder_filterset(user=user, params=params)
-    return lists.keyset_page(fs.qs, fs.keyset, after=after, limit=limit)
+    return lists.keyset_page(fs.qs, fs.current_keyset(), after=after, limit=limit)
 
 
 def elder_person_search(*, user: User, query: str):
