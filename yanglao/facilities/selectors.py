@@ -552,9 +552,29 @@ def facility_filterset(*, user: User, params=None) -> filters.FacilityFilterSet:
     return filters.FacilityFilterSet(params, user=user)
 
 
-def home_summary(*, user: User) -> dict:
-    """The home-page panel: facilities, institution beds and occupancy in the user's scope, licences expired
-    or due. Counted in the database, so a city-wide scope costs five queries."""
+@dataclass(frozen=True)
+class HomeSummary:
+    """The home-page panel's figures, each one the facility list can confirm."""
+
+    facilities: int
+    beds: int
+    occupied: int
+    licences_expired: int  # linked to /facilities/?licence=expired
+    licences_due: int  # linked to /facilities/?licence=due
+    own: list[Facility]  # a provider's own facilities with bed counts, when they run three or fewer
+
+    @property
+    def vacant(self) -> int:
+        return self.beds - self.occupied
+
+    @property
+    def rate(self) -> float | None:
+        return self.occupied / self.beds if self.beds else None
+
+
+def home_summary(*, user: User) -> HomeSummary:
+    """Facilities, institution beds and occupancy in the user's scope, licences expired or due. Counted in
+    the database, so a city-wide scope costs five queries."""
     facilities = Facility.objects.for_user(user)
     beds = (
         Bed.objects.for_user(user)
@@ -563,17 +583,14 @@ def home_summary(*, user: User) -> dict:
     )
     today = timezone.localdate()
     count = facilities.count()
-    return {
-        "facilities": count,
-        "beds": beds["beds"],
-        "occupied": beds["occupied"],
-        "vacant": beds["beds"] - beds["occupied"],
-        "rate": beds["occupied"] / beds["beds"] if beds["beds"] else None,
-        # Counts that link to the list filtered the same way (so each figure can be checked there).
-        "licences_expired": facilities.filter(filters.licence_q("expired", today)).count(),
-        "licences_due": facilities.filter(filters.licence_q("due", today)).count(),
-        "own": list(facility_filterset(user=user).qs[:3]) if count <= 3 else [],
-    }
+    return HomeSummary(
+        facilities=count,
+        beds=beds["beds"],
+        occupied=beds["occupied"],
+        licences_expired=facilities.filter(filters.licence_q("expired", today)).count(),
+        licences_due=facilities.filter(filters.licence_q("due", today)).count(),
+        own=list(facility_filterset(user=user).qs[:3]) if count <= 3 else [],
+    )
 
 
 # Coverage and the indicators read every active elder of a district (~1 s at 320,000 people). They are kept
