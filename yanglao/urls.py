@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("yanglao.people.urls")),
     path("", include("yanglao.assessment.urls")),
     path("", include("yanglao.facilities.urls")),
+    path("", include("yanglao.services.urls")),
     path("", include("yanglao.core.urls")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "yanglao.people",
     "yanglao.assessment",
     "yanglao.facilities",
+    "yanglao.services",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from yanglao.core import services
+from yanglao.core import reference, services
 from yanglao.core.choices import Role
 from yanglao.core.demo import DATA
 from yanglao.core.testing import factories
@@ -26,6 +26,7 @@ def load_reference_data() -> None:
     if not Region.objects.filter(code=XUHUI).exists():
         services.region_load_file(path=DATA / "divisions.csv")
     services.roles_sync()
+    reference.load_all()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,72 @@
+"""The services API: the catalogue with the rules in force for a region, providers' offerings. Thin."""
+
+# No "from __future__ import annotations": ninja reads the paginated view's annotations through its wrapper.
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from yanglao.core import lists
+from yanglao.services import filters, selectors, services
+from yanglao.services.schemas import CatalogueItemOut, OfferingIn, OfferingOut
+
+router = Router(tags=["居家社区养老服务"])
+
+
+def _rule_source(row) -> str:
+    if row.own:
+        return "region"
+    return "default" if row.rule.is_default else "inherited"
+
+
+@router.get("/services/catalogue", response=list[CatalogueItemOut])
+def catalogue(request: HttpRequest, region: str):
+    """Every active item and the check-in rule in force for a home in ``region`` (a code in your scope)."""
+    if not request.user.has_perm("services.view_serviceitem") or not request.user.in_scope(region):
+        raise Http404
+    return [
+        {
+            **{
+                f: getattr(row.item, f)
+                for f in ("code", "name", "service_type", "unit", "standard_minutes", "skill")
+            },
+            "service_type_label": row.item.get_service_type_display(),
+            "rule": None
+            if row.rule is None
+            else {**{f: getattr(row.rule, f) for f in services.RULE_FIELDS}, "source": _rule_source(row)},
+        }
+        for row in selectors.catalogue(region_code=region)
+    ]
+
+
+def _offering_out(o) -> dict:
+    return {
+        "id": o.pk,
+        "provider_id": o.provider_id,
+        "provider_name": o.provider.name,
+        "item_code": o.item.code,
+        "item_name": o.item.name,
+        "price": o.price,
+        "government_purchased": o.government_purchased,
+        "contracted_price": o.contracted_price,
+        "region_code": o.region_id,
+        "area_codes": sorted(a.code for a in o.areas.all()),
+        "active": o.active,
+    }
+
+
+OfferingFilterIn = lists.filter_schema(filters.OfferingFilterSet, "OfferingFilterIn")
+
+
+@router.get("/services/offerings", response=list[OfferingOut])
+@paginate(lists.KeysetPagination)
+def list_offerings(request: HttpRequest, params: Query[OfferingFilterIn]):  # type: ignore[valid-type]
+    fs = selectors.offering_filterset(user=request.user, params=lists.schema_params(params))
+    return lists.Listed(fs, out=_offering_out)
+
+
+@router.post("/services/offerings", response={201: OfferingOut})
+def save_offering(request: HttpRequest, payload: OfferingIn):
+    """Create or change a provider's offer of an item (one per provider and item)."""
+    offering = services.offering_save(actor=request.user, **payload.dict())
+    return Status(201, _offering_out(offering))

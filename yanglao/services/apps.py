@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+
+
+class ServicesConfig(AppConfig):
+    name = "yanglao.services"
+    label = "services"
+    verbose_name = "居家社区养老服务"
+
+    def ready(self):
+        """What the module declares to the kit (docs/development/adding-a-module.md)."""
+        from auditlog.registry import auditlog
+
+        from yanglao.core import navigation, reference, roles
+        from yanglao.core.choices import Role
+        from yanglao.services import models, services
+
+        reference.register("services.catalogue", services.catalogue_load)
+
+        auditlog.register(models.CheckInRule)
+        auditlog.register(models.ServiceOffering, m2m_fields={"areas"})
+        auditlog.register(models.BasicServiceList)
+
+        catalogue = [
+            "services.view_serviceitem",
+            "services.view_checkinrule",
+            "services.view_basicservicelist",
+        ]
+        offerings = ["services.view_serviceoffering"]
+        roles.register(
+            Role.GOV_ADMIN,
+            [*catalogue, *offerings, "services.add_checkinrule", "services.change_checkinrule"],
+        )
+        roles.register(Role.GOVERNMENT, [*catalogue, *offerings])
+        roles.register(
+            Role.PROVIDER,
+            [*catalogue, *offerings, "services.add_serviceoffering", "services.change_serviceoffering"],
+        )
+        for role in (Role.ADVISOR, Role.OPERATOR):
+            roles.register(role, [*catalogue, *offerings])
+        roles.register(Role.CAREGIVER, catalogue)
+
+        navigation.register(
+            navigation.NavItem("服务目录", "services:catalogue", "services.view_serviceitem"),
+            before="core:organisation_list",
+        )
+        navigation.register(
+            navigation.NavItem("服务机构项目", "services:offering_list", "services.view_serviceoffering"),
+            before="core:organisation_list",
+        )

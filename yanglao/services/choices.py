@@ -1,0 +1,66 @@
+"""Labels of the home and community services module, as the standards and the national system write them."""
+
+from django.db import models
+
+
+class ServiceType(models.TextChoices):
+    """The seven service types of GB/T 43153-2023 居家养老上门服务基本规范."""
+
+    DAILY_LIVING = "daily_living", "生活照料"
+    BASIC_CARE = "basic_care", "基础照护"
+    HEALTH = "health", "健康管理"
+    VISITING = "visiting", "探访关爱"
+    COMFORT = "comfort", "精神慰藉"
+    ERRANDS = "errands", "委托代办"
+    ADAPTATION = "adaptation", "家庭生活环境适老化改造"
+
+
+# The national system's (全国养老服务信息系统) codes for the types it lists; adaptation has none there.
+NATIONAL_CODES = {
+    ServiceType.DAILY_LIVING: "01",
+    ServiceType.BASIC_CARE: "02",
+    ServiceType.VISITING: "03",
+    ServiceType.HEALTH: "04",
+    ServiceType.ERRANDS: "05",
+    ServiceType.COMFORT: "06",
+}
+
+
+class Unit(models.TextChoices):
+    VISIT = "visit", "次"
+    HOUR = "hour", "小时"
+    MEAL = "meal", "餐"
+
+
+class Skill(models.TextChoices):
+    """What a caregiver must hold to be dispatched to an item."""
+
+    GENERAL = "general", "生活照料服务人员"
+    CARE_WORKER = "care_worker", "养老护理员（持证）"
+    NURSE = "nurse", "护士"
+    REHAB = "rehab", "康复治疗师"
+    SOCIAL_WORKER = "social_worker", "社会工作者"
+    TECHNICIAN = "technician", "适老化改造施工人员"
+
+
+class BreachAction(models.TextChoices):
+    """What a breached check-in rule does to the order."""
+
+    CONTINUE = "continue", "继续（仅记录）"
+    WARN = "warn", "提醒并标记异常"
+    BLOCK = "block", "不允许签到或签退"
+    END = "end", "异常终止工单"
+
+
+class ListCategory(models.TextChoices):
+    """The three categories of the national basic elderly-care service list (2023)."""
+
+    MATERIAL = "material", "物质帮助"
+    CARE = "care", "照护服务"
+    CONCERN = "concern", "关爱服务"
+
+
+class Payer(models.TextChoices):
+    GOVERNMENT = "government", "政府"
+    SHARED = "shared", "政府与个人分担"
+    PERSON = "person", "个人"

@@ -1,0 +1,52 @@
+"""The offerings list's one filter definition (core.lists): page, API and export read it."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from yanglao.core.lists import ScopedFilterSet, SortFilter
+from yanglao.services import rules
+from yanglao.services.choices import ServiceType
+from yanglao.services.models import ServiceOffering
+
+
+def serving_q(region_code: str) -> Q:
+    """Offerings whose service areas contain ``region_code`` (an area is the region or one of its ancestors)."""
+    return Q(areas__code__in=rules.ancestors_and_self(region_code))
+
+
+class OfferingFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label="机构或项目名称", method="filter_q", max_length=100)
+    service_type = django_filters.ChoiceFilter(
+        label="服务类型",
+        field_name="item__service_type",
+        choices=ServiceType.choices,
+        empty_label="全部服务类型",
+    )
+    government_purchased = django_filters.BooleanFilter(label="政府购买服务")
+    serves = django_filters.CharFilter(label="服务社区（区划代码）", method="filter_serves", max_length=12)
+    sort = SortFilter({"region": ("按机构所在区划", ("region", "pk")), "newest": ("最近更新在前", ("-pk",))})
+
+    keyset = ("region", "pk")
+
+    class Meta:
+        model = ServiceOffering
+        fields: list[str] = []
+
+    def base_queryset(self, user):
+        return (
+            ServiceOffering.objects.for_user(user)
+            .select_related("provider", "item", "region")
+            .prefetch_related("areas")
+        )
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(provider__name__icontains=value) | Q(item__name__icontains=value))
+
+    def filter_serves(self, qs, name, value):
+        value = value.strip()
+        if len(value) != 12 or not value.isdigit():
+            return qs.none()
+        return qs.filter(serving_q(value)).distinct()

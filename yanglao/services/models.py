@@ -1,0 +1,177 @@
+"""Home and community services (居家社区养老服务): the catalogue, its check-in rules, the basic service list and
+the providers' offerings. Orders, dispatch and settlement build on these."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from yanglao.core.models import Organisation, Region
+from yanglao.core.scoping import ScopedModel
+from yanglao.services.choices import BreachAction, ListCategory, Payer, ServiceType, Skill, Unit
+
+
+class ServiceItem(models.Model):
+    """One item of the service catalogue (助浴, 助洁 …). The catalogue is the same everywhere; what a district
+    changes is the item's check-in rules (``CheckInRule``) and the prices providers offer."""
+
+    code = models.CharField("编码", max_length=20, unique=True)
+    name = models.CharField("服务项目", max_length=60)
+    service_type = models.CharField("服务类型", max_length=20, choices=ServiceType.choices)
+    unit = models.CharField("计量单位", max_length=10, choices=Unit.choices)
+    standard_minutes = models.PositiveSmallIntegerField("标准时长（分钟）")
+    skill = models.CharField("所需资质", max_length=20, choices=Skill.choices)
+    active = models.BooleanField("启用", default=True)
+    shipped = models.BooleanField(
+        "系统默认项目", default=True, help_text="随系统提供的默认项目，未经官方文本核实"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务项目"
+        ordering = ["service_type", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CheckInRule(models.Model):
+    """An item's check-in rules for a region (a district changes them in one place); the row without a region is
+    the shipped default (UNCONFIRMED thresholds: no public numbers exist, see research/operations.md)."""
+
+    item = models.ForeignKey(
+        ServiceItem, verbose_name="服务项目", on_delete=models.CASCADE, related_name="rules"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="适用区划",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    max_distance_in_m = models.PositiveIntegerField("签到最大距离（米）")
+    max_distance_out_m = models.PositiveIntegerField("签退最大距离（米）")
+    late_start_minutes = models.PositiveSmallIntegerField("允许迟到（分钟）")
+    early_leave_minutes = models.PositiveSmallIntegerField("允许早退（分钟）")
+    min_service_minutes = models.PositiveSmallIntegerField("最短服务时长（分钟）")
+    photos_required = models.PositiveSmallIntegerField("须上传照片（张）", default=0)
+    on_distance = models.CharField("位置超距时", max_length=10, choices=BreachAction.choices)
+    on_late = models.CharField("迟到时", max_length=10, choices=BreachAction.choices)
+    on_early = models.CharField("早退时", max_length=10, choices=BreachAction.choices)
+    on_short = models.CharField("时长不足时", max_length=10, choices=BreachAction.choices)
+    is_default = models.BooleanField("系统默认值", default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签到规则"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "region"], name="checkin_rule_item_region"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(region__isnull=True), name="checkin_rule_one_default"
+            ),
+            models.CheckConstraint(condition=Q(photos_required__lte=3), name="checkin_rule_photos_0_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}（{self.region_id or '系统默认'}）"
+
+
+class BasicServiceList(ScopedModel):
+    """A region's basic elderly-care service list (基本养老服务清单), in force from a date. Lists are loaded as
+    data from the official attachment; ``confirmed`` is false for anything typed from memory."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="发布区划", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    title = models.CharField("清单名称", max_length=200)
+    effective_from = models.DateField("施行日期")
+    source = models.CharField("依据文件", max_length=300, blank=True)
+    confirmed = models.BooleanField("已对照官方文本核实", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "基本养老服务清单"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], name="basic_list_region_date")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BasicServiceListRow(models.Model):
+    """One row of a list: what, for whom (special groups, ability level), how much, and who pays."""
+
+    service_list = models.ForeignKey(
+        BasicServiceList, verbose_name="清单", on_delete=models.CASCADE, related_name="rows"
+    )
+    position = models.PositiveSmallIntegerField("序号")
+    category = models.CharField("类别", max_length=10, choices=ListCategory.choices)
+    name = models.CharField("服务项目", max_length=100)
+    item = models.ForeignKey(
+        ServiceItem, verbose_name="对应服务目录项目", null=True, blank=True, on_delete=models.PROTECT
+    )
+    target_groups = models.JSONField("服务对象（特殊群体）", default=list, blank=True)
+    min_ability_level = models.PositiveSmallIntegerField("最低能力等级", null=True, blank=True)
+    monthly_hours = models.DecimalField(
+        "每月服务时长（小时）", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    monthly_yuan = models.DecimalField(
+        "每月金额（元）", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    frequency = models.CharField("频次或标准", max_length=100, blank=True)
+    payer = models.CharField("支付方", max_length=12, choices=Payer.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "基本养老服务清单条目"
+        ordering = ["service_list", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_list", "position"], name="basic_list_row_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceOffering(ScopedModel):
+    """A provider's offer of a catalogue item: its price, whether the government buys it (at the contracted
+    price) and where it serves. Scoped by the provider's own region and organisation (copied on the row)."""
+
+    scope_organisation_field = "provider"
+
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="机构所在区划",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        related_name="+",
+        editable=False,
+    )
+    item = models.ForeignKey(ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField("价格（元/单位）", max_digits=8, decimal_places=2)
+    government_purchased = models.BooleanField("政府购买服务", default=False)
+    contracted_price = models.DecimalField(
+        "政府购买合同价（元/单位）", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    areas = models.ManyToManyField(Region, verbose_name="服务区域", related_name="+", blank=True)
+    active = models.BooleanField("在售", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务机构服务项目"
+        indexes = [models.Index(fields=["region", "id"], name="offering_region_keyset")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "item"], name="offering_provider_item"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="offering_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(government_purchased=False) | Q(contracted_price__gte=0),
+                name="offering_purchase_has_contract_price",
+            ),
+        ]

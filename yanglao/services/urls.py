@@ -1,0 +1,11 @@
+from django.urls import path
+
+from yanglao.services import views
+
+app_name = "services"
+
+urlpatterns = [
+    path("services/catalogue/", views.catalogue, name="catalogue"),
+    path("services/catalogue/<str:code>/rules/", views.rule_edit, name="rule_edit"),
+    path("services/offerings/", views.offering_list, name="offering_list"),
+]

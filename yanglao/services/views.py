@@ -1,0 +1,78 @@
+"""Services pages: the catalogue with the check-in rules in force for a region, a district's rule edit, the
+providers' offerings list. Thin: selectors and services do the work."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from yanglao.core import lists, pages
+from yanglao.core import selectors as core_selectors
+from yanglao.services import selectors, services
+from yanglao.services.choices import ServiceType
+from yanglao.services.forms import CheckInRuleForm
+from yanglao.services.models import ServiceItem
+
+
+def _region(request: HttpRequest) -> tuple[list, str]:
+    """The regions the user may look at (their own and the streets under them) and the one asked about."""
+    regions = core_selectors.regions_for_choice(user=request.user)
+    codes = {r.code for r in regions}
+    asked = request.GET.get("region", "")
+    if asked and asked not in codes:
+        raise Http404
+    own = [r.code for r in request.user.regions.all()] if not request.user.is_superuser else []
+    return regions, asked or (own[0] if own else (regions[0].code if regions else ""))
+
+
+@login_required
+@permission_required("services.view_serviceitem", raise_exception=True)
+def catalogue(request: HttpRequest) -> HttpResponse:
+    regions, code = _region(request)
+    rows = selectors.catalogue(region_code=code) if code else []
+    by_type = [
+        (label, [r for r in rows if r.item.service_type == value]) for value, label in ServiceType.choices
+    ]
+    return render(
+        request,
+        "services/catalogue.html",
+        {
+            "regions": regions,
+            "region": code,
+            "by_type": [(label, group) for label, group in by_type if group],
+            "can_change": request.user.has_perm("services.change_checkinrule"),
+        },
+    )
+
+
+@login_required
+@permission_required("services.change_checkinrule", raise_exception=True)
+def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """A district's own rules for an item, in one place; the form starts from the rule in force."""
+    _regions, region = _region(request)
+    item = ServiceItem.objects.filter(code=code).first()
+    if item is None or not region:
+        raise Http404
+    current = selectors.checkin_rule_for(item=item, region_code=region)
+    initial = {f: getattr(current, f) for f in services.RULE_FIELDS} if current else {}
+    return pages.form_page(
+        request,
+        CheckInRuleForm(request.POST or None, initial=initial),
+        template="services/rule_form.html",
+        context={"item": item, "region": region, "current": current},
+        save=lambda data: services.checkin_rule_set(
+            actor=request.user, item_code=item.code, region_code=region, **data
+        ),
+        success_url=lambda rule: reverse("services:catalogue") + f"?region={region}",
+        message=f"已保存“{item.name}”的签到规则",
+    )
+
+
+@login_required
+@permission_required("services.view_serviceoffering", raise_exception=True)
+def offering_list(request: HttpRequest) -> HttpResponse:
+    fs = selectors.offering_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "services/offering_list.html", "services/_offering_rows.html")
+    return render(request, template, lists.page_context(request, fs))
