@@ -10,11 +10,13 @@ class ServicesConfig(AppConfig):
         """What the module declares to the kit (docs/development/adding-a-module.md)."""
         from auditlog.registry import auditlog
 
-        from yanglao.core import navigation, reference, roles
+        from yanglao.core import importing, navigation, reference, roles
         from yanglao.core.choices import Role
+        from yanglao.services import importing as services_importing
         from yanglao.services import models, services
 
         reference.register("services.catalogue", services.catalogue_load)
+        importing.register(services_importing.IMPORTER)
 
         auditlog.register(models.CheckInRule)
         auditlog.register(models.ServiceOffering, m2m_fields={"areas"})
@@ -28,7 +30,14 @@ class ServicesConfig(AppConfig):
         offerings = ["services.view_serviceoffering"]
         roles.register(
             Role.GOV_ADMIN,
-            [*catalogue, *offerings, "services.add_checkinrule", "services.change_checkinrule"],
+            [
+                *catalogue,
+                *offerings,
+                "services.add_checkinrule",
+                "services.change_checkinrule",
+                "services.add_basicservicelist",
+                "services.change_basicservicelist",
+            ],
         )
         roles.register(Role.GOVERNMENT, [*catalogue, *offerings])
         roles.register(
@@ -41,6 +50,10 @@ class ServicesConfig(AppConfig):
 
         navigation.register(
             navigation.NavItem("服务目录", "services:catalogue", "services.view_serviceitem"),
+            before="core:organisation_list",
+        )
+        navigation.register(
+            navigation.NavItem("基本养老服务清单", "services:basic_list", "services.view_basicservicelist"),
             before="core:organisation_list",
         )
         navigation.register(

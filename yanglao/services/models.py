@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from yanglao.core.models import Organisation, Region
 from yanglao.core.scoping import ScopedModel
+from yanglao.people import groups
 from yanglao.services.choices import BreachAction, ListCategory, Payer, ServiceType, Skill, Unit
 
 
@@ -135,6 +136,10 @@ class BasicServiceListRow(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def target_group_labels(self) -> list[str]:
+        return [groups.BY_CODE[c].label for c in self.target_groups if c in groups.BY_CODE]
 
 
 class ServiceOffering(ScopedModel):

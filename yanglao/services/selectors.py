@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from yanglao.core.models import User
 from yanglao.services import filters, rules
-from yanglao.services.models import CheckInRule, ServiceItem
+from yanglao.services.models import BasicServiceList, CheckInRule, ServiceItem
 
 
 def checkin_rule_for(*, item: ServiceItem, region_code: str) -> CheckInRule | None:
@@ -39,6 +42,23 @@ def catalogue(*, region_code: str) -> list[CatalogueRow]:
             CatalogueRow(item=item, rule=rule, own=rule is not None and rule.region_id == region_code)
         )
     return rows
+
+
+def basic_lists_in_force(*, region_code: str, today: dt.date | None = None) -> list[BasicServiceList]:
+    """The lists in force for a home in ``region_code``: for it and each region above it, the latest list
+    whose date has come, nearest region first (a district's list adds to the city's and the nation's)."""
+    today = today or timezone.localdate()
+    lists_ = (
+        BasicServiceList.objects.unscoped(reason="published basic service lists are public policy")
+        .filter(region__in=rules.ancestors_and_self(region_code), effective_from__lte=today)
+        .select_related("region")
+        .prefetch_related("rows__item")
+        .order_by("-region", "-effective_from")
+    )
+    latest: dict[str, BasicServiceList] = {}
+    for service_list in lists_:
+        latest.setdefault(service_list.region_id, service_list)
+    return list(latest.values())
 
 
 def offering_filterset(*, user: User, params=None) -> filters.OfferingFilterSet:

@@ -7,5 +7,6 @@ app_name = "services"
 urlpatterns = [
     path("services/catalogue/", views.catalogue, name="catalogue"),
     path("services/catalogue/<str:code>/rules/", views.rule_edit, name="rule_edit"),
+    path("services/basic-list/", views.basic_list, name="basic_list"),
     path("services/offerings/", views.offering_list, name="offering_list"),
 ]

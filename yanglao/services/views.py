@@ -48,6 +48,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("services.view_basicservicelist", raise_exception=True)
+def basic_list(request: HttpRequest) -> HttpResponse:
+    regions, code = _region(request)
+    return render(
+        request,
+        "services/basic_list.html",
+        {
+            "regions": regions,
+            "region": code,
+            "lists": selectors.basic_lists_in_force(region_code=code) if code else [],
+            "can_load": request.user.has_perm("services.add_basicservicelist"),
+        },
+    )
+
+
+@login_required
 @permission_required("services.change_checkinrule", raise_exception=True)
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     """A district's own rules for an item, in one place; the form starts from the rule in force."""
