@@ -12,10 +12,12 @@ class ServicesConfig(AppConfig):
 
         from yanglao.core import importing, navigation, reference, roles
         from yanglao.core.choices import Role
+        from yanglao.people import panels
         from yanglao.services import importing as services_importing
         from yanglao.services import models, services
 
         reference.register("services.catalogue", services.catalogue_load)
+        panels.register(panels.ElderPanel("services:elder_panel", "services.view_basicservicelist"))
         importing.register(services_importing.IMPORTER)
 
         auditlog.register(models.CheckInRule)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
 from yanglao.core.models import User
-from yanglao.services import filters, rules
-from yanglao.services.models import BasicServiceList, CheckInRule, ServiceItem
+from yanglao.people import groups
+from yanglao.people import selectors as people_selectors
+from yanglao.people.choices import ElderStatus
+from yanglao.people.models import Elder
+from yanglao.services import entitlements, filters, rules
+from yanglao.services.models import BasicServiceList, BasicServiceListRow, CheckInRule, ServiceItem
 
 
 def checkin_rule_for(*, item: ServiceItem, region_code: str) -> CheckInRule | None:
@@ -59,6 +64,33 @@ def basic_lists_in_force(*, region_code: str, today: dt.date | None = None) -> l
     for service_list in lists_:
         latest.setdefault(service_list.region_id, service_list)
     return list(latest.values())
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    rows: list[BasicServiceListRow]  # the rows of the lists in force that apply to the person
+    monthly_hours: Decimal
+    monthly_yuan: Decimal
+
+
+def entitlements_for(*, elder: Elder, today: dt.date | None = None) -> Entitlements:
+    """What the basic service lists in force for the person's community give them this month."""
+    today = today or timezone.localdate()
+    person_groups = [g.code for g in people_selectors.elder_groups(elder, today)]
+    level = groups.ability_current(elder.as_record(), today)
+    rows = [
+        row
+        for service_list in basic_lists_in_force(region_code=elder.region_id, today=today)
+        for row in service_list.rows.all()
+        if entitlements.applies(
+            entitlements.Terms(row.target_groups, row.min_ability_level),
+            groups=person_groups,
+            ability_level=level,
+            active=elder.status == ElderStatus.ACTIVE,
+        )
+    ]
+    hours, yuan = entitlements.monthly_totals((r.monthly_hours, r.monthly_yuan) for r in rows)
+    return Entitlements(rows=rows, monthly_hours=hours, monthly_yuan=yuan)
 
 
 def offering_filterset(*, user: User, params=None) -> filters.OfferingFilterSet:

@@ -8,5 +8,6 @@ urlpatterns = [
     path("services/catalogue/", views.catalogue, name="catalogue"),
     path("services/catalogue/<str:code>/rules/", views.rule_edit, name="rule_edit"),
     path("services/basic-list/", views.basic_list, name="basic_list"),
+    path("elders/<int:pk>/services/", views.elder_panel, name="elder_panel"),
     path("services/offerings/", views.offering_list, name="offering_list"),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from yanglao.core import lists, pages
 from yanglao.core import selectors as core_selectors
+from yanglao.people import selectors as people_selectors
 from yanglao.services import selectors, services
 from yanglao.services.choices import ServiceType
 from yanglao.services.forms import CheckInRuleForm
@@ -60,6 +61,16 @@ def basic_list(request: HttpRequest) -> HttpResponse:
             "lists": selectors.basic_lists_in_force(region_code=code) if code else [],
             "can_load": request.user.has_perm("services.add_basicservicelist"),
         },
+    )
+
+
+@login_required
+@permission_required("services.view_basicservicelist", raise_exception=True)
+def elder_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person page's panel: which rows of the basic service lists in force apply to this person."""
+    elder = people_selectors.elder_get(user=request.user, elder_id=pk)
+    return render(
+        request, "services/_elder_panel.html", {"elder": elder, "e": selectors.entitlements_for(elder=elder)}
     )
 
 

@@ -62,3 +62,27 @@ def test_the_page_shows_the_lists_in_force_nearest_first(tmp_path, client, distr
     client.force_login(street_officer)  # a street sees the district's list that applies to it
     page = client.get("/services/basic-list/?region=310104003000").content.decode()
     assert "居家上门照护" in page and "高龄、独居" in page and "未经核实" in page and "3 级及以上" in page
+
+
+def test_the_person_page_shows_what_the_lists_give_them(tmp_path, client, district_officer, street_officer):
+    from yanglao.people import services as people_services
+    from yanglao.people.tests import factories
+    from yanglao.services.entitlements import Terms, applies
+
+    _load(tmp_path, district_officer, GOOD)
+    old = factories.elder(actor=street_officer, name="高龄独居", living_arrangement="alone")
+    old.birth_date = dt.date(1935, 1, 1)
+    old.ability_level, old.ability_valid_until = 3, dt.date(2099, 1, 1)
+    old.save()
+    young = factories.elder(actor=street_officer, name="同住老人", living_arrangement="with_children")
+    e = selectors.entitlements_for(elder=old)
+    assert [r.position for r in e.rows] == [1, 2] and e.monthly_hours == 10
+    assert selectors.entitlements_for(elder=young).rows == []
+    client.force_login(street_officer)
+    panel = client.get(f"/elders/{old.pk}/services/").content.decode()
+    assert "居家上门照护" in panel and "服务 10.0 小时" in panel
+    people_services.elder_record_death(actor=street_officer, elder_id=old.pk, date=dt.date(2026, 1, 5))
+    old.refresh_from_db()
+    assert selectors.entitlements_for(elder=old).rows == []  # stops when the person dies
+    assert not applies(Terms(["oldest_old"], 4), groups=["oldest_old"], ability_level=3, active=True)
+    assert applies(Terms([], None), groups=[], ability_level=None, active=True)
