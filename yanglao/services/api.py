@@ -2,13 +2,23 @@
 
 # No "from __future__ import annotations": ninja reads the paginated view's annotations through its wrapper.
 
+from typing import Literal
+
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from yanglao.core import lists
+from yanglao.core import lists, workflows
 from yanglao.services import filters, selectors, services
-from yanglao.services.schemas import CatalogueItemOut, OfferingIn, OfferingOut
+from yanglao.services.schemas import (
+    CatalogueItemOut,
+    OfferingIn,
+    OfferingOut,
+    OrderIn,
+    OrderOut,
+    ReasonIn,
+    ReviewIn,
+)
 
 router = Router(tags=["居家社区养老服务"])
 
@@ -70,3 +80,58 @@ def save_offering(request: HttpRequest, payload: OfferingIn):
     """Create or change a provider's offer of an item (one per provider and item)."""
     offering = services.offering_save(actor=request.user, **payload.dict())
     return Status(201, _offering_out(offering))
+
+
+def _order_out(request: HttpRequest, o) -> dict:
+    return {
+        "id": o.pk,
+        "client_key": o.client_key,
+        "elder_id": o.elder_id,
+        "elder_name": o.elder.name,
+        "region_code": o.region_id,
+        "provider_id": o.provider_id,
+        "provider_name": o.provider.name,
+        "item_code": o.item.code,
+        "item_name": o.item.name,
+        **{f: getattr(o, f) for f in ("quantity", "scheduled_start", "scheduled_end", "unit_price")},
+        "government_yuan": o.government_yuan,
+        "self_pay_yuan": o.self_pay_yuan,
+        "status": o.status,
+        "status_label": o.get_status_display(),
+        "actions": workflows.allowed_actions(request.user, o),
+    }
+
+
+OrderFilterIn = lists.filter_schema(filters.OrderFilterSet, "OrderFilterIn")
+
+
+@router.get("/services/orders", response=list[OrderOut])
+@paginate(lists.KeysetPagination)
+def list_orders(request: HttpRequest, params: Query[OrderFilterIn]):  # type: ignore[valid-type]
+    fs = selectors.order_filterset(user=request.user, params=lists.schema_params(params))
+    return lists.Listed(fs, out=lambda o: _order_out(request, o))
+
+
+@router.post("/services/orders", response={201: OrderOut})
+def place_order(request: HttpRequest, payload: OrderIn):
+    """Idempotent: sending the same ``client_key`` again returns the order the first request made."""
+    order = services.order_place(actor=request.user, channel="api", **payload.dict())
+    return Status(201, _order_out(request, order))
+
+
+@router.post("/services/orders/{order_id}/cancel", response=OrderOut)
+def cancel_order(request: HttpRequest, order_id: int, payload: ReasonIn):
+    return _order_out(
+        request, services.order_cancel(actor=request.user, order_id=order_id, reason=payload.reason)
+    )
+
+
+@router.post("/services/orders/{order_id}/review", response=OrderOut)
+def review_order(
+    request: HttpRequest, order_id: int, payload: ReviewIn, level: Literal["street", "district"] = "street"
+):
+    """``level``: street (街道初审) or district (区县审核); refusing cancels the order with the reason."""
+    order = services.order_review(
+        actor=request.user, order_id=order_id, approve=payload.approve, level=level, reason=payload.reason
+    )
+    return _order_out(request, order)

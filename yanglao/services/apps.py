@@ -7,22 +7,20 @@ class ServicesConfig(AppConfig):
     verbose_name = "居家社区养老服务"
 
     def ready(self):
-        """What the module declares to the kit (docs/development/adding-a-module.md)."""
+        """What the module declares to the kit (docs/development/adding-a-module.md, in that order)."""
         from auditlog.registry import auditlog
 
-        from yanglao.core import importing, navigation, reference, roles
+        from yanglao.core import importing, navigation, reference, roles, workflows
         from yanglao.core.choices import Role
         from yanglao.people import panels
         from yanglao.services import importing as services_importing
         from yanglao.services import models, services
 
-        reference.register("services.catalogue", services.catalogue_load)
-        panels.register(panels.ElderPanel("services:elder_panel", "services.view_basicservicelist"))
-        importing.register(services_importing.IMPORTER)
-
         auditlog.register(models.CheckInRule)
         auditlog.register(models.ServiceOffering, m2m_fields={"areas"})
         auditlog.register(models.BasicServiceList)
+        auditlog.register(models.ServiceOrder)
+        auditlog.register(models.MonthlyAllowance)
 
         catalogue = [
             "services.view_serviceitem",
@@ -30,35 +28,43 @@ class ServicesConfig(AppConfig):
             "services.view_basicservicelist",
         ]
         offerings = ["services.view_serviceoffering"]
+        orders = ["services.view_serviceorder", "services.add_serviceorder", "services.change_serviceorder"]
+        district = [
+            "services.add_checkinrule",
+            "services.change_checkinrule",
+            "services.add_basicservicelist",
+            "services.change_basicservicelist",
+            "services.review_serviceorder",
+            "services.approve_serviceorder",
+        ]
+        roles.register(Role.GOV_ADMIN, [*catalogue, *offerings, *orders, *district])
+        roles.register(Role.GOVERNMENT, [*catalogue, *offerings, *orders, "services.review_serviceorder"])
         roles.register(
-            Role.GOV_ADMIN,
+            Role.PROVIDER,
             [
                 *catalogue,
                 *offerings,
-                "services.add_checkinrule",
-                "services.change_checkinrule",
-                "services.add_basicservicelist",
-                "services.change_basicservicelist",
+                "services.add_serviceoffering",
+                "services.change_serviceoffering",
+                "services.view_serviceorder",
+                "services.change_serviceorder",
             ],
         )
-        roles.register(Role.GOVERNMENT, [*catalogue, *offerings])
-        roles.register(
-            Role.PROVIDER,
-            [*catalogue, *offerings, "services.add_serviceoffering", "services.change_serviceoffering"],
-        )
         for role in (Role.ADVISOR, Role.OPERATOR):
-            roles.register(role, [*catalogue, *offerings])
+            roles.register(role, [*catalogue, *offerings, *orders])
         roles.register(Role.CAREGIVER, catalogue)
 
-        navigation.register(
-            navigation.NavItem("服务目录", "services:catalogue", "services.view_serviceitem"),
-            before="core:organisation_list",
-        )
-        navigation.register(
-            navigation.NavItem("基本养老服务清单", "services:basic_list", "services.view_basicservicelist"),
-            before="core:organisation_list",
-        )
-        navigation.register(
-            navigation.NavItem("服务机构项目", "services:offering_list", "services.view_serviceoffering"),
-            before="core:organisation_list",
-        )
+        reference.register("services.catalogue", services.catalogue_load)
+        importing.register(services_importing.IMPORTER)
+        workflows.register(services.ORDER_WORKFLOW)
+        panels.register(panels.ElderPanel("services:elder_panel", "services.view_basicservicelist"))
+
+        for label, url_name, permission in (
+            ("服务目录", "services:catalogue", "services.view_serviceitem"),
+            ("基本养老服务清单", "services:basic_list", "services.view_basicservicelist"),
+            ("服务机构项目", "services:offering_list", "services.view_serviceoffering"),
+            ("服务工单", "services:order_list", "services.view_serviceorder"),
+        ):
+            navigation.register(
+                navigation.NavItem(label, url_name, permission), before="core:organisation_list"
+            )

@@ -64,3 +64,27 @@ class Payer(models.TextChoices):
     GOVERNMENT = "government", "政府"
     SHARED = "shared", "政府与个人分担"
     PERSON = "person", "个人"
+
+
+class OrderStatus(models.TextChoices):
+    """The national system's path (申请 → 街道初审 → 区县审核 → 派单 → 接单 → 签到 → 签退 → 确认 → 评价)."""
+
+    REQUESTED = "requested", "已申请"
+    STREET_APPROVED = "street_approved", "街道已初审"
+    APPROVED = "approved", "待派单"
+    DISPATCHED = "dispatched", "已派单"
+    ACCEPTED = "accepted", "已接单"
+    CHECKED_IN = "checked_in", "服务中"
+    CHECKED_OUT = "checked_out", "已签退"
+    CONFIRMED = "confirmed", "已确认"
+    RATED = "rated", "已评价"
+    CANCELLED = "cancelled", "已取消"
+    ABORTED = "aborted", "异常终止"
+
+
+class Channel(models.TextChoices):
+    FAMILY = "family", "家属下单"
+    ADVISOR = "advisor", "养老顾问代下单"
+    HOTLINE = "hotline", "热线代下单"
+    PLAN = "plan", "周期服务计划"
+    API = "api", "接口"

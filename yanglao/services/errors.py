@@ -11,3 +11,8 @@ class InvalidRule(DomainError):
 class InvalidOffering(DomainError):
     code = "services.invalid_offering"
     message = "服务项目信息有误"
+
+
+class InvalidOrder(DomainError):
+    code = "services.invalid_order"
+    message = "不能下单"

@@ -7,8 +7,8 @@ from django.db.models import Q
 
 from yanglao.core.lists import ScopedFilterSet, SortFilter
 from yanglao.services import rules
-from yanglao.services.choices import ServiceType
-from yanglao.services.models import ServiceOffering
+from yanglao.services.choices import OrderStatus, ServiceType
+from yanglao.services.models import ServiceOffering, ServiceOrder
 
 
 def serving_q(region_code: str) -> Q:
@@ -50,3 +50,29 @@ class OfferingFilterSet(ScopedFilterSet):
         if len(value) != 12 or not value.isdigit():
             return qs.none()
         return qs.filter(serving_q(value)).distinct()
+
+
+class OrderFilterSet(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=OrderStatus.choices, empty_label="全部状态")
+    day = django_filters.DateFilter(label="服务日期", field_name="scheduled_start", lookup_expr="date")
+    service_type = django_filters.ChoiceFilter(
+        label="服务类型",
+        field_name="item__service_type",
+        choices=ServiceType.choices,
+        empty_label="全部服务类型",
+    )
+    sort = SortFilter(
+        {
+            "soonest": ("预约时间由近及远", ("scheduled_start", "pk")),
+            "latest": ("预约时间由远及近", ("-scheduled_start", "-pk")),
+        }
+    )
+
+    keyset = ("scheduled_start", "pk")
+
+    class Meta:
+        model = ServiceOrder
+        fields: list[str] = []
+
+    def base_queryset(self, user):
+        return ServiceOrder.objects.for_user(user).select_related("elder", "provider", "item", "region")

@@ -10,7 +10,17 @@ from django.db.models import Q
 from yanglao.core.models import Organisation, Region
 from yanglao.core.scoping import ScopedModel
 from yanglao.people import groups
-from yanglao.services.choices import BreachAction, ListCategory, Payer, ServiceType, Skill, Unit
+from yanglao.people.models import Elder
+from yanglao.services.choices import (
+    BreachAction,
+    Channel,
+    ListCategory,
+    OrderStatus,
+    Payer,
+    ServiceType,
+    Skill,
+    Unit,
+)
 
 
 class ServiceItem(models.Model):
@@ -180,3 +190,107 @@ class ServiceOffering(ScopedModel):
                 name="offering_purchase_has_contract_price",
             ),
         ]
+
+
+class MonthlyAllowance(ScopedModel):
+    """A person's government-purchased allowance for one month, from the basic service lists in force when the
+    month's first order was placed. Orders lock this row, so the allowance is never spent twice."""
+
+    elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    month = models.DateField("月份")  # the first day of the month
+    hours_granted = models.DecimalField("每月服务时长（小时）", max_digits=6, decimal_places=1, default=0)
+    yuan_granted = models.DecimalField("每月金额（元）", max_digits=8, decimal_places=2, default=0)
+    hours_used = models.DecimalField("已用时长（小时）", max_digits=6, decimal_places=1, default=0)
+    yuan_used = models.DecimalField("已用金额（元）", max_digits=8, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府购买服务额度"
+        constraints = [
+            models.UniqueConstraint(fields=["elder", "month"], name="allowance_elder_month"),
+            models.CheckConstraint(
+                condition=Q(hours_used__lte=models.F("hours_granted"))
+                & Q(yuan_used__lte=models.F("yuan_granted")),
+                name="allowance_never_exceeded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.month:%Y-%m}"
+
+    @property
+    def hours_left(self):
+        return self.hours_granted - self.hours_used
+
+    @property
+    def yuan_left(self):
+        return self.yuan_granted - self.yuan_used
+
+
+class ServiceOrder(ScopedModel):
+    """One visit (or a number of units) of an item for a person from a provider, with its price split.
+    Scoped by the person's community and the provider, both copied on the row."""
+
+    scope_organisation_field = "provider"
+
+    client_key = models.CharField("客户端幂等键", max_length=64, unique=True)
+    elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    offering = models.ForeignKey(
+        ServiceOffering, verbose_name="服务项目", on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        ServiceItem, verbose_name="服务目录项目", on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.DecimalField("数量", max_digits=5, decimal_places=1)
+    scheduled_start = models.DateTimeField("预约开始时间")
+    scheduled_end = models.DateTimeField("预约结束时间")
+    unit_price = models.DecimalField("单价（元）", max_digits=8, decimal_places=2)
+    contracted_price = models.DecimalField(
+        "合同价（元）", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    covered_units = models.DecimalField("政府购买数量", max_digits=5, decimal_places=1, default=0)
+    government_yuan = models.DecimalField("政府支付（元）", max_digits=10, decimal_places=2, default=0)
+    self_pay_yuan = models.DecimalField("个人支付（元）", max_digits=10, decimal_places=2, default=0)
+    hours_used = models.DecimalField("占用额度（小时）", max_digits=6, decimal_places=1, default=0)
+    yuan_used = models.DecimalField("占用额度（元）", max_digits=8, decimal_places=2, default=0)
+    allowance = models.ForeignKey(
+        MonthlyAllowance, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=OrderStatus.choices, default=OrderStatus.REQUESTED
+    )
+    channel = models.CharField("下单方式", max_length=10, choices=Channel.choices)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="下单人", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("备注", max_length=300, blank=True)
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("下单时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务工单"
+        permissions = [
+            ("review_serviceorder", "街道初审服务工单"),
+            ("approve_serviceorder", "区县审核服务工单"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "id"], name="order_region_keyset"),
+            models.Index(fields=["provider", "scheduled_start"], name="order_provider_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(scheduled_end__gt=models.F("scheduled_start")), name="order_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.scheduled_start:%Y-%m-%d %H:%M}"

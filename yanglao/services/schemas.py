@@ -1,5 +1,6 @@
 """The services API's schemas."""
 
+import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Schema
@@ -56,3 +57,42 @@ class OfferingIn(InSchema):
     contracted_price: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
     area_codes: list[str] = Field(..., min_length=1, max_length=200)
     active: bool = True
+
+
+class OrderIn(InSchema):
+    client_key: str = Field(..., min_length=8, max_length=64, description="the client's idempotency key")
+    elder_id: int
+    offering_id: int
+    scheduled_start: dt.datetime
+    quantity: Decimal = Field(Decimal(1), gt=0, le=24, max_digits=3, decimal_places=1)
+    note: str = Field("", max_length=300)
+
+
+class OrderOut(Schema):
+    id: int
+    client_key: str
+    elder_id: int
+    elder_name: str
+    region_code: str
+    provider_id: int
+    provider_name: str
+    item_code: str
+    item_name: str
+    quantity: Decimal
+    scheduled_start: dt.datetime
+    scheduled_end: dt.datetime
+    unit_price: Decimal
+    government_yuan: Decimal
+    self_pay_yuan: Decimal
+    status: str
+    status_label: str
+    actions: list[str] = Field(description="what you may do next (the workflow table)")
+
+
+class ReasonIn(InSchema):
+    reason: str = Field("", max_length=200)
+
+
+class ReviewIn(InSchema):
+    approve: bool
+    reason: str = Field("", max_length=200)

@@ -95,3 +95,7 @@ def entitlements_for(*, elder: Elder, today: dt.date | None = None) -> Entitleme
 
 def offering_filterset(*, user: User, params=None) -> filters.OfferingFilterSet:
     return filters.OfferingFilterSet(params, user=user)
+
+
+def order_filterset(*, user: User, params=None) -> filters.OrderFilterSet:
+    return filters.OrderFilterSet(params, user=user)

@@ -3,19 +3,30 @@ offerings. Keyword-only, actor first, one transaction each; targets are resolved
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from yanglao.core import events, text, workflows
 from yanglao.core import services as core_services
 from yanglao.core.errors import NotFound
 from yanglao.core.models import User
 from yanglao.core.scoping import ensure_in_scope
-from yanglao.services import catalogue, errors
-from yanglao.services.choices import BreachAction
-from yanglao.services.models import CheckInRule, ServiceItem, ServiceOffering
+from yanglao.people.choices import ElderStatus
+from yanglao.people.models import Elder
+from yanglao.services import catalogue, errors, pricing, rules
+from yanglao.services.choices import BreachAction, Channel, OrderStatus
+from yanglao.services.models import (
+    CheckInRule,
+    MonthlyAllowance,
+    ServiceItem,
+    ServiceOffering,
+    ServiceOrder,
+)
 
 RULE_FIELDS = (
     "max_distance_in_m",
@@ -164,3 +175,260 @@ def offering_save(
     offering.areas.set(areas)
     ensure_in_scope(offering, actor, "change")
     return offering
+
+
+# ---------------------------------------------------------------- orders
+
+MAX_DAYS_AHEAD = 90
+CLOCK_SLACK = dt.timedelta(minutes=5)  # a phone's clock a little behind the server's is not "in the past"
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _allowance(elder: Elder, month: dt.date) -> MonthlyAllowance:
+    """The month's allowance row, locked; created from the lists in force on its first use."""
+    rows = MonthlyAllowance.objects.unscoped(reason="the order's own person, already checked in scope")
+    found = rows.select_for_update().filter(elder=elder, month=month).first()
+    if found is not None:
+        return found
+    from yanglao.services import selectors
+
+    grant = selectors.entitlements_for(elder=elder, today=month)
+    try:
+        with transaction.atomic():
+            MonthlyAllowance.objects.create(
+                elder=elder,
+                region_id=elder.region_id,
+                month=month,
+                hours_granted=grant.monthly_hours,
+                yuan_granted=grant.monthly_yuan,
+            )
+    except IntegrityError:
+        pass  # another order created it first: lock theirs
+    return rows.select_for_update().get(elder=elder, month=month)
+
+
+@transaction.atomic
+def order_place(
+    *,
+    actor: User,
+    client_key: str,
+    elder_id: int,
+    offering_id: int,
+    scheduled_start: dt.datetime,
+    quantity: Decimal | int = 1,
+    channel: str = Channel.ADVISOR,
+    note: str = "",
+) -> ServiceOrder:
+    """Place an order for a person in the actor's reach, with its price split. Idempotent: the same
+    ``client_key`` returns the order it made the first time (a retried request is not a second order)."""
+    if not actor.has_perm("services.add_serviceorder"):
+        raise PermissionDenied
+    key = (client_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise errors.InvalidOrder(
+            "缺少有效的客户端幂等键（8–64 个字符）",
+            fields={"client_key": "无效"},
+            code="services.client_key_invalid",
+        )
+    earlier = ServiceOrder.objects.unscoped(reason="idempotent repeat").filter(client_key=key).first()
+    if earlier is not None:
+        if earlier.placed_by_id != actor.pk:
+            raise errors.InvalidOrder(
+                "该幂等键已被使用", fields={"client_key": "已被使用"}, code="services.client_key_reused"
+            )
+        return earlier
+    elder = Elder.objects.for_user(actor).select_for_update().filter(pk=elder_id).first()
+    if elder is None:
+        raise NotFound()
+    if elder.status != ElderStatus.ACTIVE:
+        raise errors.InvalidOrder(
+            "该老人已死亡或迁出，不能下单", fields={"elder": "非在册"}, code="services.person_not_active"
+        )
+    offering = (
+        ServiceOffering.objects.unscoped(reason="a person's order may go to any provider serving the home")
+        .select_related("item", "provider")
+        .filter(pk=offering_id, active=True, item__active=True)
+        .first()
+    )
+    if offering is None:
+        raise NotFound()
+    if not offering.areas.filter(code__in=rules.ancestors_and_self(elder.region_id)).exists():
+        raise errors.InvalidOrder(
+            f"{offering.provider.name}的服务区域不含该老人所在社区",
+            fields={"offering": "不在服务区域"},
+            code="services.outside_area",
+        )
+    try:
+        units = Decimal(str(quantity))
+    except (InvalidOperation, ValueError):
+        units = Decimal(0)
+    if not Decimal(0) < units <= Decimal(24) or units != units.quantize(Decimal("0.1")):
+        raise errors.InvalidOrder(
+            "数量应在 0.1 到 24 之间", fields={"quantity": "超出范围"}, code="services.bad_quantity"
+        )
+    now = timezone.now()
+    if scheduled_start < now - CLOCK_SLACK or scheduled_start > now + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise errors.InvalidOrder(
+            f"预约时间应在现在到 {MAX_DAYS_AHEAD} 天之内",
+            fields={"scheduled_start": "时间无效"},
+            code="services.bad_slot",
+        )
+    item = offering.item
+    unit_hours = Decimal(1) if item.unit == "hour" else Decimal(item.standard_minutes) / 60
+    minutes = int(units * unit_hours * 60) if item.unit == "hour" else int(units * item.standard_minutes)
+    allowance = None
+    hours_left = yuan_left = Decimal(0)
+    if offering.government_purchased:
+        allowance = _allowance(elder, _month(timezone.localtime(scheduled_start).date()))
+        hours_left, yuan_left = allowance.hours_left, allowance.yuan_left
+    share = pricing.split(
+        quantity=units,
+        price=offering.price,
+        contracted_price=offering.contracted_price if offering.government_purchased else None,
+        unit_hours=unit_hours,
+        hours_left=hours_left,
+        yuan_left=yuan_left,
+    )
+    if allowance is not None and (share.hours_used or share.yuan_used):
+        allowance.hours_used += share.hours_used
+        allowance.yuan_used += share.yuan_used
+        allowance.save(update_fields=["hours_used", "yuan_used"])
+    order = ServiceOrder.objects.create(
+        client_key=key,
+        elder=elder,
+        region_id=elder.region_id,
+        provider=offering.provider,
+        offering=offering,
+        item=item,
+        quantity=units,
+        scheduled_start=scheduled_start,
+        scheduled_end=scheduled_start + dt.timedelta(minutes=max(minutes, 1)),
+        unit_price=offering.price,
+        contracted_price=offering.contracted_price if offering.government_purchased else None,
+        covered_units=share.covered_units,
+        government_yuan=share.government_yuan,
+        self_pay_yuan=share.self_pay_yuan,
+        hours_used=share.hours_used,
+        yuan_used=share.yuan_used,
+        allowance=allowance if (share.hours_used or share.yuan_used) else None,
+        # Government money is reviewed by the street and the district first; self-paid orders go to dispatch.
+        status=OrderStatus.REQUESTED if share.government_yuan > 0 else OrderStatus.APPROVED,
+        channel=channel if channel in Channel.values else Channel.API,
+        placed_by=actor,
+        note=_text(note, "备注", 300, "note", required=False),
+    )
+    events.publish_on_commit(
+        "services.order",
+        {"id": order.pk, "action": "place", "state": order.status},
+        region_code=order.region_id,
+    )
+    return order
+
+
+def _release(order: ServiceOrder) -> dict:
+    """Give the order's share of the allowance back (a cancelled or refused order spends nothing)."""
+    if order.allowance_id and (order.hours_used or order.yuan_used):
+        allowance = (
+            MonthlyAllowance.objects.unscoped(reason="the order's own allowance")
+            .select_for_update()
+            .get(pk=order.allowance_id)
+        )
+        allowance.hours_used -= order.hours_used
+        allowance.yuan_used -= order.yuan_used
+        allowance.save(update_fields=["hours_used", "yuan_used"])
+    return {"hours_used": Decimal(0), "yuan_used": Decimal(0)}
+
+
+def _text(value: object, label: str, max_length: int, field: str, *, required: bool = True) -> str:
+    try:
+        return text.clean_line(value, label=label, max_length=max_length, required=required)
+    except text.TextError as exc:
+        raise errors.InvalidOrder(str(exc), fields={field: str(exc)}, code="services.bad_text") from exc
+
+
+def _reason(value: str) -> str:
+    if not (value or "").strip():
+        raise errors.InvalidOrder("请填写原因", fields={"reason": "必填"}, code="services.reason_required")
+    return _text(value, "原因", 200, "reason")
+
+
+ORDER_WORKFLOW = workflows.Workflow[ServiceOrder](
+    model=ServiceOrder,
+    noun="工单",
+    states=dict(OrderStatus.choices),
+    state_field="status",
+    error=errors.InvalidOrder,
+    topic="services.order",
+    event_scope=lambda o: {"region_code": o.region_id},
+    transitions=(
+        workflows.Transition(
+            "street_review",
+            (OrderStatus.REQUESTED,),
+            OrderStatus.STREET_APPROVED,
+            permission="services.review_serviceorder",
+            scope_action="change",
+        ),
+        workflows.Transition(
+            "district_review",
+            (OrderStatus.STREET_APPROVED,),
+            OrderStatus.APPROVED,
+            permission="services.approve_serviceorder",
+            scope_action="change",
+        ),
+        workflows.Transition(
+            "reject",
+            (OrderStatus.REQUESTED, OrderStatus.STREET_APPROVED),
+            OrderStatus.CANCELLED,
+            permission="services.review_serviceorder",
+            scope_action="change",
+        ),
+        workflows.Transition(
+            "cancel",
+            (
+                OrderStatus.REQUESTED,
+                OrderStatus.STREET_APPROVED,
+                OrderStatus.APPROVED,
+                OrderStatus.DISPATCHED,
+            ),
+            OrderStatus.CANCELLED,
+            permission="services.change_serviceorder",
+            scope_action="change",
+            done=lambda user, o: o.status == OrderStatus.CANCELLED,
+        ),
+    ),
+)
+
+
+@transaction.atomic
+def order_review(*, actor: User, order_id: int, approve: bool, level: str, reason: str = "") -> ServiceOrder:
+    """The street's first review, then the district's; refusing (at either) cancels with the reason."""
+    if not approve:
+        why = _reason(reason)
+        return workflows.transition(
+            actor=actor,
+            workflow=ORDER_WORKFLOW,
+            obj_id=order_id,
+            action="reject",
+            changes=lambda o: {"cancel_reason": f"审核未通过：{why}", **_release(o)},
+        )
+    return workflows.transition(
+        actor=actor,
+        workflow=ORDER_WORKFLOW,
+        obj_id=order_id,
+        action="street_review" if level == "street" else "district_review",
+    )
+
+
+@transaction.atomic
+def order_cancel(*, actor: User, order_id: int, reason: str) -> ServiceOrder:
+    why = _reason(reason)
+    return workflows.transition(
+        actor=actor,
+        workflow=ORDER_WORKFLOW,
+        obj_id=order_id,
+        action="cancel",
+        changes=lambda o: {"cancel_reason": why, **_release(o)},
+    )

@@ -9,5 +9,6 @@ urlpatterns = [
     path("services/catalogue/<str:code>/rules/", views.rule_edit, name="rule_edit"),
     path("services/basic-list/", views.basic_list, name="basic_list"),
     path("elders/<int:pk>/services/", views.elder_panel, name="elder_panel"),
+    path("services/orders/", views.order_list, name="order_list"),
     path("services/offerings/", views.offering_list, name="offering_list"),
 ]

@@ -103,3 +103,11 @@ def offering_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.offering_filterset(user=request.user, params=request.GET)
     template = lists.fragment(request, "services/offering_list.html", "services/_offering_rows.html")
     return render(request, template, lists.page_context(request, fs))
+
+
+@login_required
+@permission_required("services.view_serviceorder", raise_exception=True)
+def order_list(request: HttpRequest) -> HttpResponse:
+    fs = selectors.order_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "services/order_list.html", "services/_order_rows.html")
+    return render(request, template, lists.page_context(request, fs))

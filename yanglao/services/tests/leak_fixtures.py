@@ -1,11 +1,15 @@
-"""Services' foreign rows for the leak walker: another street's provider with an offering, and that street's
-own check-in rule (a district-level rule of 湖南路 must not show to 天平路 as its own)."""
+"""Services' foreign rows for the leak walker: another street's provider with an offering, and an order for a
+person of that street."""
 
+import datetime as dt
 from decimal import Decimal
+
+from django.utils import timezone
 
 from yanglao.core.testing import factories
 from yanglao.core.testing.leak import MARKER, Foreign, register
-from yanglao.services.models import ServiceItem, ServiceOffering
+from yanglao.people.tests import factories as people_factories
+from yanglao.services.models import ServiceItem, ServiceOffering, ServiceOrder
 
 
 @register
@@ -20,3 +24,25 @@ def services_foreign(foreign: Foreign, persona_kind: str) -> None:
     )
     offering.areas.set([provider.region])
     foreign.add(pk=offering.pk)
+    resident = people_factories.elder(name=f"{MARKER}服务对象", region_code="310104004001")
+    foreign.add(pk=resident.pk, marker=resident.name)
+    start = timezone.now() + dt.timedelta(days=1)
+    order = ServiceOrder.objects.create(
+        client_key=f"leak-{persona_kind}-{offering.pk}",
+        elder=resident,
+        region_id=resident.region_id,
+        provider=provider,
+        offering=offering,
+        item=offering.item,
+        quantity=1,
+        scheduled_start=start,
+        scheduled_end=start + dt.timedelta(hours=1),
+        unit_price=offering.price,
+        self_pay_yuan=offering.price,
+        status="approved",
+        channel="advisor",
+        placed_by=factories.user(
+            role="gov_admin", regions=["310104000000"], username=f"leak_placer_{persona_kind}"
+        ),
+    )
+    foreign.add(pk=order.pk)
