@@ -9,15 +9,19 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from yanglao.core import lists, workflows
+from yanglao.core.errors import NotFound
 from yanglao.services import filters, selectors, services
+from yanglao.services.models import Caregiver, ServiceOrder
 from yanglao.services.schemas import (
     CatalogueItemOut,
+    DispatchIn,
     OfferingIn,
     OfferingOut,
     OrderIn,
     OrderOut,
     ReasonIn,
     ReviewIn,
+    SuggestionOut,
 )
 
 router = Router(tags=["居家社区养老服务"])
@@ -135,3 +139,47 @@ def review_order(
         actor=request.user, order_id=order_id, approve=payload.approve, level=level, reason=payload.reason
     )
     return _order_out(request, order)
+
+
+def _order_in_scope(request: HttpRequest, order_id: int):
+    order = (
+        ServiceOrder.objects.for_user(request.user)
+        .select_related("elder", "item", "provider")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound()
+    return order
+
+
+@router.get("/services/orders/{order_id}/caregivers", response=list[SuggestionOut])
+def suggest_caregivers(request: HttpRequest, order_id: int):
+    """The provider's caregivers who hold the item's skill and are free in the slot, nearest first."""
+    if not request.user.has_perm("services.dispatch_serviceorder"):
+        raise NotFound()
+    order = _order_in_scope(request, order_id)
+    names = dict(Caregiver.objects.for_user(request.user).values_list("pk", "name"))
+    return [
+        {"caregiver_id": cid, "name": names.get(cid, ""), "metres": far}
+        for cid, far in services.caregiver_suggestions(order=order)
+        if cid in names
+    ]
+
+
+@router.post("/services/orders/{order_id}/dispatch", response=OrderOut)
+def dispatch_order(request: HttpRequest, order_id: int, payload: DispatchIn):
+    order = services.order_dispatch(actor=request.user, order_id=order_id, caregiver_id=payload.caregiver_id)
+    return _order_out(request, order)
+
+
+@router.post("/services/orders/{order_id}/accept", response=OrderOut)
+def accept_order(request: HttpRequest, order_id: int):
+    return _order_out(request, services.order_accept(actor=request.user, order_id=order_id))
+
+
+@router.post("/services/orders/{order_id}/decline", response=OrderOut)
+def decline_order(request: HttpRequest, order_id: int, payload: ReasonIn):
+    return _order_out(
+        request, services.order_decline(actor=request.user, order_id=order_id, reason=payload.reason)
+    )

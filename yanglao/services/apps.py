@@ -21,6 +21,7 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.BasicServiceList)
         auditlog.register(models.ServiceOrder)
         auditlog.register(models.MonthlyAllowance)
+        auditlog.register(models.Caregiver)
 
         catalogue = [
             "services.view_serviceitem",
@@ -48,11 +49,23 @@ class ServicesConfig(AppConfig):
                 "services.change_serviceoffering",
                 "services.view_serviceorder",
                 "services.change_serviceorder",
+                "services.dispatch_serviceorder",
+                "services.view_caregiver",
+                "services.add_caregiver",
+                "services.change_caregiver",
             ],
         )
         for role in (Role.ADVISOR, Role.OPERATOR):
             roles.register(role, [*catalogue, *offerings, *orders])
-        roles.register(Role.CAREGIVER, catalogue)
+        roles.register(
+            Role.CAREGIVER,
+            [
+                *catalogue,
+                "services.view_serviceorder",
+                "services.change_serviceorder",
+                "services.accept_serviceorder",
+            ],
+        )
 
         reference.register("services.catalogue", services.catalogue_load)
         importing.register(services_importing.IMPORTER)

@@ -192,6 +192,38 @@ class ServiceOffering(ScopedModel):
         ]
 
 
+class Caregiver(ScopedModel):
+    """A provider's field worker as dispatch sees them: the skills they hold and where they set out from.
+    (Certificates, training and filing belong to the workforce module.)"""
+
+    scope_organisation_field = "provider"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT, related_name="caregiver"
+    )
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="机构所在区划",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        related_name="+",
+    )
+    name = models.CharField("姓名", max_length=50)
+    skills = models.JSONField("资质", default=list)
+    lat = models.FloatField("出发地纬度", null=True, blank=True)
+    lng = models.FloatField("出发地经度", null=True, blank=True)
+    active = models.BooleanField("在岗", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "护理员"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MonthlyAllowance(ScopedModel):
     """A person's government-purchased allowance for one month, from the basic service lists in force when the
     month's first order was placed. Orders lock this row, so the allowance is never spent twice."""
@@ -267,6 +299,14 @@ class ServiceOrder(ScopedModel):
     status = models.CharField(
         "状态", max_length=20, choices=OrderStatus.choices, default=OrderStatus.REQUESTED
     )
+    caregiver = models.ForeignKey(
+        Caregiver,
+        verbose_name="护理员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     channel = models.CharField("下单方式", max_length=10, choices=Channel.choices)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="下单人", on_delete=models.PROTECT, related_name="+"
@@ -280,6 +320,8 @@ class ServiceOrder(ScopedModel):
         permissions = [
             ("review_serviceorder", "街道初审服务工单"),
             ("approve_serviceorder", "区县审核服务工单"),
+            ("dispatch_serviceorder", "派单"),
+            ("accept_serviceorder", "接单或退回工单"),
         ]
         indexes = [
             models.Index(fields=["region", "id"], name="order_region_keyset"),

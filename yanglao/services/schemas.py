@@ -96,3 +96,13 @@ class ReasonIn(InSchema):
 class ReviewIn(InSchema):
     approve: bool
     reason: str = Field("", max_length=200)
+
+
+class SuggestionOut(Schema):
+    caregiver_id: int
+    name: str
+    metres: float | None = Field(description="from where they set out to the home; null when unknown")
+
+
+class DispatchIn(InSchema):
+    caregiver_id: int

@@ -18,9 +18,10 @@ from yanglao.core.models import User
 from yanglao.core.scoping import ensure_in_scope
 from yanglao.people.choices import ElderStatus
 from yanglao.people.models import Elder
-from yanglao.services import catalogue, errors, pricing, rules
+from yanglao.services import catalogue, dispatch, errors, pricing, rules
 from yanglao.services.choices import BreachAction, Channel, OrderStatus
 from yanglao.services.models import (
+    Caregiver,
     CheckInRule,
     MonthlyAllowance,
     ServiceItem,
@@ -355,6 +356,17 @@ def _reason(value: str) -> str:
     return _text(value, "原因", 200, "reason")
 
 
+def _is_theirs(user: User, order: ServiceOrder) -> bool:
+    caregiver = getattr(user, "caregiver", None)
+    return caregiver is not None and order.caregiver_id == caregiver.pk
+
+
+# Only the caregiver the order went to takes or returns it (the row lock makes the first of two answers win).
+_mine = workflows.Guard[ServiceOrder](
+    _is_theirs, lambda: errors.InvalidOrder("该工单没有派给您", code="services.not_your_order")
+)
+
+
 ORDER_WORKFLOW = workflows.Workflow[ServiceOrder](
     model=ServiceOrder,
     noun="工单",
@@ -384,6 +396,30 @@ ORDER_WORKFLOW = workflows.Workflow[ServiceOrder](
             OrderStatus.CANCELLED,
             permission="services.review_serviceorder",
             scope_action="change",
+        ),
+        workflows.Transition(
+            "dispatch",
+            (OrderStatus.APPROVED,),
+            OrderStatus.DISPATCHED,
+            permission="services.dispatch_serviceorder",
+            scope_action="change",
+        ),
+        workflows.Transition(
+            "accept",
+            (OrderStatus.DISPATCHED,),
+            OrderStatus.ACCEPTED,
+            permission="services.accept_serviceorder",
+            scope_action="change",
+            who=(_mine,),
+            done=lambda user, o: o.status == OrderStatus.ACCEPTED and _is_theirs(user, o),
+        ),
+        workflows.Transition(
+            "decline",
+            (OrderStatus.DISPATCHED,),
+            OrderStatus.APPROVED,
+            permission="services.accept_serviceorder",
+            scope_action="change",
+            who=(_mine,),
         ),
         workflows.Transition(
             "cancel",
@@ -431,4 +467,86 @@ def order_cancel(*, actor: User, order_id: int, reason: str) -> ServiceOrder:
         obj_id=order_id,
         action="cancel",
         changes=lambda o: {"cancel_reason": why, **_release(o)},
+    )
+
+
+def _caregiver_candidates(order: ServiceOrder) -> list[dispatch.Candidate]:
+    """The provider's caregivers on duty with the slots of the orders they already hold that day."""
+    people = list(
+        Caregiver.objects.unscoped(reason="the order's own provider, checked by the caller")
+        .filter(provider_id=order.provider_id, active=True)
+        .order_by("pk")
+    )
+    day_start = order.scheduled_start - dt.timedelta(hours=12)
+    day_end = order.scheduled_end + dt.timedelta(hours=12)
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    held = (
+        ServiceOrder.objects.unscoped(reason="the same provider's held slots")
+        .filter(
+            caregiver__in=people,
+            status__in=(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.CHECKED_IN),
+            scheduled_start__lt=day_end,
+            scheduled_end__gt=day_start,
+        )
+        .exclude(pk=order.pk)
+        .values_list("caregiver_id", "scheduled_start", "scheduled_end")
+    )
+    for caregiver_id, start, end in held:
+        busy.setdefault(caregiver_id, []).append((start, end))
+    return [dispatch.Candidate(c.pk, c.skills, c.lat, c.lng, busy.get(c.pk, [])) for c in people]
+
+
+def caregiver_suggestions(*, order: ServiceOrder) -> list[tuple[int, float | None]]:
+    """Qualified and free caregivers of the order's provider, nearest to the home first."""
+    home = (
+        (order.elder.lat, order.elder.lng)
+        if order.elder.lat is not None and order.elder.lng is not None
+        else None
+    )
+    return dispatch.rank(
+        _caregiver_candidates(order),
+        skill=order.item.skill,
+        start=order.scheduled_start,
+        end=order.scheduled_end,
+        home=home,
+    )
+
+
+@transaction.atomic
+def order_dispatch(*, actor: User, order_id: int, caregiver_id: int) -> ServiceOrder:
+    """The provider sends an order to one of its caregivers who holds the skill and is free in the slot."""
+
+    def assign(order: ServiceOrder) -> dict:
+        qualified = {cid for cid, _ in caregiver_suggestions(order=order)}
+        if caregiver_id not in qualified:
+            raise errors.InvalidOrder(
+                "该护理员不属于本机构、没有所需资质或该时段已有工单",
+                fields={"caregiver": "不可派"},
+                code="services.caregiver_unavailable",
+            )
+        return {"caregiver_id": caregiver_id}
+
+    return workflows.transition(
+        actor=actor, workflow=ORDER_WORKFLOW, obj_id=order_id, action="dispatch", changes=assign
+    )
+
+
+@transaction.atomic
+def order_accept(*, actor: User, order_id: int) -> ServiceOrder:
+    return workflows.transition(actor=actor, workflow=ORDER_WORKFLOW, obj_id=order_id, action="accept")
+
+
+@transaction.atomic
+def order_decline(*, actor: User, order_id: int, reason: str) -> ServiceOrder:
+    """The caregiver gives the order back to the provider's queue, saying why."""
+    why = _reason(reason)
+    return workflows.transition(
+        actor=actor,
+        workflow=ORDER_WORKFLOW,
+        obj_id=order_id,
+        action="decline",
+        changes=lambda o: {
+            "caregiver_id": None,
+            "note": _text(f"{o.note} 护理员退回：{why}".strip(), "备注", 300, "note"),
+        },
     )

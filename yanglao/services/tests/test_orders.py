@@ -8,90 +8,33 @@ import pytest
 from django.utils import timezone
 
 from yanglao.core.errors import NotFound
-from yanglao.core.testing import factories
 from yanglao.core.testing.contracts import ListContract, unique_name
 from yanglao.people import services as people_services
 from yanglao.people.tests import factories as people_factories
 from yanglao.services import services
 from yanglao.services.errors import InvalidOrder
-from yanglao.services.models import (
-    BasicServiceList,
-    BasicServiceListRow,
-    MonthlyAllowance,
-    ServiceItem,
-    ServiceOffering,
-)
+from yanglao.services.models import MonthlyAllowance
+from yanglao.services.tests import builders as b
 
 pytestmark = pytest.mark.django_db
 
 
-def _offering(region="310104003001", *, code="SH-ZJ", price=45, contract=38, areas=("310104003000",)):
-    provider = factories.organisation(region_code=region, name=unique_name("居"), kind="home_service")
-    offering = ServiceOffering.objects.create(
-        provider=provider,
-        region_id=region,
-        item=ServiceItem.objects.get(code=code),
-        price=Decimal(price),
-        government_purchased=contract is not None,
-        contracted_price=Decimal(contract) if contract is not None else None,
-    )
-    offering.areas.set(areas)
-    return offering
-
-
-def _entitle(hours="4"):
-    """The district's list gives everyone living alone 4 hours a month."""
-    service_list = BasicServiceList.objects.create(
-        region_id="310104000000", title="徐汇区清单（测试）", effective_from=dt.date(2020, 1, 1)
-    )
-    BasicServiceListRow.objects.create(
-        service_list=service_list,
-        position=1,
-        category="care",
-        name="居家照护",
-        target_groups=["living_alone"],
-        monthly_hours=Decimal(hours),
-        payer="government",
-    )
-
-
-def _tomorrow(hour=9):
-    day = timezone.localdate() + dt.timedelta(days=1)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-@pytest.fixture
-def person(street_officer):
-    return people_factories.elder(actor=street_officer, name="独居老人", living_arrangement="alone")
-
-
-def _place(actor, person, offering, key, quantity=1, start=None):
-    return services.order_place(
-        actor=actor,
-        client_key=key,
-        elder_id=person.pk,
-        offering_id=offering.pk,
-        scheduled_start=start or _tomorrow(),
-        quantity=quantity,
-    )
-
-
 def test_the_split_spends_the_allowance_and_never_exceeds_it(street_officer, person):
-    _entitle("4")
-    offering = _offering()
-    first = _place(street_officer, person, offering, "order-0001", quantity=3)
+    b.entitle("4")
+    offering = b.offering()
+    first = b.place(street_officer, person, offering, "order-0001", quantity=3)
     assert (first.government_yuan, first.self_pay_yuan, first.status) == (
         Decimal("114.00"),
         Decimal("0.00"),
         "requested",
     )
-    second = _place(street_officer, person, offering, "order-0002", quantity=3)
+    second = b.place(street_officer, person, offering, "order-0002", quantity=3)
     assert (second.covered_units, second.government_yuan, second.self_pay_yuan) == (
         1,
         Decimal("38.00"),
         Decimal("90.00"),
     )
-    third = _place(street_officer, person, offering, "order-0003", quantity=1)
+    third = b.place(street_officer, person, offering, "order-0003", quantity=1)
     assert (third.government_yuan, third.self_pay_yuan, third.status) == (
         Decimal("0.00"),
         Decimal("45.00"),
@@ -105,48 +48,51 @@ def test_the_split_spends_the_allowance_and_never_exceeds_it(street_officer, per
 
 
 def test_the_same_client_key_is_one_order(street_officer, district_officer, person):
-    offering = _offering()
-    first = _place(street_officer, person, offering, "retry-key-1")
-    assert _place(street_officer, person, offering, "retry-key-1").pk == first.pk
+    offering = b.offering()
+    first = b.place(street_officer, person, offering, "retry-key-1")
+    assert b.place(street_officer, person, offering, "retry-key-1").pk == first.pk
     with pytest.raises(InvalidOrder) as reused:
-        _place(district_officer, person, offering, "retry-key-1")
+        b.place(district_officer, person, offering, "retry-key-1")
     assert reused.value.code == "services.client_key_reused"
 
 
 def test_bad_orders_are_refused_each_with_its_own_code(street_officer, person):
-    offering = _offering()
-    elsewhere = _offering(areas=("310104004000",))
+    offering = b.offering()
+    elsewhere = b.offering(areas=("310104004000",))
     cases = [
-        (lambda: _place(street_officer, person, elsewhere, "bad-key-01"), "services.outside_area"),
+        (lambda: b.place(street_officer, person, elsewhere, "bad-key-01"), "services.outside_area"),
         (
-            lambda: _place(
+            lambda: b.place(
                 street_officer, person, offering, "bad-key-02", start=timezone.now() - dt.timedelta(hours=2)
             ),
             "services.bad_slot",
         ),
-        (lambda: _place(street_officer, person, offering, "bad-key-03", quantity=0), "services.bad_quantity"),
-        (lambda: _place(street_officer, person, offering, "short"), "services.client_key_invalid"),
+        (
+            lambda: b.place(street_officer, person, offering, "bad-key-03", quantity=0),
+            "services.bad_quantity",
+        ),
+        (lambda: b.place(street_officer, person, offering, "short"), "services.client_key_invalid"),
     ]
-    for place, code in cases:
+    for attempt, code in cases:
         with pytest.raises(InvalidOrder) as refused:
-            place()
+            attempt()
         assert refused.value.code == code and any(ch >= "\u4e00" for ch in refused.value.message)
     people_services.elder_record_death(actor=street_officer, elder_id=person.pk, date=timezone.localdate())
     with pytest.raises(InvalidOrder) as dead:
-        _place(street_officer, person, offering, "bad-key-04")
+        b.place(street_officer, person, offering, "bad-key-04")
     assert dead.value.code == "services.person_not_active"
 
 
 def test_an_order_for_someone_outside_the_scope_is_not_found(other_street_officer, person):
     with pytest.raises(NotFound):
-        _place(other_street_officer, person, _offering(), "scope-key-1")
+        b.place(other_street_officer, person, b.offering(), "scope-key-1")
 
 
 def test_government_money_is_reviewed_by_the_street_then_the_district(
     street_officer, district_officer, person
 ):
-    _entitle("4")
-    order = _place(street_officer, person, _offering(), "review-key-1")
+    b.entitle("4")
+    order = b.place(street_officer, person, b.offering(), "review-key-1")
     assert (
         services.order_review(actor=street_officer, order_id=order.pk, approve=True, level="street").status
         == "street_approved"
@@ -160,7 +106,7 @@ def test_government_money_is_reviewed_by_the_street_then_the_district(
         ).status
         == "approved"
     )
-    refused = _place(street_officer, person, _offering(), "review-key-2")
+    refused = b.place(street_officer, person, b.offering(), "review-key-2")
     with pytest.raises(InvalidOrder):
         services.order_review(
             actor=street_officer, order_id=refused.pk, approve=False, level="street", reason=""
@@ -172,13 +118,13 @@ def test_government_money_is_reviewed_by_the_street_then_the_district(
 
 
 def test_the_api_places_idempotently_and_says_what_comes_next(client, street_officer, person):
-    offering = _offering(contract=None)
+    offering = b.offering(contract=None)
     client.force_login(street_officer)
     body = {
         "client_key": "api-key-0001",
         "elder_id": person.pk,
         "offering_id": offering.pk,
-        "scheduled_start": _tomorrow().isoformat(),
+        "scheduled_start": b.tomorrow().isoformat(),
     }
     first = client.post("/api/v1/services/orders", body, content_type="application/json")
     again = client.post("/api/v1/services/orders", body, content_type="application/json")
@@ -206,10 +152,10 @@ class TestOrderList(ListContract):
     max_queries = 10
 
     def make(self, n: int, region_code: str) -> list[str]:
-        offering = _offering(region_code, areas=(region_code[:9] + "000",), contract=None)
+        sold = b.offering(region_code, areas=(region_code[:9] + "000",), contract=None)
         names = []
         for i in range(n):
             person = people_factories.elder(actor=self.actor, name=unique_name("孙"), region_code=region_code)
-            _place(self.actor, person, offering, f"{unique_name('k')}-{i:04d}-key")
+            b.place(self.actor, person, sold, f"{unique_name('k')}-{i:04d}-key")
             names.append(person.name)
         return names
