@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import base64
 import http.client
+import json
 import os
 import re
 import secrets
@@ -177,9 +178,18 @@ def smoke(port: int) -> int:
 
     _, html = browser.get("/map/")
     checks += 1 + check_assets(browser, "/map/", html, seen)
-    _, body = browser.get("/api/v1/public/facilities")
-    if not body.startswith("["):
-        raise SmokeFailure("the public map's facility list is not a JSON list")
+    _, body = browser.get("/api/v1/public/facilities?limit=500")
+    try:
+        page = json.loads(body)
+    except ValueError:
+        page = None
+    if (
+        not isinstance(page, dict)
+        or not isinstance(page.get("items"), list)
+        or not page["items"]
+        or "next" not in page
+    ):
+        raise SmokeFailure("the public map's facility list is not a keyset page of facilities")
     checks += 1
 
     _, html = browser.get("/api/v1/docs")
