@@ -11,7 +11,6 @@ from ninja.pagination import paginate
 from yanglao.core import lists, workflows
 from yanglao.core.errors import NotFound
 from yanglao.services import filters, selectors, services
-from yanglao.services.models import Caregiver, ServiceOrder
 from yanglao.services.schemas import (
     CatalogueItemOut,
     DispatchIn,
@@ -141,25 +140,13 @@ def review_order(
     return _order_out(request, order)
 
 
-def _order_in_scope(request: HttpRequest, order_id: int):
-    order = (
-        ServiceOrder.objects.for_user(request.user)
-        .select_related("elder", "item", "provider")
-        .filter(pk=order_id)
-        .first()
-    )
-    if order is None:
-        raise NotFound()
-    return order
-
-
 @router.get("/services/orders/{order_id}/caregivers", response=list[SuggestionOut])
 def suggest_caregivers(request: HttpRequest, order_id: int):
     """The provider's caregivers who hold the item's skill and are free in the slot, nearest first."""
     if not request.user.has_perm("services.dispatch_serviceorder"):
         raise NotFound()
-    order = _order_in_scope(request, order_id)
-    names = dict(Caregiver.objects.for_user(request.user).values_list("pk", "name"))
+    order = selectors.order_get(user=request.user, order_id=order_id)
+    names = selectors.caregiver_names(user=request.user)
     return [
         {"caregiver_id": cid, "name": names.get(cid, ""), "metres": far}
         for cid, far in services.caregiver_suggestions(order=order)

@@ -8,13 +8,21 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from yanglao.core.errors import NotFound
 from yanglao.core.models import User
 from yanglao.people import groups
 from yanglao.people import selectors as people_selectors
 from yanglao.people.choices import ElderStatus
 from yanglao.people.models import Elder
 from yanglao.services import entitlements, filters, rules
-from yanglao.services.models import BasicServiceList, BasicServiceListRow, CheckInRule, ServiceItem
+from yanglao.services.models import (
+    BasicServiceList,
+    BasicServiceListRow,
+    Caregiver,
+    CheckInRule,
+    ServiceItem,
+    ServiceOrder,
+)
 
 
 def checkin_rule_for(*, item: ServiceItem, region_code: str) -> CheckInRule | None:
@@ -99,3 +107,24 @@ def offering_filterset(*, user: User, params=None) -> filters.OfferingFilterSet:
 
 def order_filterset(*, user: User, params=None) -> filters.OrderFilterSet:
     return filters.OrderFilterSet(params, user=user)
+
+
+def order_get(*, user: User, order_id: int) -> ServiceOrder:
+    """An order in the user's scope; missing and out of scope are the same NotFound."""
+    order = (
+        ServiceOrder.objects.for_user(user)
+        .select_related("elder", "item", "provider")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound()
+    return order
+
+
+def caregiver_names(*, user: User) -> dict[int, str]:
+    return dict(Caregiver.objects.for_user(user).values_list("pk", "name"))
+
+
+def item_get(*, code: str) -> ServiceItem | None:
+    return ServiceItem.objects.filter(code=code).first()

@@ -14,7 +14,6 @@ from yanglao.people import selectors as people_selectors
 from yanglao.services import selectors, services
 from yanglao.services.choices import ServiceType
 from yanglao.services.forms import CheckInRuleForm
-from yanglao.services.models import ServiceItem
 
 
 def _region(request: HttpRequest) -> tuple[list, str]:
@@ -79,7 +78,7 @@ def elder_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     """A district's own rules for an item, in one place; the form starts from the rule in force."""
     _regions, region = _region(request)
-    item = ServiceItem.objects.filter(code=code).first()
+    item = selectors.item_get(code=code)
     if item is None or not region:
         raise Http404
     current = selectors.checkin_rule_for(item=item, region_code=region)
