@@ -26,6 +26,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import abc
 import copy
 import csv
 import io
@@ -57,7 +58,7 @@ def unique_name(prefix: str = "列") -> str:
 
 
 @pytest.mark.django_db
-class ListContract:
+class ListContract(abc.ABC):
     url: ClassVar[str]
     api_url: ClassVar[str] = ""
     api_name_key: ClassVar[str] = "name"  # the API row's key for what ``make`` returns
@@ -71,8 +72,9 @@ class ListContract:
         """``make`` writes as the district's administrator, who may write in both streets."""
         self.actor = district_officer
 
+    @abc.abstractmethod
     def make(self, n: int, region_code: str) -> list[str]:
-        raise NotImplementedError
+        """Declared by each adopting test class."""
 
     # ---------------------------------------------------------------- access
 
@@ -232,7 +234,7 @@ def _api_write(client, method: str, url: str, data: dict):
 
 
 @pytest.mark.django_db
-class DetailContract:
+class DetailContract(abc.ABC):
     permission: ClassVar[str]
     refused_status: ClassVar[int] = 403  # the page for a user without the right (404 where it is hidden)
     api_refused_status: ClassVar[int] = 404
@@ -241,11 +243,13 @@ class DetailContract:
     def _actor(self, district_officer):
         self.actor = district_officer
 
+    @abc.abstractmethod
     def make(self, region_code: str) -> Any:
-        raise NotImplementedError
+        """Declared by each adopting test class."""
 
+    @abc.abstractmethod
     def url_for(self, obj: Any) -> str:
-        raise NotImplementedError
+        """Declared by each adopting test class."""
 
     def api_url_for(self, obj: Any) -> str:
         return ""
@@ -301,7 +305,7 @@ Form = tuple[str, dict] | None
 
 
 @pytest.mark.django_db
-class WriteContract:
+class WriteContract(abc.ABC):
     """Declare the writes (a method returning ``None`` has none); statuses pin what the app answers today."""
 
     model: ClassVar[type[models.Model]]
@@ -314,8 +318,9 @@ class WriteContract:
     def _actor(self, district_officer):
         self.actor = district_officer
 
+    @abc.abstractmethod
     def make(self, region_code: str) -> Any:
-        raise NotImplementedError
+        """Declared by each adopting test class."""
 
     def create_form(self, region_code: str) -> Form:
         return None
