@@ -137,8 +137,8 @@ def offering_save(
     area_codes: list[str] = (),
     active: bool = True,
 ) -> ServiceOffering:
-    """Create or change a provider's offer of an item. Service areas must lie in the actor's reach (a
-    provider may name areas outside its own street: it serves where its contract says)."""
+    """Create or change a provider's offer of an item. Service areas may reach beyond the provider's own
+    street (it serves where its contract says) but not beyond its district."""
     if not actor.has_perm("services.change_serviceoffering"):
         raise PermissionDenied
     provider = core_services.organisation_for_write(
@@ -164,6 +164,15 @@ def offering_save(
     if not areas:
         raise errors.InvalidOffering(
             "请至少选择一个服务区域", fields={"areas": "必填"}, code="services.no_area"
+        )
+    # Orders reach a provider through its areas, so an area outside its own district would let it take
+    # another district's orders without that district's contract.
+    outside = [a.name for a in areas if a.code[:6] != provider.region_id[:6]]
+    if outside:
+        raise errors.InvalidOffering(
+            f"服务区域须在本机构所在区（县）内：{'、'.join(outside)}不在其内",
+            fields={"areas": "超出本区（县）"},
+            code="services.area_outside_district",
         )
     try:
         offering, _ = ServiceOffering.objects.unscoped(reason="upsert by provider and item").update_or_create(

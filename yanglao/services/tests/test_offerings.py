@@ -50,6 +50,7 @@ def test_a_provider_offers_an_item_with_a_contract_price(provider_user):
         ({"item_code": "NOPE"}, "services.unknown_item"),
         ({"government_purchased": True}, "services.contract_price_missing"),
         ({"area_codes": []}, "services.no_area"),
+        ({"area_codes": ["310104004000", "310105000000"]}, "services.area_outside_district"),
     ],
 )
 def test_bad_offers_are_refused_each_with_its_own_code(provider_user, changes, code):
