@@ -225,8 +225,8 @@ class Caregiver(ScopedModel):
 
 
 class MonthlyAllowance(ScopedModel):
-    """A person's government-purchased allowance for one month, from the basic service lists in force when the
-    month's first order was placed. Orders lock this row, so the allowance is never spent twice."""
+    """A person's government-purchased allowance for one month, from the basic service lists in force on the
+    month's first day (created by the month's first order). Orders lock this row, so it is never spent twice."""
 
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(
