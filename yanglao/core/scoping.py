@@ -1,7 +1,9 @@
 """The one way to read region-bound rows: ``Model.objects.for_user(user)``. Fails closed.
 
 A scoped model declares which field carries its 12-digit region code (``scope_region_field``) and, when
-providers own rows, which field points at the owning organisation (``scope_organisation_field``).
+providers own rows, which field points at the owning organisation (``scope_organisation_field``), and,
+when families may see rows, which field points at the person (``scope_elder_field``; ``"self"`` for the
+person's own row).
 Government users see the code ranges of their assigned regions; provider users see their organisation's
 rows; anonymous users, inactive users and users without the model's permission see nothing. A queryset
 that went through neither ``for_user`` nor ``unscoped(reason=...)`` refuses to fetch rows, so a forgotten
@@ -19,6 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from yanglao.core import divisions
+from yanglao.core.choices import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -80,6 +83,11 @@ def user_scope_q(model: type[models.Model], user: User) -> Q:
     org_field = getattr(model, "scope_organisation_field", None)
     if org_field and user.organisation_id:
         condition |= Q(**{org_field: user.organisation_id})
+    elder_field = getattr(model, "scope_elder_field", None)
+    if elder_field and user.role == Role.FAMILY:
+        # A family account reaches the people linked to it (people.FamilyLink), and their rows.
+        prefix = "" if elder_field == "self" else f"{elder_field}__"
+        condition |= Q(**{f"{prefix}family_links__user_id": user.pk, f"{prefix}family_links__active": True})
     return condition
 
 

@@ -59,6 +59,7 @@ class Elder(ScopedModel):
     """
 
     scope_region_field = "region"
+    scope_elder_field = "self"
 
     name = models.CharField("姓名", max_length=50)
     name_pinyin = models.CharField("姓名拼音", max_length=120)
@@ -311,3 +312,35 @@ class ElderTransfer(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.elder} → {self.to_region_id}"
+
+
+class FamilyLink(ScopedModel):
+    """A family account's link to a person (家属绑定), made by the community or by the family redeeming an
+    invitation code the community handed out. A family user sees, and orders for, linked people only
+    (``scope_elder_field``); ending a link ends that reach at once."""
+
+    scope_region_field = "elder__region"
+    scope_elder_field = "elder"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="家属账号",
+        on_delete=models.PROTECT,
+        related_name="family_links",
+    )
+    elder = models.ForeignKey(
+        Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="family_links"
+    )
+    relation = models.CharField("与老人关系", max_length=10)
+    active = models.BooleanField("有效", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("绑定时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家属绑定"
+        constraints = [models.UniqueConstraint(fields=["user", "elder"], name="family_link_user_elder")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.elder_id}"

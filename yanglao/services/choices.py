@@ -88,3 +88,45 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", "热线代下单"
     PLAN = "plan", "周期服务计划"
     API = "api", "接口"
+
+
+class VisitKind(models.TextChoices):
+    """What a caregiver's phone reports about a visit (each report carries its own idempotency key)."""
+
+    CHECK_IN = "check_in", "签到"
+    CHECKLIST = "checklist", "服务内容"
+    CHECK_OUT = "check_out", "签退"
+    CONFIRM = "confirm", "服务确认"
+
+
+class VisitOutcome(models.TextChoices):
+    ACCEPTED = "accepted", "已受理"
+    FLAGGED = "flagged", "已受理（有异常）"
+    REFUSED = "refused", "未受理"
+
+
+class ConfirmVia(models.TextChoices):
+    CODE = "code", "家属确认码"
+    SIGNATURE = "signature", "老人签字"
+    FAMILY = "family", "家属在线确认"
+
+
+class AlertKind(models.TextChoices):
+    """What the quality monitor flags (服务质量实时监控). The first six come from the check-in rules."""
+
+    LATE = "late", "迟到"
+    FAR_IN = "far_in", "签到位置异常"
+    FAR_OUT = "far_out", "签退位置异常"
+    EARLY = "early", "早退"
+    SHORT = "short", "服务时长不足"
+    PHOTOS = "photos", "缺少服务照片"
+    NO_SHOW = "no_show", "未按时签到"
+    NO_CHECKOUT = "no_checkout", "未签退"
+    CLOCK = "clock", "手机时间异常"
+    LOW_RATING = "low_rating", "低评分"
+    COMPLAINT = "complaint", "投诉"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    CLOSED = "closed", "已处理"

@@ -12,14 +12,19 @@ from yanglao.core.scoping import ScopedModel
 from yanglao.people import groups
 from yanglao.people.models import Elder
 from yanglao.services.choices import (
+    AlertKind,
+    AlertStatus,
     BreachAction,
     Channel,
+    ConfirmVia,
     ListCategory,
     OrderStatus,
     Payer,
     ServiceType,
     Skill,
     Unit,
+    VisitKind,
+    VisitOutcome,
 )
 
 
@@ -228,6 +233,8 @@ class MonthlyAllowance(ScopedModel):
     """A person's government-purchased allowance for one month, from the basic service lists in force on the
     month's first day (created by the month's first order). Orders lock this row, so it is never spent twice."""
 
+    scope_elder_field = "elder"
+
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(
         Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
@@ -263,9 +270,10 @@ class MonthlyAllowance(ScopedModel):
 
 class ServiceOrder(ScopedModel):
     """One visit (or a number of units) of an item for a person from a provider, with its price split.
-    Scoped by the person's community and the provider, both copied on the row."""
+    Scoped by the person's community and the provider, both copied on the row; a family sees its people's."""
 
     scope_organisation_field = "provider"
+    scope_elder_field = "elder"
 
     client_key = models.CharField("客户端幂等键", max_length=64, unique=True)
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
@@ -314,6 +322,29 @@ class ServiceOrder(ScopedModel):
     note = models.CharField("备注", max_length=300, blank=True)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
     created_at = models.DateTimeField("下单时间", auto_now_add=True)
+    # The visit, as the caregiver's phone reported it: the phone's own clock, the server's receipt, where.
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    checkin_received_at = models.DateTimeField("签到上报时间", null=True, blank=True)
+    checkin_lat = models.FloatField("签到纬度", null=True, blank=True)
+    checkin_lng = models.FloatField("签到经度", null=True, blank=True)
+    checkin_distance_m = models.PositiveIntegerField("签到距离（米）", null=True, blank=True)
+    checked_out_at = models.DateTimeField("签退时间", null=True, blank=True)
+    checkout_received_at = models.DateTimeField("签退上报时间", null=True, blank=True)
+    checkout_lat = models.FloatField("签退纬度", null=True, blank=True)
+    checkout_lng = models.FloatField("签退经度", null=True, blank=True)
+    checkout_distance_m = models.PositiveIntegerField("签退距离（米）", null=True, blank=True)
+    served_minutes = models.PositiveIntegerField("服务时长（分钟）", null=True, blank=True)
+    checklist = models.JSONField("已完成服务内容", default=list, blank=True)
+    visit_note = models.CharField("服务记录", max_length=300, blank=True)
+    photos = models.PositiveSmallIntegerField("服务照片数", default=0)
+    synced_late = models.BooleanField("离线补传", default=False)
+    confirm_code = models.CharField("确认码", max_length=6, blank=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    confirmed_via = models.CharField("确认方式", max_length=10, choices=ConfirmVia.choices, blank=True)
+    rating = models.PositiveSmallIntegerField("评分", null=True, blank=True)
+    rating_comment = models.CharField("评价", max_length=300, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    abort_reason = models.CharField("异常终止原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "服务工单"
@@ -326,9 +357,13 @@ class ServiceOrder(ScopedModel):
         indexes = [
             models.Index(fields=["region", "id"], name="order_region_keyset"),
             models.Index(fields=["provider", "scheduled_start"], name="order_provider_day"),
+            models.Index(fields=["caregiver", "scheduled_start"], name="order_caregiver_day"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="order_rating_1_to_5"
+            ),
             models.CheckConstraint(
                 condition=Q(scheduled_end__gt=models.F("scheduled_start")), name="order_end_after_start"
             ),
@@ -336,3 +371,88 @@ class ServiceOrder(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.item} {self.scheduled_start:%Y-%m-%d %H:%M}"
+
+
+class VisitAction(ScopedModel):
+    """One report from a caregiver's phone (check-in, checklist, check-out, confirmation), kept as sent.
+
+    The phone queues reports while it has no signal and sends them later, each with its own key: a report
+    sent twice is recorded once (``key`` is unique) and answered with the first outcome. ``phone_time`` is the
+    phone's clock, ``received_at`` the server's, so a late upload and a wrong clock both show."""
+
+    scope_organisation_field = "provider"
+
+    key = models.CharField("幂等键", max_length=64, unique=True)
+    order = models.ForeignKey(
+        ServiceOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="actions"
+    )
+    caregiver = models.ForeignKey(
+        Caregiver, verbose_name="护理员", on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    kind = models.CharField("类型", max_length=10, choices=VisitKind.choices)
+    phone_time = models.DateTimeField("手机时间")
+    received_at = models.DateTimeField("服务器接收时间", auto_now_add=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    payload = models.JSONField("内容", default=dict, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=VisitOutcome.choices)
+    message = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上门服务记录"
+        indexes = [models.Index(fields=["order", "received_at"], name="visit_action_order")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order_id}"
+
+
+class ServiceAlert(ScopedModel):
+    """A quality alert (服务质量实时监控) on one order: raised by a check-in rule, the periodic watcher, a low
+    rating or a complaint; handled and closed with a note. One per order and kind, so nothing counts twice."""
+
+    scope_organisation_field = "provider"
+
+    order = models.ForeignKey(
+        ServiceOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="alerts"
+    )
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    kind = models.CharField("异常类型", max_length=12, choices=AlertKind.choices)
+    action = models.CharField(
+        "处理规则", max_length=10, choices=BreachAction.choices, default=BreachAction.WARN
+    )
+    message = models.CharField("说明", max_length=300)
+    raised_at = models.DateTimeField("发现时间")
+    status = models.CharField("状态", max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    note = models.CharField("处理说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务质量异常"
+        permissions = [("handle_servicealert", "处理服务质量异常")]
+        indexes = [
+            models.Index(fields=["region", "raised_at"], name="alert_region_time"),
+            models.Index(fields=["provider", "status", "raised_at"], name="alert_provider_open"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="alert_order_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order_id}"

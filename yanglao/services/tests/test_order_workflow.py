@@ -2,8 +2,10 @@
 
 import pytest
 
+from yanglao.services import services
 from yanglao.services.choices import OrderStatus
-from yanglao.services.services import ORDER_WORKFLOW
+
+ORDER_WORKFLOW = services.ORDER_WORKFLOW
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,40 @@
+"""Writes and workflows of the services module, one module per sub-domain, re-exported here so callers
+keep writing ``services.order_place(...)``."""
+
+from yanglao.services.services.alerts import alerts_raise
+from yanglao.services.services.orders import (
+    CLOCK_SLACK,
+    LIMITS,
+    MAX_DAYS_AHEAD,
+    ORDER_WORKFLOW,
+    RULE_FIELDS,
+    caregiver_suggestions,
+    catalogue_load,
+    checkin_rule_set,
+    offering_save,
+    order_accept,
+    order_cancel,
+    order_decline,
+    order_dispatch,
+    order_place,
+    order_review,
+)
+
+__all__ = [
+    "CLOCK_SLACK",
+    "LIMITS",
+    "MAX_DAYS_AHEAD",
+    "ORDER_WORKFLOW",
+    "RULE_FIELDS",
+    "alerts_raise",
+    "caregiver_suggestions",
+    "catalogue_load",
+    "checkin_rule_set",
+    "offering_save",
+    "order_accept",
+    "order_cancel",
+    "order_decline",
+    "order_dispatch",
+    "order_place",
+    "order_review",
+]
