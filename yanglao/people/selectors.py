@@ -13,7 +13,7 @@ from django.utils import timezone
 from yanglao.core import lists
 from yanglao.core.models import User
 from yanglao.people import filters, groups, identity
-from yanglao.people.models import Elder, EmergencyContact, LifeEvent
+from yanglao.people.models import Elder, EmergencyContact, FamilyLink, LifeEvent
 
 
 def elder_filterset(*, user: User, params=None, today: dt.date | None = None) -> filters.ElderFilterSet:
@@ -115,3 +115,13 @@ def _group_counts(*, user: User, region: str, today: dt.date) -> GroupCounts:
 def transfer_filterset(*, user: User, params=None) -> filters.TransferFilterSet:
     """Transfers in scope, newest first, by keyset (the page's two lists and /api/v1/transfers)."""
     return filters.TransferFilterSet(params, user=user)
+
+
+def family_user_ids(*, elder_id: int) -> list[int]:
+    """The family accounts linked to a person, for notices about that person's services (a system read: the
+    notice goes to them whoever triggered it)."""
+    return list(
+        FamilyLink.objects.unscoped(reason="notify a person's linked family")
+        .filter(elder_id=elder_id, active=True)
+        .values_list("user_id", flat=True)
+    )

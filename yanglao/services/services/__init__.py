@@ -1,7 +1,7 @@
 """Writes and workflows of the services module, one module per sub-domain, re-exported here so callers
 keep writing ``services.order_place(...)``."""
 
-from yanglao.services.services.alerts import alerts_raise
+from yanglao.services.services.alerts import alerts_raise, family_notify
 from yanglao.services.services.orders import (
     CLOCK_SLACK,
     LIMITS,
@@ -30,6 +30,7 @@ __all__ = [
     "caregiver_suggestions",
     "catalogue_load",
     "checkin_rule_set",
+    "family_notify",
     "offering_save",
     "order_accept",
     "order_cancel",

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yanglao.core import events
+from yanglao.people import selectors as people_selectors
 from yanglao.services.choices import AlertKind
 from yanglao.services.models import ServiceAlert, ServiceOrder
 from yanglao.services.rules import Breach
@@ -49,3 +50,15 @@ def alerts_raise(
             organisation_id=order.provider_id,
         )
     return created
+
+
+FAMILY_TOPIC = "services.family"
+
+
+def family_notify(*, order: ServiceOrder, action: str) -> None:
+    """Tell the person's linked family accounts what happened to an order (checked in, checked out, …): one
+    event per account, addressed to that user, holding ids and states only."""
+    for user_id in people_selectors.family_user_ids(elder_id=order.elder_id):
+        events.publish_on_commit(
+            FAMILY_TOPIC, {"order": order.pk, "action": action, "state": order.status}, user_id=user_id
+        )
