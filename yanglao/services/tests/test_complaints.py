@@ -28,7 +28,7 @@ def family(crew):
 
 
 def test_the_family_files_for_its_own_person_with_working_day_deadlines(crew, family):
-    manager, workers, order = crew
+    _manager, workers, order = crew
     finished(order, workers[0])
     complaint = services.complaint_file(
         actor=family, order_id=order.pk, text="护理员提前离开", at=FRIDAY_NOON
