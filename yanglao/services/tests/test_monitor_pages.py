@@ -24,7 +24,7 @@ def two_streets(crew, district_officer):
     """An alert on the crew's order (天平路) and one on another provider's order in 湖南路."""
     from yanglao.people.tests import factories as people_factories
 
-    manager, workers, order = crew
+    manager, _workers, order = crew
     ours = services.alerts_raise(order=order, breaches=[Breach("late", "warn", "迟到 40 分钟")], at=_today())[
         0
     ]
