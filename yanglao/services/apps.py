@@ -10,11 +10,12 @@ class ServicesConfig(AppConfig):
         """What the module declares to the kit (docs/development/adding-a-module.md, in that order)."""
         from auditlog.registry import auditlog
 
+        from yanglao.core import exports as core_exports
         from yanglao.core import importing, navigation, reference, roles, workflows
         from yanglao.core.choices import Role
         from yanglao.people import panels
+        from yanglao.services import exports, models, services
         from yanglao.services import importing as services_importing
-        from yanglao.services import models, services
 
         auditlog.register(models.CheckInRule)
         auditlog.register(models.ServiceOffering, m2m_fields={"areas"})
@@ -22,6 +23,10 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.ServiceOrder)
         auditlog.register(models.MonthlyAllowance)
         auditlog.register(models.Caregiver)
+        auditlog.register(models.ServiceAlert)
+        auditlog.register(models.QualitySetting)
+        auditlog.register(models.FollowUpCall)
+        auditlog.register(models.Complaint)
 
         catalogue = [
             "services.view_serviceitem",
@@ -67,9 +72,47 @@ class ServicesConfig(AppConfig):
             ],
         )
 
+        # Quality monitoring (服务质量实时监控), follow-up calls and complaints.
+        watch = ["services.view_servicealert", "services.view_qualitysetting", "services.view_complaint"]
+        handle = ["services.handle_servicealert"]
+        calls = ["services.view_followupcall", "services.add_followupcall"]
+        roles.register(
+            Role.GOV_ADMIN,
+            [
+                *watch,
+                *handle,
+                *calls,
+                "services.add_qualitysetting",
+                "services.change_qualitysetting",
+                "services.resolve_complaint",
+            ],
+        )
+        roles.register(Role.GOVERNMENT, [*watch, *handle, *calls, "services.resolve_complaint"])
+        roles.register(
+            Role.PROVIDER,
+            [*watch, *handle, "services.reply_complaint", "services.resolve_complaint"],
+        )
+        for role in (Role.ADVISOR, Role.OPERATOR):
+            roles.register(
+                role,
+                [*calls, "services.view_complaint", "services.add_complaint", "services.rate_complaint"],
+            )
+        roles.register(
+            Role.FAMILY,
+            [
+                "services.view_serviceorder",
+                "services.view_complaint",
+                "services.add_complaint",
+                "services.rate_complaint",
+            ],
+        )
+
         reference.register("services.catalogue", services.catalogue_load)
         importing.register(services_importing.IMPORTER)
         workflows.register(services.ORDER_WORKFLOW)
+        workflows.register(services.COMPLAINT_WORKFLOW)
+        core_exports.register(exports.ALERTS)
+        core_exports.register(exports.COMPLAINTS)
         panels.register(panels.ElderPanel("services:elder_panel", "services.view_basicservicelist"))
 
         for label, url_name, permission in (
@@ -77,7 +120,25 @@ class ServicesConfig(AppConfig):
             ("基本养老服务清单", "services:basic_list", "services.view_basicservicelist"),
             ("服务机构项目", "services:offering_list", "services.view_serviceoffering"),
             ("服务工单", "services:order_list", "services.view_serviceorder"),
+            ("服务回访", "services:follow_ups", "services.add_followupcall"),
+            ("服务投诉", "services:complaint_list", "services.view_complaint"),
         ):
             navigation.register(
                 navigation.NavItem(label, url_name, permission), before="core:organisation_list"
+            )
+
+        def watches(user, provider: bool) -> bool:
+            if not user.has_perm("services.view_servicealert"):
+                return False
+            return user.is_superuser or (user.role == Role.PROVIDER) == provider
+
+        for label, url_name, provider in (
+            ("服务监控", "services:monitor", True),
+            ("服务质量监管", "services:supervision", False),
+        ):
+            navigation.register(
+                navigation.NavItem(
+                    label, url_name, visible=lambda user, provider=provider: watches(user, provider)
+                ),
+                before="services:complaint_list",
             )

@@ -130,3 +130,22 @@ class AlertKind(models.TextChoices):
 class AlertStatus(models.TextChoices):
     OPEN = "open", "待处理"
     CLOSED = "closed", "已处理"
+
+
+class Satisfaction(models.TextChoices):
+    """What a follow-up call (回访) hears."""
+
+    SATISFIED = "satisfied", "满意"
+    FAIRLY = "fairly", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class ComplaintStatus(models.TextChoices):
+    """A complaint's path: the provider replies, then resolves; the family rates the resolution (a low rating
+    re-opens it); a missed deadline escalates it to the government."""
+
+    PENDING = "pending", "待回复"
+    REPLIED = "replied", "已回复"
+    RESOLVED = "resolved", "已解决"
+    REOPENED = "reopened", "已重开"
+    ESCALATED = "escalated", "已升级"

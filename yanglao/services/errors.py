@@ -16,3 +16,23 @@ class InvalidOffering(DomainError):
 class InvalidOrder(DomainError):
     code = "services.invalid_order"
     message = "不能下单"
+
+
+class InvalidQualitySetting(DomainError):
+    code = "services.invalid_quality_setting"
+    message = "服务质量监控设置有误"
+
+
+class InvalidAlertHandling(DomainError):
+    code = "services.invalid_alert_handling"
+    message = "不能处理该异常"
+
+
+class InvalidFollowUp(DomainError):
+    code = "services.invalid_follow_up"
+    message = "回访记录有误"
+
+
+class InvalidComplaint(DomainError):
+    code = "services.invalid_complaint"
+    message = "不能办理该投诉"

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Q
+import datetime as dt
 
+import django_filters
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Mod
+from django.utils import timezone
+
+from yanglao.core import divisions
 from yanglao.core.lists import ScopedFilterSet, SortFilter
-from yanglao.services import rules
-from yanglao.services.choices import OrderStatus, ServiceType
-from yanglao.services.models import ServiceOffering, ServiceOrder
+from yanglao.services import quality_rules, rules
+from yanglao.services.choices import AlertKind, AlertStatus, ComplaintStatus, OrderStatus, ServiceType
+from yanglao.services.models import (
+    Complaint,
+    FollowUpCall,
+    QualitySetting,
+    ServiceAlert,
+    ServiceOffering,
+    ServiceOrder,
+)
 
 
 def serving_q(region_code: str) -> Q:
@@ -61,6 +73,7 @@ class OrderFilterSet(ScopedFilterSet):
         choices=ServiceType.choices,
         empty_label="全部服务类型",
     )
+    street = django_filters.CharFilter(label="街道（区划代码）", method="filter_street", max_length=12)
     sort = SortFilter(
         {
             "soonest": ("预约时间由近及远", ("scheduled_start", "pk")),
@@ -76,3 +89,116 @@ class OrderFilterSet(ScopedFilterSet):
 
     def base_queryset(self, user):
         return ServiceOrder.objects.for_user(user).select_related("elder", "provider", "item", "region")
+
+    def filter_street(self, qs, name, value):
+        return qs.in_region(value.strip())
+
+
+# ---------------------------------------------------------------- quality monitoring
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+class _RegionProviderFilters(ScopedFilterSet):
+    """Street and provider filters shared by the alert and complaint lists."""
+
+    street = django_filters.CharFilter(label="街道（区划代码）", method="filter_street", max_length=12)
+    provider = django_filters.NumberFilter(label="服务机构", field_name="provider_id")
+
+    def filter_street(self, qs, name, value):
+        return qs.in_region(value.strip())
+
+
+class AlertFilterSet(_RegionProviderFilters):
+    kind = django_filters.ChoiceFilter(label="异常类型", choices=AlertKind.choices, empty_label="全部类型")
+    status = django_filters.ChoiceFilter(label="状态", choices=AlertStatus.choices, empty_label="全部状态")
+    raised_from = django_filters.DateFilter(label="发现日期起", method="filter_from")
+    raised_to = django_filters.DateFilter(label="发现日期止", method="filter_to")
+
+    keyset = ("-raised_at", "-pk")
+
+    class Meta:
+        model = ServiceAlert
+        fields: list[str] = []
+
+    def base_queryset(self, user):
+        return ServiceAlert.objects.for_user(user).select_related(
+            "order__item", "order__caregiver", "provider", "region", "handled_by"
+        )
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(raised_at__gte=_day_start(value))
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(raised_at__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+class ComplaintFilterSet(_RegionProviderFilters):
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=ComplaintStatus.choices, empty_label="全部状态"
+    )
+    filed_from = django_filters.DateFilter(label="投诉日期起", method="filter_from")
+    filed_to = django_filters.DateFilter(label="投诉日期止", method="filter_to")
+
+    keyset = ("-filed_at", "-pk")
+
+    class Meta:
+        model = Complaint
+        fields: list[str] = []
+
+    def base_queryset(self, user):
+        return Complaint.objects.for_user(user).select_related("order__item", "provider", "region")
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(filed_at__gte=_day_start(value))
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(filed_at__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+def sample_percent() -> Case | Value:
+    """Each order's follow-up percent from the most specific region setting, as a SQL expression (the
+    settings are a handful of rows; nearer regions are tested first)."""
+    settings = {s.region_id: s.follow_up_percent for s in QualitySetting.objects.all()}
+    default = settings.pop(None, quality_rules.DEFAULTS["follow_up_percent"])
+    whens = []
+    for code in sorted(settings, key=lambda c: len(c.rstrip("0")), reverse=True):
+        lo, hi = divisions.subtree_range(code)
+        whens.append(When(region_id__gte=lo, region_id__lt=hi, then=Value(settings[code])))
+    if not whens:
+        return Value(default)
+    return Case(*whens, default=Value(default), output_field=IntegerField())
+
+
+class FollowUpFilterSet(ScopedFilterSet):
+    """The 待回访 list: finished orders in the sample (quality_rules.in_sample, the same rule in SQL) with no
+    call that reached anyone yet."""
+
+    street = django_filters.CharFilter(label="街道（区划代码）", method="filter_street", max_length=12)
+
+    keyset = ("-scheduled_start", "-pk")
+
+    class Meta:
+        model = ServiceOrder
+        fields: list[str] = []
+
+    def base_queryset(self, user):
+        reached = FollowUpCall.objects.unscoped(reason="calls about orders already in scope").filter(
+            order=OuterRef("pk"), reached=True
+        )
+        return (
+            ServiceOrder.objects.for_user(user)
+            .filter(status__in=(OrderStatus.CONFIRMED, OrderStatus.RATED))
+            .annotate(
+                bucket=Mod(F("id") * quality_rules.SAMPLE_MULTIPLIER, Value(100)),
+                percent=sample_percent(),
+            )
+            .filter(bucket__lt=F("percent"))
+            .filter(~Exists(reached))
+            .select_related("elder", "item", "provider", "region", "caregiver")
+        )
+
+    def filter_street(self, qs, name, value):
+        return qs.in_region(value.strip())

@@ -1,6 +1,7 @@
 from django import forms
 
-from yanglao.services.choices import BreachAction
+from yanglao.services import quality_rules
+from yanglao.services.choices import BreachAction, Satisfaction
 from yanglao.services.services import LIMITS
 
 
@@ -20,3 +21,62 @@ class CheckInRuleForm(forms.Form):
     on_late = forms.ChoiceField(label="迟到时", choices=BreachAction.choices)
     on_early = forms.ChoiceField(label="早退时", choices=BreachAction.choices)
     on_short = forms.ChoiceField(label="时长不足时", choices=BreachAction.choices)
+
+
+# ---------------------------------------------------------------- quality monitoring
+
+
+def _setting_number(label: str, name: str) -> forms.IntegerField:
+    lo, hi = quality_rules.LIMITS[name]
+    return forms.IntegerField(label=label, min_value=lo, max_value=hi)
+
+
+class QualitySettingForm(forms.Form):
+    no_show_minutes = _setting_number("未签到判定（预约开始后分钟）", "no_show_minutes")
+    no_checkout_minutes = _setting_number("未签退判定（预约结束后分钟）", "no_checkout_minutes")
+    low_rating_max = _setting_number("低评分（不高于几星）", "low_rating_max")
+    follow_up_percent = _setting_number("回访抽样比例（%）", "follow_up_percent")
+    reply_days = _setting_number("投诉答复时限（工作日）", "reply_days")
+    resolve_days = _setting_number("投诉办结时限（工作日）", "resolve_days")
+
+
+class AlertHandleForm(forms.Form):
+    note = forms.CharField(label="处理说明", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(forms.Form):
+    reached = forms.TypedChoiceField(
+        label="是否接通",
+        choices=[("1", "已接通"), ("0", "未接通")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.ChoiceField(
+        label="满意度", choices=[("", "（未接通不填）"), *Satisfaction.choices], required=False
+    )
+    note = forms.CharField(
+        label="回访记录", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ComplaintForm(forms.Form):
+    text = forms.CharField(
+        label="投诉内容", max_length=500, widget=forms.Textarea(attrs={"rows": 5, "maxlength": 500})
+    )
+
+
+class ComplaintReplyForm(forms.Form):
+    reply = forms.CharField(label="答复内容", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintResolveForm(forms.Form):
+    resolution = forms.CharField(label="办结说明", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintRateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="对办理结果的评价",
+        choices=[(str(n), f"{n} 星") for n in (5, 4, 3, 2, 1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 
 from yanglao.core.models import Organisation, Region
 from yanglao.core.scoping import ScopedModel
@@ -16,10 +17,12 @@ from yanglao.services.choices import (
     AlertStatus,
     BreachAction,
     Channel,
+    ComplaintStatus,
     ConfirmVia,
     ListCategory,
     OrderStatus,
     Payer,
+    Satisfaction,
     ServiceType,
     Skill,
     Unit,
@@ -456,3 +459,149 @@ class ServiceAlert(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.order_id}"
+
+
+class QualitySetting(models.Model):
+    """The quality monitor's thresholds for a region: how long the watcher waits before a missing check-in or
+    check-out is an alert, what rating is low, how many finished orders are called back, and the complaint
+    deadlines in working days. The row without a region is the shipped default (UNCONFIRMED: no public
+    numbers exist); a district or street may set its own, and the most specific one wins."""
+
+    region = models.ForeignKey(
+        Region,
+        verbose_name="适用区划",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    no_show_minutes = models.PositiveSmallIntegerField("未签到判定（预约开始后分钟）", default=30)
+    no_checkout_minutes = models.PositiveSmallIntegerField("未签退判定（预约结束后分钟）", default=60)
+    low_rating_max = models.PositiveSmallIntegerField("低评分（不高于几星）", default=2)
+    follow_up_percent = models.PositiveSmallIntegerField("回访抽样比例（%）", default=10)
+    reply_days = models.PositiveSmallIntegerField("投诉答复时限（工作日）", default=2)
+    resolve_days = models.PositiveSmallIntegerField("投诉办结时限（工作日）", default=20)
+    is_default = models.BooleanField("系统默认值", default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务质量监控设置"
+        constraints = [
+            # One row per region and one default (NULL is not equal to NULL in a plain unique index).
+            models.UniqueConstraint(Coalesce("region", Value("default")), name="quality_setting_region"),
+            models.CheckConstraint(
+                condition=Q(low_rating_max__gte=1, low_rating_max__lte=4), name="quality_setting_rating_1_4"
+            ),
+            models.CheckConstraint(condition=Q(follow_up_percent__lte=100), name="quality_setting_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"服务质量监控设置（{self.region_id or '系统默认'}）"
+
+
+class FollowUpCall(ScopedModel):
+    """One follow-up call (回访) about a finished order: whether the family or the person was reached and how
+    satisfied they were. An unsatisfied answer raises a low-rating alert on the order."""
+
+    scope_organisation_field = "provider"
+
+    order = models.ForeignKey(
+        ServiceOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT, related_name="+"
+    )
+    called_at = models.DateTimeField("回访时间")
+    reached = models.BooleanField("已接通")
+    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+    note = models.CharField("回访记录", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务回访"
+        indexes = [models.Index(fields=["region", "called_at"], name="follow_up_region_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reached=False, satisfaction="") | Q(reached=True) & ~Q(satisfaction=""),
+                name="follow_up_reached_has_answer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"回访 {self.order_id}"
+
+
+class Complaint(ScopedModel):
+    """A complaint (投诉) about one order: filed by the family or by an advisor or operator for them, answered
+    by the provider within the reply deadline and settled within the resolve deadline (working days; a
+    missed deadline escalates it to the government); the family rates the resolution."""
+
+    scope_organisation_field = "provider"
+    scope_elder_field = "elder"
+
+    order = models.ForeignKey(
+        ServiceOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="complaints"
+    )
+    elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="投诉登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField("投诉时间")
+    text = models.CharField("投诉内容", max_length=500)
+    status = models.CharField(
+        "状态", max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.PENDING
+    )
+    reply_due = models.DateField("答复期限")
+    resolve_due = models.DateField("办结期限")
+    reply = models.CharField("机构答复", max_length=500, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    resolution = models.CharField("办结说明", max_length=500, blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    resolution_rating = models.PositiveSmallIntegerField("办结评价", null=True, blank=True)
+    escalated_at = models.DateTimeField("升级时间", null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重开次数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务投诉"
+        permissions = [
+            ("reply_complaint", "答复服务投诉"),
+            ("resolve_complaint", "办结服务投诉"),
+            ("rate_complaint", "评价投诉办理结果"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "filed_at"], name="complaint_region_time"),
+            models.Index(fields=["status", "reply_due"], name="complaint_open_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolution_rating__isnull=True)
+                | Q(resolution_rating__gte=1, resolution_rating__lte=5),
+                name="complaint_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"投诉 {self.pk}（工单 {self.order_id}）"

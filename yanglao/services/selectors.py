@@ -14,12 +14,15 @@ from yanglao.people import groups
 from yanglao.people import selectors as people_selectors
 from yanglao.people.choices import ElderStatus
 from yanglao.people.models import Elder
-from yanglao.services import entitlements, filters, rules
+from yanglao.services import entitlements, filters, quality_rules, rules
 from yanglao.services.models import (
     BasicServiceList,
     BasicServiceListRow,
     Caregiver,
     CheckInRule,
+    Complaint,
+    QualitySetting,
+    ServiceAlert,
     ServiceItem,
     ServiceOrder,
 )
@@ -128,3 +131,248 @@ def caregiver_names(*, user: User) -> dict[int, str]:
 
 def item_get(*, code: str) -> ServiceItem | None:
     return ServiceItem.objects.filter(code=code).first()
+
+
+# ---------------------------------------------------------------- quality monitoring
+
+
+def quality_settings() -> dict[str | None, QualitySetting]:
+    """Every region's own thresholds, keyed by region code, and the default under ``None`` (the stored row
+    without a region, else the shipped values, unsaved). A handful of rows: read whole."""
+    found: dict[str | None, QualitySetting] = {s.region_id: s for s in QualitySetting.objects.all()}
+    found.setdefault(None, QualitySetting(region=None, is_default=True, **quality_rules.DEFAULTS))
+    return found
+
+
+def quality_setting_for(*, region_code: str) -> QualitySetting:
+    """The thresholds in force in ``region_code``: the nearest region's own, else the default."""
+    setting = rules.most_specific(quality_settings(), region_code)
+    assert setting is not None  # the default is always there
+    return setting
+
+
+def alert_filterset(*, user: User, params=None) -> filters.AlertFilterSet:
+    return filters.AlertFilterSet(params, user=user)
+
+
+def complaint_filterset(*, user: User, params=None) -> filters.ComplaintFilterSet:
+    return filters.ComplaintFilterSet(params, user=user)
+
+
+def follow_up_filterset(*, user: User, params=None) -> filters.FollowUpFilterSet:
+    return filters.FollowUpFilterSet(params, user=user)
+
+
+def alert_get(*, user: User, alert_id: int) -> ServiceAlert:
+    alert = (
+        ServiceAlert.objects.for_user(user)
+        .select_related("order__item", "order__caregiver", "region", "provider", "handled_by")
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def complaint_get(*, user: User, complaint_id: int) -> Complaint:
+    found = (
+        Complaint.objects.for_user(user)
+        .select_related("order__item", "elder", "region", "provider")
+        .filter(pk=complaint_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    return start, start + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """The provider's monitor: today's orders by state and the open alerts, newest first."""
+
+    day: dt.date
+    by_status: list[tuple[str, str, int]]  # (status, label, count)
+    orders_today: int
+    open_alerts: list[ServiceAlert]
+    open_total: int
+
+
+MONITOR_ALERTS = 100  # the newest open alerts on the page; the alert list holds them all
+
+
+def monitor(*, user: User, today: dt.date | None = None) -> Monitor:
+    from django.db.models import Count
+
+    from yanglao.services.choices import AlertStatus, OrderStatus
+
+    day = today or timezone.localdate()
+    start, end = _day_bounds(day)
+    counts = dict(
+        ServiceOrder.objects.for_user(user)
+        .filter(scheduled_start__gte=start, scheduled_start__lt=end)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    open_qs = ServiceAlert.objects.for_user(user).filter(status=AlertStatus.OPEN)
+    alerts = list(
+        open_qs.select_related("order__item", "order__caregiver", "region").order_by("-raised_at", "-pk")[
+            :MONITOR_ALERTS
+        ]
+    )
+    return Monitor(
+        day=day,
+        by_status=[(value, label, counts.get(value, 0)) for value, label in OrderStatus.choices],
+        orders_today=sum(counts.values()),
+        open_alerts=alerts,
+        open_total=open_qs.count(),
+    )
+
+
+@dataclass(frozen=True)
+class StreetRow:
+    code: str
+    name: str
+    orders_today: int
+    by_kind: list[tuple[str, int]]  # today's alerts by kind, in the page's columns
+    alerts_today: int
+    open_alerts: int
+    overdue_complaints: int
+
+
+@dataclass(frozen=True)
+class TrendDay:
+    day: dt.date
+    count: int
+    x: int  # the bar's place in the page's 600 × 110 chart
+    y: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Supervision:
+    day: dt.date
+    kinds: list[tuple[str, str]]
+    streets: list[StreetRow]
+    totals: StreetRow
+    trend: list[TrendDay]  # alerts raised per day, the last 30 days
+    trend_max: int
+
+
+def _street_of(code: str) -> str:
+    return code[:9] + "000"
+
+
+def supervision(*, user: User, today: dt.date | None = None, days: int = 30) -> Supervision:
+    """The government's page: per street of the user's scope, today's orders and alerts by kind, the open
+    alerts and escalated complaints, plus alerts per day over ``days`` days. Grouped in the database by
+    community, then summed per street here (a district has a few hundred communities at most)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from yanglao.core.models import Region
+    from yanglao.services.choices import AlertKind, AlertStatus, ComplaintStatus
+
+    day = today or timezone.localdate()
+    start, end = _day_bounds(day)
+    orders = (
+        ServiceOrder.objects.for_user(user)
+        .filter(scheduled_start__gte=start, scheduled_start__lt=end)
+        .values_list("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+    alerts = ServiceAlert.objects.for_user(user)
+    today_kinds = (
+        alerts.filter(raised_at__gte=start, raised_at__lt=end)
+        .values_list("region_id", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "kind", "n")
+    )
+    open_ = (
+        alerts.filter(status=AlertStatus.OPEN)
+        .values_list("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+    escalated = (
+        Complaint.objects.for_user(user)
+        .filter(status=ComplaintStatus.ESCALATED)
+        .values_list("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+    acc: dict[str, dict] = {}
+
+    def row(code: str) -> dict:
+        return acc.setdefault(_street_of(code), {"orders": 0, "kinds": {}, "open": 0, "complaints": 0})
+
+    for code, n in orders:
+        row(code)["orders"] += n
+    for code, kind, n in today_kinds:
+        kinds = row(code)["kinds"]
+        kinds[kind] = kinds.get(kind, 0) + n
+    for code, n in open_:
+        row(code)["open"] += n
+    for code, n in escalated:
+        row(code)["complaints"] += n
+    names = dict(Region.objects.filter(code__in=list(acc)).values_list("code", "name"))
+    totals_kinds: dict[str, int] = {}
+    for v in acc.values():
+        for kind, n in v["kinds"].items():
+            totals_kinds[kind] = totals_kinds.get(kind, 0) + n
+    # Columns for the kinds seen today (eleven empty columns would hide the ones that matter).
+    kinds = [(value, label) for value, label in AlertKind.choices if totals_kinds.get(value)]
+
+    def street(code: str, name: str, v: dict) -> StreetRow:
+        return StreetRow(
+            code=code,
+            name=name,
+            orders_today=v["orders"],
+            by_kind=[(kind, v["kinds"].get(kind, 0)) for kind, _label in kinds],
+            alerts_today=sum(v["kinds"].values()),
+            open_alerts=v["open"],
+            overdue_complaints=v["complaints"],
+        )
+
+    streets = [street(code, names.get(code, code), v) for code, v in sorted(acc.items())]
+    totals = street(
+        "",
+        "合计",
+        {
+            "orders": sum(v["orders"] for v in acc.values()),
+            "kinds": totals_kinds,
+            "open": sum(v["open"] for v in acc.values()),
+            "complaints": sum(v["complaints"] for v in acc.values()),
+        },
+    )
+    first = day - dt.timedelta(days=days - 1)
+    per_day = dict(
+        alerts.filter(raised_at__gte=_day_bounds(first)[0], raised_at__lt=end)
+        .annotate(day=TruncDate("raised_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    counts_by_day = [
+        (first + dt.timedelta(days=i), per_day.get(first + dt.timedelta(days=i), 0)) for i in range(days)
+    ]
+    top = max([n for _d, n in counts_by_day] + [1])
+    trend = [
+        TrendDay(day=d, count=n, x=i * 20 + 3, height=round(100 * n / top), y=110 - round(100 * n / top))
+        for i, (d, n) in enumerate(counts_by_day)
+    ]
+    return Supervision(
+        day=day,
+        kinds=kinds,
+        streets=streets,
+        totals=totals,
+        trend=trend,
+        trend_max=top,
+    )

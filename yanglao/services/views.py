@@ -4,16 +4,28 @@ providers' offerings list. Thin: selectors and services do the work."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from yanglao.core import lists, pages
+from yanglao.core import events, lists, pages, workflows
 from yanglao.core import selectors as core_selectors
 from yanglao.people import selectors as people_selectors
-from yanglao.services import selectors, services
+from yanglao.services import exports, quality_rules, selectors, services
 from yanglao.services.choices import ServiceType
-from yanglao.services.forms import CheckInRuleForm
+from yanglao.services.forms import (
+    AlertHandleForm,
+    CheckInRuleForm,
+    ComplaintForm,
+    ComplaintRateForm,
+    ComplaintReplyForm,
+    ComplaintResolveForm,
+    FollowUpForm,
+    QualitySettingForm,
+)
 
 
 def _region(request: HttpRequest) -> tuple[list, str]:
@@ -110,3 +122,218 @@ def order_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.order_filterset(user=request.user, params=request.GET)
     template = lists.fragment(request, "services/order_list.html", "services/_order_rows.html")
     return render(request, template, lists.page_context(request, fs))
+
+
+# ---------------------------------------------------------------- quality monitoring
+
+
+@login_required
+@permission_required("services.change_qualitysetting", raise_exception=True)
+def quality_settings(request: HttpRequest) -> HttpResponse:
+    """A district's (or street's) own monitor thresholds and complaint deadlines, in one place."""
+    _regions, region = _region(request)
+    if not region:
+        raise Http404
+    current = selectors.quality_setting_for(region_code=region)
+    initial = {f: getattr(current, f) for f in quality_rules.FIELDS}
+    return pages.form_page(
+        request,
+        QualitySettingForm(request.POST or None, initial=initial),
+        template="services/quality_settings.html",
+        context={"region": region, "current": current, "regions": _regions},
+        save=lambda data: services.quality_setting_set(actor=request.user, region_code=region, **data),
+        success_url=lambda setting: reverse("services:quality_settings") + f"?region={region}",
+        message="已保存服务质量监控设置",
+    )
+
+
+def _live(request: HttpRequest, full: str, fragment: str, context: dict) -> HttpResponse:
+    """A live page: the whole page, or (htmx, after a ``services.alert`` event) its live part alone."""
+    return render(request, lists.fragment(request, full, fragment), context)
+
+
+@login_required
+@permission_required("services.view_servicealert", raise_exception=True)
+def monitor(request: HttpRequest) -> HttpResponse:
+    """The provider's monitor (服务监控): today's orders by state and the open alerts, live."""
+    events_after = events.latest_id()  # before the reads: no alert falls in between
+    return _live(
+        request,
+        "services/monitor.html",
+        "services/_monitor_live.html",
+        {
+            "m": selectors.monitor(user=request.user),
+            "events_after": events_after,
+            "can_handle": request.user.has_perm("services.handle_servicealert"),
+        },
+    )
+
+
+@login_required
+@permission_required("services.view_servicealert", raise_exception=True)
+def supervision(request: HttpRequest) -> HttpResponse:
+    """The government's page (服务质量监管): per street, today's figures and the open alerts, live."""
+    events_after = events.latest_id()
+    today = timezone.localdate()
+    region = core_selectors.user_scope_label(request.user)
+    return _live(
+        request,
+        "services/supervision.html",
+        "services/_supervision_live.html",
+        {
+            "s": selectors.supervision(user=request.user, today=today),
+            "events_after": events_after,
+            "scope_label": region,
+            "can_set": request.user.has_perm("services.change_qualitysetting"),
+        },
+    )
+
+
+def _choices(request: HttpRequest) -> dict:
+    """The street and provider selects of the alert and complaint lists."""
+    streets = [r for r in core_selectors.regions_for_choice(user=request.user) if r.level == "street"]
+    providers = (
+        list(core_selectors.organisation_list(user=request.user))
+        if request.user.has_perm("core.view_organisation")
+        else []
+    )
+    return {"streets": streets, "providers": providers}
+
+
+@login_required
+@permission_required("services.view_servicealert", raise_exception=True)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    fs = selectors.alert_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "services/alert_list.html", "services/_alert_rows.html")
+    return render(request, template, {**lists.page_context(request, fs), **_choices(request)})
+
+
+@login_required
+@permission_required("services.view_servicealert", raise_exception=True)
+def alert_export(request: HttpRequest) -> HttpResponse:
+    return exports.ALERTS.respond(request)
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=False):
+        return target
+    return fallback
+
+
+@login_required
+@permission_required("services.view_servicealert", raise_exception=True)
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An alert and, while open, its handle form (the monitor's inline forms post here too)."""
+    alert = selectors.alert_get(user=request.user, alert_id=pk)
+    if request.method == "POST" and not request.user.has_perm("services.handle_servicealert"):
+        raise PermissionDenied
+    return pages.form_page(
+        request,
+        AlertHandleForm(request.POST or None),
+        template="services/alert_detail.html",
+        context=lambda: {"alert": alert, "next": _back(request, "")},
+        save=lambda data: services.alert_handle(actor=request.user, alert_id=alert.pk, note=data["note"]),
+        success_url=lambda a: _back(request, reverse("services:alert_detail", args=[a.pk])),
+        message=lambda a: f"已处理：{a.get_kind_display()}（工单 {a.order_id}）",
+    )
+
+
+@login_required
+@permission_required("services.add_followupcall", raise_exception=True)
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """待回访: the sample of finished orders not yet reached by a call."""
+    fs = selectors.follow_up_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "services/follow_ups.html", "services/_follow_up_rows.html")
+    return render(request, template, {**lists.page_context(request, fs), **_choices(request)})
+
+
+@login_required
+@permission_required("services.add_followupcall", raise_exception=True)
+def follow_up_new(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get(user=request.user, order_id=order_id)
+    return pages.form_page(
+        request,
+        FollowUpForm(request.POST or None),
+        template="services/follow_up_form.html",
+        context={"order": order},
+        save=lambda data: services.follow_up_record(actor=request.user, order_id=order.pk, **data),
+        success_url=lambda call: reverse("services:follow_ups"),
+        message=lambda call: f"已记录工单 {call.order_id} 的回访",
+    )
+
+
+@login_required
+@permission_required("services.view_complaint", raise_exception=True)
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    fs = selectors.complaint_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "services/complaint_list.html", "services/_complaint_rows.html")
+    return render(request, template, {**lists.page_context(request, fs), **_choices(request)})
+
+
+@login_required
+@permission_required("services.view_complaint", raise_exception=True)
+def complaint_export(request: HttpRequest) -> HttpResponse:
+    return exports.COMPLAINTS.respond(request)
+
+
+@login_required
+@permission_required("services.add_complaint", raise_exception=True)
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """A family (or an advisor for them) complains about one order, on a phone."""
+    raw = request.GET.get("order", "")
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    order = selectors.order_get(user=request.user, order_id=int(raw))
+    return pages.form_page(
+        request,
+        ComplaintForm(request.POST or None),
+        template="services/complaint_new.html",
+        context={"order": order},
+        save=lambda data: services.complaint_file(actor=request.user, order_id=order.pk, text=data["text"]),
+        success_url=lambda c: reverse("services:complaint_detail", args=[c.pk]),
+        message="投诉已提交，服务机构将在答复期限内答复",
+    )
+
+
+COMPLAINT_ACTIONS = {
+    "reply": (ComplaintReplyForm, "已答复投诉"),
+    "resolve": (ComplaintResolveForm, "已办结投诉"),
+    "rate": (ComplaintRateForm, "感谢您的评价"),
+}
+
+
+@login_required
+@permission_required("services.view_complaint", raise_exception=True)
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A complaint with its reply and resolution; the forms of the steps the user may take now."""
+    complaint = selectors.complaint_get(user=request.user, complaint_id=pk)
+    allowed = workflows.allowed_actions(request.user, complaint)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and action not in COMPLAINT_ACTIONS:
+        return redirect("services:complaint_detail", pk=pk)
+    forms_ = {name: form() for name, (form, _m) in COMPLAINT_ACTIONS.items() if name in allowed}
+    if not action:
+        return render(
+            request, "services/complaint_detail.html", {"c": complaint, "forms": forms_, "allowed": allowed}
+        )
+    form_class, message = COMPLAINT_ACTIONS[action]
+    form = form_class(request.POST)
+    forms_[action] = form
+    writes = {
+        "reply": lambda d: services.complaint_reply(actor=request.user, complaint_id=pk, reply=d["reply"]),
+        "resolve": lambda d: services.complaint_resolve(
+            actor=request.user, complaint_id=pk, resolution=d["resolution"]
+        ),
+        "rate": lambda d: services.complaint_rate(actor=request.user, complaint_id=pk, rating=d["rating"]),
+    }
+    return pages.form_page(
+        request,
+        form,
+        template="services/complaint_detail.html",
+        context={"c": complaint, "forms": forms_, "allowed": allowed},
+        save=writes[action],
+        success_url=lambda c: reverse("services:complaint_detail", args=[c.pk]),
+        message=message,
+        form_name="action_form",
+    )

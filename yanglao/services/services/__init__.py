@@ -2,6 +2,13 @@
 keep writing ``services.order_place(...)``."""
 
 from yanglao.services.services.alerts import alerts_raise, family_notify
+from yanglao.services.services.complaints import (
+    COMPLAINT_WORKFLOW,
+    complaint_file,
+    complaint_rate,
+    complaint_reply,
+    complaint_resolve,
+)
 from yanglao.services.services.orders import (
     CLOCK_SLACK,
     LIMITS,
@@ -19,18 +26,31 @@ from yanglao.services.services.orders import (
     order_place,
     order_review,
 )
+from yanglao.services.services.quality import (
+    alert_handle,
+    follow_up_record,
+    quality_setting_set,
+    quality_watch,
+)
 
 __all__ = [
     "CLOCK_SLACK",
+    "COMPLAINT_WORKFLOW",
     "LIMITS",
     "MAX_DAYS_AHEAD",
     "ORDER_WORKFLOW",
     "RULE_FIELDS",
+    "alert_handle",
     "alerts_raise",
     "caregiver_suggestions",
     "catalogue_load",
     "checkin_rule_set",
+    "complaint_file",
+    "complaint_rate",
+    "complaint_reply",
+    "complaint_resolve",
     "family_notify",
+    "follow_up_record",
     "offering_save",
     "order_accept",
     "order_cancel",
@@ -38,4 +58,6 @@ __all__ = [
     "order_dispatch",
     "order_place",
     "order_review",
+    "quality_setting_set",
+    "quality_watch",
 ]

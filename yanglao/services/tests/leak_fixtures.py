@@ -1,5 +1,5 @@
-"""Services' foreign rows for the leak walker: another street's provider with an offering, and an order for a
-person of that street."""
+"""Services' foreign rows for the leak walker: another street's provider with an offering, an order for a
+person of that street, and its quality alert, follow-up call and complaint."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,7 +9,14 @@ from django.utils import timezone
 from yanglao.core.testing import factories
 from yanglao.core.testing.leak import MARKER, Foreign, register
 from yanglao.people.tests import factories as people_factories
-from yanglao.services.models import ServiceItem, ServiceOffering, ServiceOrder
+from yanglao.services.models import (
+    Complaint,
+    FollowUpCall,
+    ServiceAlert,
+    ServiceItem,
+    ServiceOffering,
+    ServiceOrder,
+)
 
 
 @register
@@ -46,3 +53,36 @@ def services_foreign(foreign: Foreign, persona_kind: str) -> None:
         ),
     )
     foreign.add(pk=order.pk)
+    alert = ServiceAlert.objects.create(
+        order=order,
+        provider=provider,
+        region_id=order.region_id,
+        kind="no_show",
+        message=f"{MARKER}未按时签到",
+        raised_at=timezone.now(),
+    )
+    foreign.add(pk=alert.pk, marker=alert.message)
+    call = FollowUpCall.objects.create(
+        order=order,
+        provider=provider,
+        region_id=order.region_id,
+        called_by=order.placed_by,
+        called_at=timezone.now(),
+        reached=True,
+        satisfaction="unsatisfied",
+        note=f"{MARKER}回访记录",
+    )
+    foreign.add(pk=call.pk, marker=call.note)
+    today = timezone.localdate()
+    complaint = Complaint.objects.create(
+        order=order,
+        elder=resident,
+        provider=provider,
+        region_id=order.region_id,
+        filed_by=order.placed_by,
+        filed_at=timezone.now(),
+        text=f"{MARKER}投诉内容",
+        reply_due=today,
+        resolve_due=today,
+    )
+    foreign.add(pk=complaint.pk, marker=complaint.text)
