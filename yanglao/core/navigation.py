@@ -27,8 +27,14 @@ class NavItem:
     url_name: str
     permission: str | None = None  # None: every signed-in user
     visible: Callable[[Any], bool] | None = None  # instead of one permission (any of several, say)
+    roles: tuple[str, ...] = ()  # only users of these roles (empty: any role the permission lets in)
 
     def shown_to(self, user: AnyUser) -> bool:
+        role = getattr(user, "role", "")
+        if self.roles and role not in self.roles:
+            return False
+        if role in EXCLUSIVE_ROLES and role not in self.roles:
+            return False  # a role with its own pages sees only the items that name it
         if self.visible is not None:
             return self.visible(user)
         return self.permission is None or user.has_perm(self.permission)
@@ -38,6 +44,26 @@ def _may_import(user: AnyUser) -> bool:
     from yanglao.core import importing
 
     return any(user.has_perm(importer.permission) for importer in importing.IMPORTERS.values())
+
+
+# Roles whose navigation holds only the items that name them (a family account's phone pages, say): the
+# permissions such a role holds to read its own rows must not bring in the staff pages built on them.
+EXCLUSIVE_ROLES: set[str] = set()
+# Where such a role lands instead of the staff home page.
+HOMES: dict[str, str] = {}
+
+
+def restrict_role(role: str, *, home: str) -> None:
+    """Show ``role`` only the navigation items naming it, and send it to ``home`` (a URL name) from the home
+    page."""
+    EXCLUSIVE_ROLES.add(role)
+    HOMES[role] = home
+
+
+def home_for(user: AnyUser) -> str | None:
+    """The URL of the user's own home page when their role has one, else None (the common home page)."""
+    name = HOMES.get(getattr(user, "role", ""))
+    return reverse(name) if name and user.is_authenticated else None
 
 
 ITEMS: list[NavItem] = [

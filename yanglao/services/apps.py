@@ -22,6 +22,7 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.ServiceOrder)
         auditlog.register(models.MonthlyAllowance)
         auditlog.register(models.Caregiver)
+        auditlog.register(models.ServicePlan)
 
         catalogue = [
             "services.view_serviceitem",
@@ -67,6 +68,24 @@ class ServicesConfig(AppConfig):
             ],
         )
 
+        # Family accounts (journey 3): they see and order for their linked people only (scope_elder_field);
+        # change_serviceorder lets them cancel under the order workflow's own cancel rule, nothing more
+        # (every other transition names its own permission or the caregiver it went to).
+        plans = ["services.view_serviceplan", "services.add_serviceplan", "services.change_serviceplan"]
+        roles.register(
+            Role.FAMILY,
+            [
+                "services.view_serviceorder",
+                "services.add_serviceorder",
+                "services.change_serviceorder",
+                "services.view_monthlyallowance",
+                *plans,
+            ],
+        )
+        for role in (Role.GOV_ADMIN, Role.GOVERNMENT, Role.ADVISOR, Role.OPERATOR):
+            roles.register(role, plans)
+        roles.register(Role.PROVIDER, ["services.view_serviceplan"])
+
         reference.register("services.catalogue", services.catalogue_load)
         importing.register(services_importing.IMPORTER)
         workflows.register(services.ORDER_WORKFLOW)
@@ -81,3 +100,13 @@ class ServicesConfig(AppConfig):
             navigation.register(
                 navigation.NavItem(label, url_name, permission), before="core:organisation_list"
             )
+        # A family account's navigation is its phone pages only; its home page is 我的家人.
+        family = (Role.FAMILY,)
+        for label, url_name, permission in (
+            ("我的家人", "services:family_home", "services.view_serviceorder"),
+            ("预约服务", "services:family_order_new", "services.add_serviceorder"),
+            ("周期服务计划", "services:family_plans", "services.view_serviceplan"),
+        ):
+            navigation.register(navigation.NavItem(label, url_name, permission, roles=family))
+        navigation.register(navigation.NavItem("绑定家人", "people:family_join", roles=family))
+        navigation.restrict_role(Role.FAMILY, home="services:family_home")

@@ -11,4 +11,10 @@ urlpatterns = [
     path("elders/<int:pk>/services/", views.elder_panel, name="elder_panel"),
     path("services/orders/", views.order_list, name="order_list"),
     path("services/offerings/", views.offering_list, name="offering_list"),
+    path("family/", views.family_home, name="family_home"),
+    path("family/order/", views.family_order_new, name="family_order_new"),
+    path("family/orders/<int:pk>/", views.family_order, name="family_order"),
+    path("family/orders/<int:pk>/<str:action>/", views.family_order_act, name="family_order_act"),
+    path("family/plans/", views.family_plans, name="family_plans"),
+    path("family/plans/<int:pk>/stop/", views.family_plan_stop, name="family_plan_stop"),
 ]

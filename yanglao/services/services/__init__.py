@@ -2,6 +2,14 @@
 keep writing ``services.order_place(...)``."""
 
 from yanglao.services.services.alerts import alerts_raise, family_notify
+from yanglao.services.services.family import (
+    LOW_RATING,
+    order_family_confirm,
+    order_rate,
+    plan_create,
+    plan_generate,
+    plan_stop,
+)
 from yanglao.services.services.orders import (
     CLOCK_SLACK,
     LIMITS,
@@ -23,6 +31,7 @@ from yanglao.services.services.orders import (
 __all__ = [
     "CLOCK_SLACK",
     "LIMITS",
+    "LOW_RATING",
     "MAX_DAYS_AHEAD",
     "ORDER_WORKFLOW",
     "RULE_FIELDS",
@@ -36,6 +45,11 @@ __all__ = [
     "order_cancel",
     "order_decline",
     "order_dispatch",
+    "order_family_confirm",
     "order_place",
+    "order_rate",
     "order_review",
+    "plan_create",
+    "plan_generate",
+    "plan_stop",
 ]
