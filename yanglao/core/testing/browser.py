@@ -91,9 +91,10 @@ def switch_user(page) -> None:
     page.context.clear_cookies()
 
 
-def login(page, live_server, username: str, password: str) -> None:
+def login(page, live_server, username: str, password: str, *, landing: str = "/") -> None:
+    """Sign in and wait for the home page (``landing``: a role with its own home, a family account's say)."""
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}{landing}")
