@@ -30,11 +30,8 @@ class NavItem:
     roles: tuple[str, ...] = ()  # only users of these roles (empty: any role the permission lets in)
 
     def shown_to(self, user: AnyUser) -> bool:
-        role = getattr(user, "role", "")
-        if self.roles and role not in self.roles:
+        if not for_role(self.roles, user):
             return False
-        if role in EXCLUSIVE_ROLES and role not in self.roles:
-            return False  # a role with its own pages sees only the items that name it
         if self.visible is not None:
             return self.visible(user)
         return self.permission is None or user.has_perm(self.permission)
@@ -46,24 +43,22 @@ def _may_import(user: AnyUser) -> bool:
     return any(user.has_perm(importer.permission) for importer in importing.IMPORTERS.values())
 
 
-# Roles whose navigation holds only the items that name them (a family account's phone pages, say): the
-# permissions such a role holds to read its own rows must not bring in the staff pages built on them.
+# Roles whose navigation and home panels hold only the entries that name them (a family account's phone
+# pages, say): the permissions such a role holds to read its own rows must not bring in the staff pages.
 EXCLUSIVE_ROLES: set[str] = set()
-# Where such a role lands instead of the staff home page.
-HOMES: dict[str, str] = {}
 
 
-def restrict_role(role: str, *, home: str) -> None:
-    """Show ``role`` only the navigation items naming it, and send it to ``home`` (a URL name) from the home
-    page."""
+def restrict_role(role: str) -> None:
+    """Show ``role`` only the navigation items and home panels naming it in their ``roles``."""
     EXCLUSIVE_ROLES.add(role)
-    HOMES[role] = home
 
 
-def home_for(user: AnyUser) -> str | None:
-    """The URL of the user's own home page when their role has one, else None (the common home page)."""
-    name = HOMES.get(getattr(user, "role", ""))
-    return reverse(name) if name and user.is_authenticated else None
+def for_role(roles: tuple[str, ...], user: AnyUser) -> bool:
+    """An entry limited to ``roles`` (empty: any role) shows to ``user``; a restricted role needs to be named."""
+    role = getattr(user, "role", "")
+    if roles and role not in roles:
+        return False
+    return not (role in EXCLUSIVE_ROLES and role not in roles)
 
 
 ITEMS: list[NavItem] = [
@@ -82,6 +77,7 @@ class HomePanel:
 
     url_name: str
     permission: str
+    roles: tuple[str, ...] = ()  # only users of these roles (see NavItem.roles)
 
 
 PANELS: list[HomePanel] = []
@@ -95,7 +91,7 @@ def register_panel(panel: HomePanel, *, before: str | None = None) -> None:
 
 
 def panels_for(user: AnyUser) -> list[str]:
-    return [reverse(p.url_name) for p in PANELS if user.has_perm(p.permission)]
+    return [reverse(p.url_name) for p in PANELS if user.has_perm(p.permission) and for_role(p.roles, user)]
 
 
 def register(item: NavItem, *, before: str | None = None) -> None:

@@ -72,9 +72,6 @@ def _duration(span: dt.timedelta) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    own_home = navigation.home_for(request.user)
-    if own_home:
-        return redirect(own_home)
     summary = selectors.home_summary(user=request.user)
     kinds = dict(OrganisationKind.choices)
     by_kind = [(kinds.get(kind, kind), n) for kind, n in summary.by_kind]

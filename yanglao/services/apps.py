@@ -100,7 +100,7 @@ class ServicesConfig(AppConfig):
             navigation.register(
                 navigation.NavItem(label, url_name, permission), before="core:organisation_list"
             )
-        # A family account's navigation is its phone pages only; its home page is 我的家人.
+        # A family account's navigation is its phone pages only; its home page shows 我的家人.
         family = (Role.FAMILY,)
         for label, url_name, permission in (
             ("我的家人", "services:family_home", "services.view_serviceorder"),
@@ -109,4 +109,7 @@ class ServicesConfig(AppConfig):
         ):
             navigation.register(navigation.NavItem(label, url_name, permission, roles=family))
         navigation.register(navigation.NavItem("绑定家人", "people:family_join", roles=family))
-        navigation.restrict_role(Role.FAMILY, home="services:family_home")
+        navigation.restrict_role(Role.FAMILY)
+        navigation.register_panel(
+            navigation.HomePanel("services:family_panel", "services.view_serviceorder", roles=family)
+        )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("services/orders/", views.order_list, name="order_list"),
     path("services/offerings/", views.offering_list, name="offering_list"),
     path("family/", views.family_home, name="family_home"),
+    path("family/panel/", views.family_panel, name="family_panel"),
     path("family/order/", views.family_order_new, name="family_order_new"),
     path("family/orders/<int:pk>/", views.family_order, name="family_order"),
     path("family/orders/<int:pk>/<str:action>/", views.family_order_act, name="family_order_act"),

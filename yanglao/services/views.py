@@ -138,6 +138,15 @@ def family_home(request: HttpRequest) -> HttpResponse:
     return render(request, "services/family_home.html", {"people": selectors.family_home(user=request.user)})
 
 
+@login_required
+@permission_required("services.view_serviceorder", raise_exception=True)
+def family_panel(request: HttpRequest) -> HttpResponse:
+    """The same, as the home page's panel for a family account (where it lands after signing in)."""
+    return render(
+        request, "services/_family_people.html", {"people": selectors.family_home(user=request.user)}
+    )
+
+
 def _pick(value: str | None, default: int | None) -> int | None:
     return int(value) if value and value.isdigit() else default
 

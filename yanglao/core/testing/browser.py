@@ -91,10 +91,9 @@ def switch_user(page) -> None:
     page.context.clear_cookies()
 
 
-def login(page, live_server, username: str, password: str, *, landing: str = "/") -> None:
-    """Sign in and wait for the home page (``landing``: a role with its own home, a family account's say)."""
+def login(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}{landing}")
+    page.wait_for_url(f"{live_server.url}/")

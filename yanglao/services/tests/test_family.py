@@ -151,7 +151,8 @@ def test_family_navigation_shows_only_family_pages(daughter, street_officer):
 
 def test_family_lands_on_its_home_and_panel_shows_code(client, daughter, advisor, father):
     client.force_login(daughter)
-    assert client.get("/").url == "/family/"
+    home = client.get("/").content.decode()
+    assert "/family/panel/" in home and "/elders/counts/" not in home  # only the family's panel
     client.force_login(advisor)
     panel = client.post(f"/elders/{father.pk}/family/invite/")
     assert panel.status_code == 200 and "邀请码" in panel.content.decode()
