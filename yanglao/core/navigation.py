@@ -27,8 +27,11 @@ class NavItem:
     url_name: str
     permission: str | None = None  # None: every signed-in user
     visible: Callable[[Any], bool] | None = None  # instead of one permission (any of several, say)
+    roles: tuple[str, ...] = ()  # only users of these roles (empty: any role the permission lets in)
 
     def shown_to(self, user: AnyUser) -> bool:
+        if not for_role(self.roles, user):
+            return False
         if self.visible is not None:
             return self.visible(user)
         return self.permission is None or user.has_perm(self.permission)
@@ -38,6 +41,24 @@ def _may_import(user: AnyUser) -> bool:
     from yanglao.core import importing
 
     return any(user.has_perm(importer.permission) for importer in importing.IMPORTERS.values())
+
+
+# Roles whose navigation and home panels hold only the entries that name them (a family account's phone
+# pages, say): the permissions such a role holds to read its own rows must not bring in the staff pages.
+EXCLUSIVE_ROLES: set[str] = set()
+
+
+def restrict_role(role: str) -> None:
+    """Show ``role`` only the navigation items and home panels naming it in their ``roles``."""
+    EXCLUSIVE_ROLES.add(role)
+
+
+def for_role(roles: tuple[str, ...], user: AnyUser) -> bool:
+    """An entry limited to ``roles`` (empty: any role) shows to ``user``; a restricted role needs to be named."""
+    role = getattr(user, "role", "")
+    if roles and role not in roles:
+        return False
+    return not (role in EXCLUSIVE_ROLES and role not in roles)
 
 
 ITEMS: list[NavItem] = [
@@ -56,6 +77,7 @@ class HomePanel:
 
     url_name: str
     permission: str
+    roles: tuple[str, ...] = ()  # only users of these roles (see NavItem.roles)
 
 
 PANELS: list[HomePanel] = []
@@ -69,7 +91,7 @@ def register_panel(panel: HomePanel, *, before: str | None = None) -> None:
 
 
 def panels_for(user: AnyUser) -> list[str]:
-    return [reverse(p.url_name) for p in PANELS if user.has_perm(p.permission)]
+    return [reverse(p.url_name) for p in PANELS if user.has_perm(p.permission) and for_role(p.roles, user)]
 
 
 def register(item: NavItem, *, before: str | None = None) -> None:

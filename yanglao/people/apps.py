@@ -23,6 +23,8 @@ class PeopleConfig(AppConfig):
         auditlog.register(models.EmergencyContact, mask_fields=["phone"])
         auditlog.register(models.LifeEvent)
         auditlog.register(models.ElderTransfer, mask_fields=["address"])
+        auditlog.register(models.FamilyLink)
+        auditlog.register(models.FamilyInvitation, exclude_fields=["code_hash"])
         from yanglao.core import workflows
         from yanglao.people import services
 
@@ -41,6 +43,18 @@ class PeopleConfig(AppConfig):
         roles.register(Role.OPERATOR, ["people.view_elder", "people.reveal_elder"])
         roles.register(Role.ADVISOR, ["people.view_elder"])
         roles.register(Role.ASSESSOR, ["people.view_elder"])
+        # Family accounts (家属绑定): the street or community hands out codes and links accounts; a family
+        # account sees its linked people and its own links (scoped by people.FamilyLink).
+        family_staff = [
+            "people.view_familylink",
+            "people.add_familylink",
+            "people.change_familylink",
+            "people.view_familyinvitation",
+        ]
+        roles.register(Role.GOVERNMENT, family_staff)
+        roles.register(Role.ADVISOR, family_staff)
+        roles.register(Role.GOV_ADMIN, ["people.view_familylink"])
+        roles.register(Role.FAMILY, ["people.view_elder", "people.view_familylink"])
         from yanglao.people import exports
 
         core_exports.register(exports.ELDERS)
@@ -50,6 +64,9 @@ class PeopleConfig(AppConfig):
         importing.register(services.ELDERS_IMPORTER)
         importing.register(services.DEATHS_IMPORTER)
         audit.register_person_lookup(selectors.elder_audit_targets)
+        from yanglao.people import panels
+
+        panels.register(panels.ElderPanel("people:family_panel", "people.view_familylink"))
         navigation.register_panel(navigation.HomePanel("people:elder_counts", "people.view_elder"))
         navigation.register_region_link(
             navigation.RegionLink("老年人", "people:elder_list", "people.view_elder")

@@ -106,3 +106,14 @@ class TransferStatus(models.TextChoices):
     ACCEPTED = "accepted", "已接收"
     REJECTED = "rejected", "已退回"
     CANCELLED = "cancelled", "已撤回"
+
+
+class FamilyRelation(models.TextChoices):
+    """A family account's relation to the person (家属绑定)."""
+
+    DAUGHTER = "daughter", "女儿"
+    SON = "son", "儿子"
+    SPOUSE = "spouse", "配偶"
+    GRANDCHILD = "grandchild", "孙子女"
+    RELATIVE = "relative", "其他亲属"
+    OTHER = "other", "其他"

@@ -36,3 +36,28 @@ class TransferRequired(DomainError):
 class InvalidTransfer(DomainError):
     code = "people.invalid_transfer"
     message = "迁出转移无法办理"
+
+
+class FamilyCodeInvalid(DomainError):
+    code = "people.family_code_invalid"
+    message = "邀请码不正确，请核对后重新输入"
+
+
+class FamilyCodeExpired(DomainError):
+    code = "people.family_code_expired"
+    message = "邀请码已过期（有效期 14 天），请联系社区重新生成"
+
+
+class FamilyCodeUsed(DomainError):
+    code = "people.family_code_used"
+    message = "邀请码已被使用，请联系社区重新生成"
+
+
+class FamilyJoinLocked(DomainError):
+    code = "people.family_join_locked"
+    message = "邀请码输错次数过多，请 15 分钟后再试"
+
+
+class InvalidFamilyLink(DomainError):
+    code = "people.invalid_family_link"
+    message = "家属绑定信息有误"

@@ -6,7 +6,7 @@ from django import forms
 from pydantic import ValidationError
 
 from yanglao.core import schemas
-from yanglao.people.choices import EconomicStatus, LivingArrangement
+from yanglao.people.choices import EconomicStatus, FamilyRelation, LivingArrangement
 from yanglao.people.schemas import ElderIn
 
 
@@ -60,3 +60,35 @@ class MoveForm(LifeEventForm):
         help_text="填写社区名称或 12 位区划代码；不在本辖区的社区将发起迁出转移，由接收街道确认",
     )
     address = forms.CharField(label="新居住地址", required=False, max_length=300)
+
+
+_TEXT = {"class": "form-control"}
+_SELECT = {"class": "form-select"}
+
+
+class FamilyLinkForm(forms.Form):
+    username = forms.CharField(label="家属账号", max_length=150, widget=forms.TextInput(attrs=_TEXT))
+    relation = forms.ChoiceField(
+        label="与老人关系", choices=FamilyRelation.choices, widget=forms.Select(attrs=_SELECT)
+    )
+
+
+class FamilyJoinForm(forms.Form):
+    code = forms.CharField(
+        label="邀请码",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                **_TEXT,
+                "class": "form-control form-control-lg font-monospace",
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "placeholder": "例如 K7Q-4MZP",
+            }
+        ),
+    )
+    relation = forms.ChoiceField(
+        label="与老人关系",
+        choices=FamilyRelation.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
+    )

@@ -344,3 +344,59 @@ class FamilyLink(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.elder_id}"
+
+
+class FamilyInvitation(ScopedModel):
+    """A one-time code (家属绑定邀请码) the community hands a family member so that their own account links to
+    a person. Only the code's keyed hash is stored (the clear code is shown once, to the community worker);
+    it expires after 14 days and is used once (``used_by``/``used_at``)."""
+
+    elder = models.ForeignKey(
+        Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="family_invitations"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    code_hash = models.CharField("邀请码摘要", max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField("有效期至")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="使用人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家属绑定邀请码"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_by__isnull=True, used_at__isnull=True)
+                | Q(used_by__isnull=False, used_at__isnull=False),
+                name="family_invitation_used_together",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.created_at:%Y-%m-%d}"
+
+
+class FamilyCodeTry(models.Model):
+    """A refused invitation code typed by a family account: five within 15 minutes lock its redeeming for 15
+    minutes (kept in the database, not a cache, so every worker and every deployment counts the same)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    tried_at = models.DateTimeField("输入时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家属邀请码错误输入"
+        indexes = [models.Index(fields=["user", "tried_at"], name="family_code_try_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.tried_at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from yanglao.core import lists
 from yanglao.core.models import User
 from yanglao.people import filters, groups, identity
-from yanglao.people.models import Elder, EmergencyContact, FamilyLink, LifeEvent
+from yanglao.people.models import Elder, EmergencyContact, FamilyInvitation, FamilyLink, LifeEvent
 
 
 def elder_filterset(*, user: User, params=None, today: dt.date | None = None) -> filters.ElderFilterSet:
@@ -124,4 +124,32 @@ def family_user_ids(*, elder_id: int) -> list[int]:
         FamilyLink.objects.unscoped(reason="notify a person's linked family")
         .filter(elder_id=elder_id, active=True)
         .values_list("user_id", flat=True)
+    )
+
+
+def family_links(*, user: User, elder: Elder):
+    """The person's family links the user may see (active first), with the accounts."""
+    return (
+        FamilyLink.objects.for_user(user)
+        .filter(elder=elder)
+        .select_related("user")
+        .order_by("-active", "-created_at")
+    )
+
+
+def family_invitations_open(*, user: User, elder: Elder):
+    """The person's codes still waiting to be redeemed (the codes themselves are never shown again)."""
+    return FamilyInvitation.objects.for_user(user).filter(
+        elder=elder, used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def family_people(*, user: User):
+    """The people a family account is linked to (its own links, active), nearest relation first."""
+    return (
+        Elder.objects.for_user(user)
+        .filter(family_links__user=user, family_links__active=True)
+        .select_related("region")
+        .order_by("pk")
+        .distinct()
     )

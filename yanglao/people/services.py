@@ -21,15 +21,25 @@ from django.utils import timezone
 
 from yanglao.core import audit, importing, masking, workflows
 from yanglao.core import services as core_services
+from yanglao.core.choices import Role
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound, RegionOutOfScope, UnknownRegion
 from yanglao.core.models import Region, User
 from yanglao.core.scoping import code_range_q, ensure_in_scope
-from yanglao.people import columns, errors, fastinsert, reports, rows, worker
-from yanglao.people.choices import ElderStatus, EventSource, LifeEventKind, TransferStatus
+from yanglao.people import columns, errors, familycodes, fastinsert, reports, rows, worker
+from yanglao.people.choices import ElderStatus, EventSource, FamilyRelation, LifeEventKind, TransferStatus
 from yanglao.people.dates import parse_date
 from yanglao.people.identity import normalise_id
-from yanglao.people.models import Elder, ElderTransfer, EmergencyContact, Household, LifeEvent
+from yanglao.people.models import (
+    Elder,
+    ElderTransfer,
+    EmergencyContact,
+    FamilyCodeTry,
+    FamilyInvitation,
+    FamilyLink,
+    Household,
+    LifeEvent,
+)
 from yanglao.people.names import pinyin_of
 from yanglao.people.schemas import ElderIn, ElderPatch
 
@@ -818,3 +828,168 @@ def death_list_import(
         report_path=report_path,
         options={"source": source},
     )
+
+
+# ---------------------------------------------------------------- family accounts (家属绑定)
+
+
+def _family_elder(actor: User, elder_id: int) -> Elder:
+    """A person the actor may link family to: community staff (a street or community GOVERNMENT or ADVISOR
+    user holding ``people.add_familylink``) and the person inside one of their street-level regions."""
+    if not actor.has_perm("people.add_familylink"):
+        raise PermissionDenied
+    elder = Elder.objects.for_user(actor).filter(pk=elder_id).first()
+    if elder is None:
+        raise NotFound()
+    # A district office does not hand codes out: the street or community that knows the family does.
+    local = [r.code for r in actor.regions.all() if r.code[6:9] != "000"]
+    if not actor.is_superuser and not any(elder.region_id.startswith(c[:9]) for c in local):
+        raise errors.InvalidFamilyLink(
+            "家属绑定由老人所在街道、社区工作人员或养老顾问办理",
+            code="people.family_not_community",
+        )
+    if elder.status != ElderStatus.ACTIVE:
+        raise errors.ElderNotActive()
+    return elder
+
+
+def _relation(value: str) -> str:
+    if value not in FamilyRelation.values:
+        raise errors.InvalidFamilyLink(
+            "请选择与老人的关系", fields={"relation": "取值无效"}, code="people.family_relation_invalid"
+        )
+    return value
+
+
+def _link(*, actor: User, user: User, elder: Elder, relation: str) -> FamilyLink:
+    link, created = FamilyLink.objects.unscoped(reason="one link per account and person").get_or_create(
+        user=user, elder=elder, defaults={"relation": relation, "created_by": actor}
+    )
+    if not created and (not link.active or link.relation != relation):
+        link.active, link.relation = True, relation
+        link.save(update_fields=["active", "relation"])
+    audit.record(
+        actor=actor,
+        action="family.link",
+        obj=link,
+        object_repr=f"{elder.name} ← {user.username}",
+        detail={"elder": elder.pk, "user": user.pk, "relation": relation},
+    )
+    return link
+
+
+@transaction.atomic
+def family_invite(*, actor: User, elder_id: int) -> tuple[FamilyInvitation, str]:
+    """A new one-time code for the person's family, valid 14 days. Returns the invitation and the code in
+    clear, which is shown once and never stored (only its keyed hash is)."""
+    elder = _family_elder(actor, elder_id)
+    code = familycodes.generate()
+    invitation = FamilyInvitation.objects.create(
+        elder=elder,
+        region_id=elder.region_id,
+        code_hash=blind_index(familycodes.normalise(code)),
+        expires_at=timezone.now() + dt.timedelta(days=familycodes.VALID_DAYS),
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="family.invite",
+        obj=invitation,
+        object_repr=f"{elder.name}的家属绑定邀请码",
+        detail={"elder": elder.pk, "expires": invitation.expires_at.isoformat()},
+    )
+    return invitation, code
+
+
+@transaction.atomic
+def family_link(*, actor: User, elder_id: int, username: str, relation: str) -> FamilyLink:
+    """The community links an existing family account to the person directly (the family is at the desk).
+    Linking again reactivates an ended link."""
+    elder = _family_elder(actor, elder_id)
+    relation = _relation(relation)
+    user = User.objects.filter(username=(username or "").strip(), role=Role.FAMILY, is_active=True).first()
+    if user is None:
+        raise errors.InvalidFamilyLink(
+            "没有该家属账号（请确认账号已开通且角色为家属）",
+            fields={"username": "未找到"},
+            code="people.family_account_unknown",
+        )
+    return _link(actor=actor, user=user, elder=elder, relation=relation)
+
+
+def _wrong_tries(user: User, now: dt.datetime) -> list[dt.datetime]:
+    since = now - familycodes.WINDOW - familycodes.LOCK
+    return list(
+        FamilyCodeTry.objects.filter(user=user, tried_at__gt=since, tried_at__lte=now).values_list(
+            "tried_at", flat=True
+        )
+    )
+
+
+def family_join(*, actor: User, code: str, relation: str, now: dt.datetime | None = None) -> FamilyLink:
+    """A signed-in family account redeems a code: it links the account to the code's person and uses the code
+    up. Wrong, expired and used codes are refused each with its own message; 5 refusals within 15 minutes lock
+    the account's redeeming for 15 minutes (recorded after the redeem's own transaction, so a refusal still counts)."""
+    now = now or timezone.now()
+    if actor.role != Role.FAMILY:
+        raise PermissionDenied
+    until = familycodes.locked_until(_wrong_tries(actor, now), now)
+    if until is not None:
+        raise errors.FamilyJoinLocked(f"邀请码输错次数过多，请于 {timezone.localtime(until):%H:%M} 后再试")
+    try:
+        return _family_redeem(actor=actor, code=code, relation=_relation(relation), now=now)
+    except (errors.FamilyCodeInvalid, errors.FamilyCodeExpired, errors.FamilyCodeUsed):
+        FamilyCodeTry.objects.create(user=actor, tried_at=now)  # after the redeem's rollback: it counts
+        raise
+
+
+@transaction.atomic
+def _family_redeem(*, actor: User, code: str, relation: str, now: dt.datetime) -> FamilyLink:
+    typed = familycodes.normalise(code)
+    if not familycodes.well_formed(typed):
+        raise errors.FamilyCodeInvalid()
+    invitation = (
+        FamilyInvitation.objects.unscoped(reason="a family account redeems a code for someone not yet linked")
+        .select_for_update()
+        .select_related("elder")
+        .filter(code_hash=blind_index(typed))
+        .first()
+    )
+    if invitation is None:
+        raise errors.FamilyCodeInvalid()
+    if invitation.used_at is not None:
+        raise errors.FamilyCodeUsed()
+    if invitation.expires_at <= now:
+        raise errors.FamilyCodeExpired()
+    if invitation.elder.status != ElderStatus.ACTIVE:
+        raise errors.ElderNotActive()
+    invitation.used_by, invitation.used_at = actor, now
+    invitation.save(update_fields=["used_by", "used_at"])
+    return _link(actor=actor, user=actor, elder=invitation.elder, relation=relation)
+
+
+@transaction.atomic
+def family_unlink(*, actor: User, link_id: int) -> FamilyLink:
+    """End a link (the community, or the family account itself). Repeating is harmless."""
+    link = (
+        FamilyLink.objects.for_user(actor)
+        .select_for_update()
+        .select_related("elder")
+        .filter(pk=link_id)
+        .first()
+    )
+    if link is None:
+        raise NotFound()
+    if link.user_id != actor.pk:
+        _family_elder(actor, link.elder_id)  # staff: the same checks as linking
+    if link.active:
+        link.active = False
+        link.save(update_fields=["active"])
+        audit.record(
+            actor=actor,
+            action="family.unlink",
+            obj=link,
+            object_repr=f"{link.elder.name} ← {link.user_id}",
+            detail={"elder": link.elder_id, "user": link.user_id},
+        )
+    return link

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from yanglao.core import lists, pages, workflows
 from yanglao.core import selectors as core_selectors
 from yanglao.core.errors import DomainError
+from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import exports, groups, panels, selectors, services
 from yanglao.people.choices import TransferStatus
-from yanglao.people.forms import ElderForm, LifeEventForm, MoveForm
+from yanglao.people.forms import ElderForm, FamilyJoinForm, FamilyLinkForm, LifeEventForm, MoveForm
 from yanglao.people.models import ElderTransfer
 
 
@@ -208,3 +209,76 @@ def transfer_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render(request, "people/transfer_list.html", context, status=422)
     messages.success(request, done)
     return redirect("people:transfer_list")
+
+
+# ---------------------------------------------------------------- family accounts (家属绑定)
+
+
+def _family_panel(request: HttpRequest, elder, *, code: str = "", form=None, error: str = "", status=200):
+    context = {
+        "elder": elder,
+        "links": selectors.family_links(user=request.user, elder=elder),
+        "open_codes": selectors.family_invitations_open(user=request.user, elder=elder).count(),
+        "can_link": request.user.has_perm("people.add_familylink"),
+        "code": code,
+        "form": form or FamilyLinkForm(),
+        "error": error,
+    }
+    return render(request, "people/_family_panel.html", context, status=status)
+
+
+@login_required
+@permission_required("people.view_familylink", raise_exception=True)
+def family_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person page's 家属绑定 panel: the linked accounts, a new code (shown once) and a direct link."""
+    return _family_panel(request, selectors.elder_get(user=request.user, elder_id=pk))
+
+
+@login_required
+@require_POST
+@permission_required("people.add_familylink", raise_exception=True)
+def family_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    elder = selectors.elder_get(user=request.user, elder_id=pk)
+    try:
+        _invitation, code = services.family_invite(actor=request.user, elder_id=elder.pk)
+    except DomainError as exc:
+        return _family_panel(request, elder, error=exc.message, status=422)
+    return _family_panel(request, elder, code=code)
+
+
+@login_required
+@require_POST
+@permission_required("people.add_familylink", raise_exception=True)
+def family_link(request: HttpRequest, pk: int) -> HttpResponse:
+    elder = selectors.elder_get(user=request.user, elder_id=pk)
+    form = FamilyLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.family_link(actor=request.user, elder_id=elder.pk, **form.cleaned_data)
+        except DomainError as exc:
+            domain_errors_to_form(form, exc)
+        else:
+            return _family_panel(request, elder)
+    return _family_panel(request, elder, form=form, status=422)
+
+
+@login_required
+@require_POST
+@permission_required("people.view_familylink", raise_exception=True)
+def family_unlink(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+    elder = selectors.elder_get(user=request.user, elder_id=pk)
+    services.family_unlink(actor=request.user, link_id=link_id)
+    return _family_panel(request, elder)
+
+
+@login_required
+def family_join(request: HttpRequest) -> HttpResponse:
+    """A family account types the code the community gave it (on a phone)."""
+    return pages.form_page(
+        request,
+        FamilyJoinForm(request.POST or None),
+        template="people/family_join.html",
+        save=lambda data: services.family_join(actor=request.user, **data),
+        success_url=lambda link: reverse("core:home"),
+        message=lambda link: f"已绑定：{link.elder.name}",
+    )

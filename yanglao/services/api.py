@@ -14,10 +14,16 @@ from yanglao.services import filters, selectors, services
 from yanglao.services.schemas import (
     CatalogueItemOut,
     DispatchIn,
+    FamilyPersonOut,
     OfferingIn,
     OfferingOut,
     OrderIn,
     OrderOut,
+    PlanIn,
+    PlanOut,
+    QuoteIn,
+    QuoteOut,
+    RateIn,
     ReasonIn,
     ReviewIn,
     SuggestionOut,
@@ -170,3 +176,78 @@ def decline_order(request: HttpRequest, order_id: int, payload: ReasonIn):
     return _order_out(
         request, services.order_decline(actor=request.user, order_id=order_id, reason=payload.reason)
     )
+
+
+# ---------------------------------------------------------------- family (mini program): same scope, same keys
+
+
+@router.get("/services/family/people", response=list[FamilyPersonOut])
+def family_people(request: HttpRequest):
+    """The people linked to the signed-in family account, with this month's allowance left."""
+    return [
+        {
+            "id": p.elder.pk,
+            "name": p.elder.name,
+            "region_code": p.elder.region_id,
+            "region_name": p.elder.region.name,
+            "hours_left": p.hours_left,
+            "yuan_left": p.yuan_left,
+        }
+        for p in selectors.family_home(user=request.user)
+    ]
+
+
+@router.post("/services/orders/quote", response=QuoteOut)
+def quote_order(request: HttpRequest, payload: QuoteIn):
+    """The price split (政府补贴 / 个人支付) an order would get now; writes nothing."""
+    q = selectors.order_quote(user=request.user, **payload.dict())
+    return {
+        "elder_id": q.elder.pk,
+        "offering_id": q.offering.pk,
+        "scheduled_start": q.scheduled_start,
+        "quantity": q.quantity,
+        "covered_units": q.split.covered_units,
+        "government_yuan": str(q.split.government_yuan),
+        "self_pay_yuan": str(q.split.self_pay_yuan),
+        "hours_left": q.hours_left,
+        "yuan_left": q.yuan_left,
+    }
+
+
+@router.post("/services/orders/{order_id}/rate", response=OrderOut)
+def rate_order(request: HttpRequest, order_id: int, payload: RateIn):
+    return _order_out(request, services.order_rate(actor=request.user, order_id=order_id, **payload.dict()))
+
+
+@router.post("/services/orders/{order_id}/confirm", response=OrderOut)
+def confirm_order(request: HttpRequest, order_id: int):
+    """The family confirms online that the visit took place (after check-out)."""
+    return _order_out(request, services.order_family_confirm(actor=request.user, order_id=order_id))
+
+
+def _plan_out(p) -> dict:
+    return {
+        **{f: getattr(p, f) for f in ("weekdays", "weekdays_label", "start_time", "quantity", "starts_on")},
+        **{f: getattr(p, f) for f in ("ends_on", "active", "stop_reason")},
+        "id": p.pk,
+        "elder_id": p.elder_id,
+        "offering_id": p.offering_id,
+        "item_name": p.offering.item.name,
+    }
+
+
+@router.get("/services/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest):
+    return [_plan_out(p) for p in selectors.plan_list(user=request.user)]
+
+
+@router.post("/services/plans", response={201: PlanOut})
+def create_plan(request: HttpRequest, payload: PlanIn):
+    plan = services.plan_create(actor=request.user, **payload.dict())
+    return 201, _plan_out(selectors.plan_get(user=request.user, plan_id=plan.pk))
+
+
+@router.post("/services/plans/{plan_id}/stop", response=PlanOut)
+def stop_plan(request: HttpRequest, plan_id: int):
+    services.plan_stop(actor=request.user, plan_id=plan_id)
+    return _plan_out(selectors.plan_get(user=request.user, plan_id=plan_id))

@@ -27,6 +27,7 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.QualitySetting)
         auditlog.register(models.FollowUpCall)
         auditlog.register(models.Complaint)
+        auditlog.register(models.ServicePlan)
 
         catalogue = [
             "services.view_serviceitem",
@@ -97,6 +98,10 @@ class ServicesConfig(AppConfig):
                 role,
                 [*calls, "services.view_complaint", "services.add_complaint", "services.rate_complaint"],
             )
+        # Family accounts (journey 3): they see and order for their linked people only (scope_elder_field);
+        # change_serviceorder lets them cancel under the order workflow's own cancel rule, nothing more
+        # (every other transition names its own permission or the caregiver it went to).
+        plans = ["services.view_serviceplan", "services.add_serviceplan", "services.change_serviceplan"]
         roles.register(
             Role.FAMILY,
             [
@@ -104,8 +109,15 @@ class ServicesConfig(AppConfig):
                 "services.view_complaint",
                 "services.add_complaint",
                 "services.rate_complaint",
+                "services.add_serviceorder",
+                "services.change_serviceorder",
+                "services.view_monthlyallowance",
+                *plans,
             ],
         )
+        for role in (Role.GOV_ADMIN, Role.GOVERNMENT, Role.ADVISOR, Role.OPERATOR):
+            roles.register(role, plans)
+        roles.register(Role.PROVIDER, ["services.view_serviceplan"])
 
         reference.register("services.catalogue", services.catalogue_load)
         importing.register(services_importing.IMPORTER)
@@ -142,3 +154,16 @@ class ServicesConfig(AppConfig):
                 ),
                 before="services:complaint_list",
             )
+        # A family account's navigation is its phone pages only; its home page shows 我的家人.
+        family = (Role.FAMILY,)
+        for label, url_name, permission in (
+            ("我的家人", "services:family_home", "services.view_serviceorder"),
+            ("预约服务", "services:family_order_new", "services.add_serviceorder"),
+            ("周期服务计划", "services:family_plans", "services.view_serviceplan"),
+        ):
+            navigation.register(navigation.NavItem(label, url_name, permission, roles=family))
+        navigation.register(navigation.NavItem("绑定家人", "people:family_join", roles=family))
+        navigation.restrict_role(Role.FAMILY)
+        navigation.register_panel(
+            navigation.HomePanel("services:family_panel", "services.view_serviceorder", roles=family)
+        )

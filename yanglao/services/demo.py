@@ -15,9 +15,11 @@ from yanglao.core import audit, demo
 from yanglao.core import services as core_services
 from yanglao.core.choices import Role
 from yanglao.core.models import Organisation, Region, User
+from yanglao.people import groups
+from yanglao.people import services as people_services
 from yanglao.people.choices import ElderStatus
-from yanglao.people.models import Elder
-from yanglao.services import pricing, rules, selectors
+from yanglao.people.models import Elder, FamilyLink
+from yanglao.services import pricing, rules, selectors, services
 from yanglao.services.choices import AlertStatus, Channel, ConfirmVia, OrderStatus
 from yanglao.services.models import (
     BasicServiceList,
@@ -29,6 +31,7 @@ from yanglao.services.models import (
     ServiceItem,
     ServiceOffering,
     ServiceOrder,
+    ServicePlan,
 )
 
 # kind → (item code, demo price in yuan, contracted price when the government buys it, or None)
@@ -397,3 +400,50 @@ def _demo_visit(ctx, elder, offering, caregiver, start, now, rule, grants, grant
         if order.rating <= 2:
             found.append(rules.Breach("low_rating", "warn", f"家属评分 {order.rating} 星"))
     return order, found
+
+
+@demo.step("services_family", needs=("service_orders",))
+def seed_family(ctx: demo.SeedContext) -> None:
+    """Journey 3: the demo account ``family`` (家属 张晓梅) is linked to her father, an 80+ person living alone
+    in 天平路街道 with a monthly allowance, and a plan brings 助浴 every Tuesday and Friday at 9:00."""
+    daughter = User.objects.filter(username="family").first()
+    if daughter is None or FamilyLink.objects.unscoped(reason="demo seed").filter(user=daughter).exists():
+        ctx.log("家属演示：已有或缺少家属账号，跳过")
+        return
+    today = timezone.localdate()
+    father = (
+        Elder.objects.unscoped(reason="demo seed")
+        .filter(
+            region__gte="310104003000",
+            region__lt="310104004000",
+            status="active",
+            **groups.BY_CODE["oldest_old"].lookups(today),
+            living_arrangement="alone",
+        )
+        .order_by("pk")
+        .first()
+    )
+    bath = (
+        ServiceOffering.objects.unscoped(reason="demo seed")
+        .filter(item__code="SH-ZY", active=True, areas__code="310104003000")
+        .order_by("pk")
+        .first()
+    )
+    if father is None or bath is None:
+        ctx.log("家属演示：天平路街道没有高龄独居老人或助浴服务，跳过")
+        return
+    officer = User.objects.filter(username="tianping").first()
+
+    with transaction.atomic():
+        people_services.family_link(actor=officer, elder_id=father.pk, username="family", relation="daughter")
+        if not ServicePlan.objects.unscoped(reason="demo seed").filter(elder=father).exists():
+            services.plan_create(
+                actor=daughter,
+                elder_id=father.pk,
+                offering_id=bath.pk,
+                weekdays=[2, 5],
+                start_time=dt.time(9, 0),
+            )
+    placed = services.plan_generate(days_ahead=14)["placed"]
+    ctx.stats["family_orders"] = placed
+    ctx.log(f"家属演示：张晓梅已绑定父亲{father.name}，每周二、周五 9:00 助浴，已生成 {placed} 个预约")

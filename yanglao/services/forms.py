@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 
 from yanglao.services import quality_rules
 from yanglao.services.choices import BreachAction, Satisfaction
 from yanglao.services.services import LIMITS
+from yanglao.services.slots import WEEKDAYS
 
 
 def _number(label: str, name: str) -> forms.IntegerField:
@@ -80,3 +83,59 @@ class ComplaintRateForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
+
+
+class FamilyOrderForm(forms.Form):
+    """The family's order form: person, item, day and slot, quantity, and the key generated with the form."""
+
+    elder = forms.TypedChoiceField(label="为谁预约", coerce=int)
+    offering = forms.TypedChoiceField(label="服务项目", coerce=int)
+    day = forms.DateField(
+        label="日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-lg"})
+    )
+    slot = forms.CharField(label="时段", required=False)
+    quantity = forms.DecimalField(
+        label="数量", min_value=Decimal("0.1"), max_value=24, decimal_places=1, initial=1
+    )
+    client_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
+
+    def __init__(self, *args, people=(), offerings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["elder"].choices = [(p.pk, p.name) for p in people]
+        self.fields["offering"].choices = [
+            (o.pk, f"{o.item.name} · {o.provider.name} · {o.price} 元/{o.item.get_unit_display()}")
+            for o in offerings
+        ]
+        self.fields["elder"].widget.attrs["class"] = "form-select form-select-lg"
+        self.fields["offering"].widget.attrs["class"] = "form-select form-select-lg"
+        self.fields["quantity"].widget.attrs["class"] = "form-control form-control-lg"
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="评分", coerce=int, choices=[(n, f"{n} 星") for n in range(5, 0, -1)]
+    )
+    comment = forms.CharField(label="评价", required=False, max_length=300)
+
+
+class PlanForm(forms.Form):
+    elder = forms.TypedChoiceField(label="为谁制定", coerce=int)
+    offering = forms.TypedChoiceField(label="服务项目", coerce=int)
+    weekdays = forms.TypedMultipleChoiceField(
+        label="每周服务日", coerce=int, choices=list(WEEKDAYS.items()), widget=forms.CheckboxSelectMultiple
+    )
+    start_time = forms.TimeField(
+        label="开始时间",
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-lg"}),
+    )
+    quantity = forms.DecimalField(
+        label="数量", min_value=Decimal("0.1"), max_value=24, decimal_places=1, initial=1
+    )
+
+    def __init__(self, *args, people=(), offerings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["elder"].choices = [(p.pk, p.name) for p in people]
+        self.fields["offering"].choices = [(o.pk, f"{o.item.name} · {o.provider.name}") for o in offerings]
+        self.fields["elder"].widget.attrs["class"] = "form-select form-select-lg"
+        self.fields["offering"].widget.attrs["class"] = "form-select form-select-lg"
+        self.fields["quantity"].widget.attrs["class"] = "form-control form-control-lg"

@@ -348,6 +348,14 @@ class ServiceOrder(ScopedModel):
     rating_comment = models.CharField("评价", max_length=300, blank=True)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     abort_reason = models.CharField("异常终止原因", max_length=200, blank=True)
+    plan = models.ForeignKey(
+        "ServicePlan",
+        verbose_name="周期服务计划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "服务工单"
@@ -605,3 +613,52 @@ class Complaint(ScopedModel):
 
     def __str__(self) -> str:
         return f"投诉 {self.pk}（工单 {self.order_id}）"
+
+
+class ServicePlan(ScopedModel):
+    """A recurring plan (周期服务计划): an item for a person on given weekdays at one time ("every Tuesday and
+    Friday at 9:00"). ``plan_generate`` places the coming days' orders from it, each under a key made of the
+    plan and the day, so running it twice places nothing twice. A plan stops (``active`` false, with a reason)
+    by hand or when the person dies or moves away."""
+
+    scope_elder_field = "elder"
+
+    elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="所属社区", on_delete=models.PROTECT, db_column="region_code", related_name="+"
+    )
+    offering = models.ForeignKey(
+        ServiceOffering, verbose_name="服务项目", on_delete=models.PROTECT, related_name="+"
+    )
+    weekdays = models.JSONField("每周服务日")  # ISO weekdays, 1 = Monday … 7 = Sunday
+    start_time = models.TimeField("开始时间")
+    quantity = models.DecimalField("数量", max_digits=5, decimal_places=1, default=1)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+    active = models.BooleanField("执行中", default=True)
+    stop_reason = models.CharField("停止原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    generated_until = models.DateField("已生成至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "周期服务计划"
+        indexes = [models.Index(fields=["active", "region"], name="plan_active_region")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="plan_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="plan_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.offering_id} {self.weekdays}"
+
+    @property
+    def weekdays_label(self) -> str:
+        from yanglao.services.slots import weekdays_label
+
+        return weekdays_label(self.weekdays)

@@ -106,3 +106,61 @@ class SuggestionOut(Schema):
 
 class DispatchIn(InSchema):
     caregiver_id: int
+
+
+class FamilyPersonOut(Schema):
+    id: int
+    name: str
+    region_code: str
+    region_name: str
+    hours_left: Decimal
+    yuan_left: Decimal
+
+
+class QuoteIn(InSchema):
+    elder_id: int
+    offering_id: int
+    scheduled_start: dt.datetime
+    quantity: Decimal = Field(Decimal(1), gt=0, le=24, max_digits=3, decimal_places=1)
+
+
+class QuoteOut(Schema):
+    elder_id: int
+    offering_id: int
+    scheduled_start: dt.datetime
+    quantity: Decimal
+    covered_units: Decimal
+    government_yuan: str
+    self_pay_yuan: str
+    hours_left: Decimal
+    yuan_left: Decimal
+
+
+class RateIn(InSchema):
+    rating: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=300)
+
+
+class PlanIn(InSchema):
+    elder_id: int
+    offering_id: int
+    weekdays: list[int] = Field(..., min_length=1, max_length=7)
+    start_time: dt.time
+    quantity: Decimal = Field(Decimal(1), gt=0, le=24, max_digits=3, decimal_places=1)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    elder_id: int
+    offering_id: int
+    item_name: str
+    weekdays: list[int]
+    weekdays_label: str
+    start_time: dt.time
+    quantity: Decimal
+    starts_on: dt.date
+    ends_on: dt.date | None
+    active: bool
+    stop_reason: str

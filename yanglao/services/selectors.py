@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
@@ -14,17 +14,21 @@ from yanglao.people import groups
 from yanglao.people import selectors as people_selectors
 from yanglao.people.choices import ElderStatus
 from yanglao.people.models import Elder
-from yanglao.services import entitlements, filters, quality_rules, rules
+from yanglao.services import entitlements, errors, filters, pricing, quality_rules, rules, slots
+from yanglao.services.choices import OrderStatus
 from yanglao.services.models import (
     BasicServiceList,
     BasicServiceListRow,
     Caregiver,
     CheckInRule,
     Complaint,
+    MonthlyAllowance,
     QualitySetting,
     ServiceAlert,
     ServiceItem,
+    ServiceOffering,
     ServiceOrder,
+    ServicePlan,
 )
 
 
@@ -376,3 +380,195 @@ def supervision(*, user: User, today: dt.date | None = None, days: int = 30) -> 
         trend=trend,
         trend_max=top,
     )
+
+
+# ---------------------------------------------------------------- family pages, quotes, plans
+
+
+def offerings_for_home(*, user: User, elder_id: int) -> list[ServiceOffering]:
+    """The active offerings whose service areas cover the home of a person in the user's scope (any provider
+    may serve a person, as ``order_place`` allows), cheapest first within each item."""
+    elder = Elder.objects.for_user(user).filter(pk=elder_id).first()
+    if elder is None:
+        raise NotFound()
+    return list(
+        ServiceOffering.objects.unscoped(reason="a person's order may go to any provider serving the home")
+        .filter(active=True, item__active=True, areas__code__in=rules.ancestors_and_self(elder.region_id))
+        .select_related("item", "provider")
+        .distinct()
+        .order_by("item__service_type", "item__code", "price", "pk")
+    )
+
+
+def _unit_hours(item: ServiceItem) -> Decimal:
+    # As order_place counts it: an hourly item by the hour, a visit by its standard minutes.
+    return Decimal(1) if item.unit == "hour" else Decimal(item.standard_minutes) / 60
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What an order would cost before it is placed: the same ``pricing.split`` with the allowance left now."""
+
+    elder: Elder
+    offering: ServiceOffering
+    quantity: Decimal
+    scheduled_start: dt.datetime
+    split: pricing.Split
+    hours_left: Decimal
+    yuan_left: Decimal
+
+    @property
+    def total_yuan(self) -> Decimal:
+        return self.split.government_yuan + self.split.self_pay_yuan
+
+
+def order_quote(
+    *, user: User, elder_id: int, offering_id: int, scheduled_start: dt.datetime, quantity: Decimal | int = 1
+) -> Quote:
+    """The price split an order would get now. Writes nothing (a month without an allowance row yet is
+    quoted from the lists in force on its first day, as the order would create it)."""
+    elder = Elder.objects.for_user(user).filter(pk=elder_id).first()
+    if elder is None:
+        raise NotFound()
+    offering = next(
+        (o for o in offerings_for_home(user=user, elder_id=elder_id) if o.pk == offering_id), None
+    )
+    if offering is None:
+        raise NotFound()
+    try:
+        units = Decimal(str(quantity))
+    except (InvalidOperation, ValueError):
+        units = Decimal(0)
+    if not Decimal(0) < units <= Decimal(24) or units != units.quantize(Decimal("0.1")):
+        raise errors.InvalidOrder(
+            "数量应在 0.1 到 24 之间", fields={"quantity": "超出范围"}, code="services.quote_bad_quantity"
+        )
+    hours_left = yuan_left = Decimal(0)
+    if offering.government_purchased:
+        month = timezone.localtime(scheduled_start).date().replace(day=1)
+        row = (
+            MonthlyAllowance.objects.unscoped(reason="the quoted person, checked in scope above")
+            .filter(elder=elder, month=month)
+            .first()
+        )
+        if row is not None:
+            hours_left, yuan_left = row.hours_left, row.yuan_left
+        else:
+            grant = entitlements_for(elder=elder, today=month)
+            hours_left, yuan_left = grant.monthly_hours, grant.monthly_yuan
+    share = pricing.split(
+        quantity=units,
+        price=offering.price,
+        contracted_price=offering.contracted_price if offering.government_purchased else None,
+        unit_hours=_unit_hours(offering.item),
+        hours_left=hours_left,
+        yuan_left=yuan_left,
+    )
+    return Quote(elder, offering, units, scheduled_start, share, hours_left, yuan_left)
+
+
+def free_slots(*, user: User, elder_id: int, day: dt.date) -> list[dt.datetime]:
+    """The day's 30-minute slots (08:00–18:00) the person has no order in yet and that have not begun."""
+    elder = Elder.objects.for_user(user).filter(pk=elder_id).first()
+    if elder is None:
+        raise NotFound()
+    starts = [timezone.make_aware(dt.datetime.combine(day, t)) for t in slots.day_slots()]
+    taken = (
+        ServiceOrder.objects.unscoped(reason="the person's own orders, checked in scope above")
+        .filter(elder=elder, scheduled_start__date__gte=day - dt.timedelta(days=1))
+        .filter(scheduled_start__lt=starts[-1] + slots.STEP)
+        .exclude(status__in=(OrderStatus.CANCELLED, OrderStatus.ABORTED))
+        .values_list("scheduled_start", "scheduled_end")
+    )
+    return slots.free_slots(starts, taken=list(taken), now=timezone.now())
+
+
+@dataclass(frozen=True)
+class FamilyPerson:
+    elder: Elder
+    allowance: MonthlyAllowance | None  # this month's row, if an order created it
+    grant: Entitlements  # what the lists give this month
+    upcoming: list[ServiceOrder]
+    recent: list[ServiceOrder]
+    plans: list[ServicePlan]
+
+    @property
+    def hours_left(self) -> Decimal:
+        return self.allowance.hours_left if self.allowance else self.grant.monthly_hours
+
+    @property
+    def yuan_left(self) -> Decimal:
+        return self.allowance.yuan_left if self.allowance else self.grant.monthly_yuan
+
+
+ACTIVE_STATES = (
+    OrderStatus.REQUESTED,
+    OrderStatus.STREET_APPROVED,
+    OrderStatus.APPROVED,
+    OrderStatus.DISPATCHED,
+    OrderStatus.ACCEPTED,
+    OrderStatus.CHECKED_IN,
+)
+
+
+def family_home(*, user: User, now: dt.datetime | None = None) -> list[FamilyPerson]:
+    """Each person linked to a family account: this month's allowance left, next visits, recent visits."""
+    now = now or timezone.now()
+    month = timezone.localtime(now).date().replace(day=1)
+    out = []
+    for elder in people_selectors.family_people(user=user):
+        orders = ServiceOrder.objects.for_user(user).filter(elder=elder).select_related("item", "provider")
+        out.append(
+            FamilyPerson(
+                elder=elder,
+                allowance=MonthlyAllowance.objects.for_user(user).filter(elder=elder, month=month).first(),
+                grant=entitlements_for(elder=elder, today=month),
+                upcoming=list(
+                    orders.filter(status__in=ACTIVE_STATES, scheduled_end__gte=now).order_by(
+                        "scheduled_start"
+                    )[:5]
+                ),
+                recent=list(orders.exclude(status__in=ACTIVE_STATES).order_by("-scheduled_start")[:5]),
+                plans=list(plan_list(user=user, elder_id=elder.pk)),
+            )
+        )
+    return out
+
+
+def family_people(*, user: User):
+    return people_selectors.family_people(user=user)
+
+
+def plan_list(*, user: User, elder_id: int | None = None):
+    qs = ServicePlan.objects.for_user(user).select_related("elder", "offering__item", "offering__provider")
+    if elder_id is not None:
+        qs = qs.filter(elder_id=elder_id)
+    return qs.order_by("-active", "-created_at")
+
+
+def plan_get(*, user: User, plan_id: int) -> ServicePlan:
+    plan = plan_list(user=user).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def order_timeline(order: ServiceOrder) -> list[tuple[str, bool]]:
+    """The national path (申请 → … → 评价) with the steps the order has reached; a cancelled or aborted
+    order ends where it stopped."""
+    path = [
+        (OrderStatus.REQUESTED, "申请"),
+        (OrderStatus.STREET_APPROVED, "街道初审"),
+        (OrderStatus.APPROVED, "区县审核"),
+        (OrderStatus.DISPATCHED, "派单"),
+        (OrderStatus.ACCEPTED, "接单"),
+        (OrderStatus.CHECKED_IN, "签到"),
+        (OrderStatus.CHECKED_OUT, "签退"),
+        (OrderStatus.CONFIRMED, "确认"),
+        (OrderStatus.RATED, "评价"),
+    ]
+    states = [s for s, _ in path]
+    reached = states.index(order.status) if order.status in states else -1
+    if reached < 0:  # cancelled or aborted: what happened before shows through the visit times
+        reached = 5 if order.checked_in_at else 0
+    return [(label, i <= reached) for i, (_, label) in enumerate(path)]

@@ -1,4 +1,4 @@
-"""Periodic jobs of the services module (huey's consumer, started by ``yanglao serve``)."""
+"""Background jobs of the services module: ids in (or none), one service call."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -12,3 +12,10 @@ from yanglao.services import services
 def watch_quality() -> dict[str, int]:
     """Every 5 minutes: missing check-ins and check-outs become alerts, overdue complaints are escalated."""
     return services.quality_watch()
+
+
+@db_periodic_task(crontab(hour="1", minute="15"))
+@audit.acting_as(None, via="定时任务：按周期服务计划生成预约")
+def generate_plan_orders() -> dict[str, int]:
+    """Nightly: the coming two weeks' orders of every active recurring plan (idempotent per plan and day)."""
+    return services.plan_generate()

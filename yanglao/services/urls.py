@@ -23,4 +23,11 @@ urlpatterns = [
     path("services/complaints/export/", views.complaint_export, name="complaint_export"),
     path("services/complaints/new/", views.complaint_new, name="complaint_new"),
     path("services/complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
+    path("family/", views.family_home, name="family_home"),
+    path("family/panel/", views.family_panel, name="family_panel"),
+    path("family/order/", views.family_order_new, name="family_order_new"),
+    path("family/orders/<int:pk>/", views.family_order, name="family_order"),
+    path("family/orders/<int:pk>/<str:action>/", views.family_order_act, name="family_order_act"),
+    path("family/plans/", views.family_plans, name="family_plans"),
+    path("family/plans/<int:pk>/stop/", views.family_plan_stop, name="family_plan_stop"),
 ]

@@ -3,19 +3,27 @@ providers' offerings list. Thin: selectors and services do the work."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from yanglao.core import events, lists, pages, workflows
 from yanglao.core import selectors as core_selectors
+from yanglao.core.errors import DomainError
+from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
-from yanglao.services import exports, quality_rules, selectors, services
-from yanglao.services.choices import ServiceType
+from yanglao.services import errors, exports, quality_rules, selectors, services
+from yanglao.services.choices import Channel, ServiceType
 from yanglao.services.forms import (
     AlertHandleForm,
     CheckInRuleForm,
@@ -23,8 +31,11 @@ from yanglao.services.forms import (
     ComplaintRateForm,
     ComplaintReplyForm,
     ComplaintResolveForm,
+    FamilyOrderForm,
     FollowUpForm,
+    PlanForm,
     QualitySettingForm,
+    RateForm,
 )
 
 
@@ -337,3 +348,169 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         message=message,
         form_name="action_form",
     )
+
+
+# ---------------------------------------------------------------- family phone pages (家属, journey 3)
+
+
+def _complaint_url(order_id: int) -> str:
+    try:
+        return reverse("services:complaint_new") + f"?order={order_id}"
+    except NoReverseMatch:  # the complaints page is built on another branch
+        return f"/services/complaints/new/?order={order_id}"
+
+
+@login_required
+@permission_required("services.view_serviceorder", raise_exception=True)
+def family_home(request: HttpRequest) -> HttpResponse:
+    """我的家人: each linked person with this month's allowance left, next and recent visits, plans."""
+    return render(request, "services/family_home.html", {"people": selectors.family_home(user=request.user)})
+
+
+@login_required
+@permission_required("services.view_serviceorder", raise_exception=True)
+def family_panel(request: HttpRequest) -> HttpResponse:
+    """The same, as the home page's panel for a family account (where it lands after signing in)."""
+    return render(
+        request, "services/_family_people.html", {"people": selectors.family_home(user=request.user)}
+    )
+
+
+def _pick(value: str | None, default: int | None) -> int | None:
+    return int(value) if value and value.isdigit() else default
+
+
+@login_required
+@permission_required("services.add_serviceorder", raise_exception=True)
+def family_order_new(request: HttpRequest) -> HttpResponse:
+    """预约服务: choose, see the split (政府补贴 / 个人支付) before confirming, then place it once."""
+    data = request.POST if request.method == "POST" else request.GET
+    people = list(selectors.family_people(user=request.user))
+    elder_id = _pick(data.get("elder"), people[0].pk if people else None)
+    day = parse_date(data.get("day") or "") or timezone.localdate() + dt.timedelta(days=1)
+    offerings = selectors.offerings_for_home(user=request.user, elder_id=elder_id) if elder_id else []
+    initial = {"elder": elder_id, "day": day, "client_key": uuid.uuid4().hex, "quantity": 1}
+    form = FamilyOrderForm(request.POST or None, initial=initial, people=people, offerings=offerings)
+    context = {
+        "form": form,
+        "people": people,
+        "elder_id": elder_id,
+        "day": day,
+        "slots": selectors.free_slots(user=request.user, elder_id=elder_id, day=day) if elder_id else [],
+        "quote": None,
+    }
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        start = _slot_start(d["day"], d["slot"])
+        try:
+            if start is None:
+                raise errors.InvalidOrder("请选择时段", fields={"slot": "必选"}, code="services.slot_missing")
+            if request.POST.get("action") == "confirm":
+                order = services.order_place(
+                    actor=request.user,
+                    client_key=d["client_key"],
+                    elder_id=d["elder"],
+                    offering_id=d["offering"],
+                    scheduled_start=start,
+                    quantity=d["quantity"],
+                    channel=Channel.FAMILY,
+                )
+                messages.success(request, "已提交预约")
+                return redirect("services:family_order", pk=order.pk)
+            context["quote"] = selectors.order_quote(
+                user=request.user,
+                elder_id=d["elder"],
+                offering_id=d["offering"],
+                scheduled_start=start,
+                quantity=d["quantity"],
+            )
+            context["slot"] = d["slot"]
+        except DomainError as exc:
+            domain_errors_to_form(form, exc)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render(request, "services/family_order_new.html", context, status=status)
+
+
+def _slot_start(day: dt.date, slot: str) -> dt.datetime | None:
+    try:
+        at = dt.time.fromisoformat(slot)
+    except (TypeError, ValueError):
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, at))
+
+
+@login_required
+@permission_required("services.view_serviceorder", raise_exception=True)
+def family_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """An order on the family's phone: the path, live visit news, the confirm code, confirm, cancel, rate."""
+    order = selectors.order_get(user=request.user, order_id=pk)
+    context = {
+        "order": order,
+        "timeline": selectors.order_timeline(order),
+        "complaint_url": _complaint_url(order.pk),
+        "events_after": events.latest_id(),
+        "rate_form": RateForm(),
+    }
+    name = "services/_family_order_state.html" if request.htmx else "services/family_order.html"
+    return render(request, name, context)
+
+
+@login_required
+@require_POST
+@permission_required("services.view_serviceorder", raise_exception=True)
+def family_order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """确认服务, 取消, 评价: one service each; a refusal comes back as a message on the page."""
+    try:
+        if action == "confirm":
+            services.order_family_confirm(actor=request.user, order_id=pk)
+        elif action == "cancel":
+            services.order_cancel(actor=request.user, order_id=pk, reason=request.POST.get("reason", ""))
+        elif action == "rate":
+            services.order_rate(
+                actor=request.user,
+                order_id=pk,
+                rating=_pick(request.POST.get("rating"), 0) or 0,
+                comment=request.POST.get("comment", ""),
+            )
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("services:family_order", pk=pk)
+
+
+@login_required
+@permission_required("services.view_serviceplan", raise_exception=True)
+def family_plans(request: HttpRequest) -> HttpResponse:
+    """周期服务计划: the family's plans and a form for a new one ("每周二、周五 9:00 助浴")."""
+    people = list(selectors.family_people(user=request.user))
+    elder_id = _pick((request.POST or request.GET).get("elder"), people[0].pk if people else None)
+    offerings = selectors.offerings_for_home(user=request.user, elder_id=elder_id) if elder_id else []
+    return pages.form_page(
+        request,
+        PlanForm(request.POST or None, initial={"elder": elder_id}, people=people, offerings=offerings),
+        template="services/family_plans.html",
+        context=lambda: {"plans": selectors.plan_list(user=request.user), "elder_id": elder_id},
+        save=lambda d: services.plan_create(
+            actor=request.user,
+            elder_id=d["elder"],
+            offering_id=d["offering"],
+            weekdays=d["weekdays"],
+            start_time=d["start_time"],
+            quantity=d["quantity"],
+        ),
+        success_url=lambda plan: reverse("services:family_plans"),
+        message="已创建周期服务计划，未来两周的预约将自动生成",
+    )
+
+
+@login_required
+@require_POST
+@permission_required("services.change_serviceplan", raise_exception=True)
+def family_plan_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    services.plan_stop(actor=request.user, plan_id=pk, reason="家属停止")
+    messages.success(request, "已停止该周期服务计划")
+    return redirect("services:family_plans")

@@ -9,6 +9,14 @@ from yanglao.services.services.complaints import (
     complaint_reply,
     complaint_resolve,
 )
+from yanglao.services.services.family import (
+    LOW_RATING,
+    order_family_confirm,
+    order_rate,
+    plan_create,
+    plan_generate,
+    plan_stop,
+)
 from yanglao.services.services.orders import (
     CLOCK_SLACK,
     LIMITS,
@@ -37,6 +45,7 @@ __all__ = [
     "CLOCK_SLACK",
     "COMPLAINT_WORKFLOW",
     "LIMITS",
+    "LOW_RATING",
     "MAX_DAYS_AHEAD",
     "ORDER_WORKFLOW",
     "RULE_FIELDS",
@@ -56,8 +65,13 @@ __all__ = [
     "order_cancel",
     "order_decline",
     "order_dispatch",
+    "order_family_confirm",
     "order_place",
+    "order_rate",
     "order_review",
+    "plan_create",
+    "plan_generate",
+    "plan_stop",
     "quality_setting_set",
     "quality_watch",
 ]
