@@ -22,6 +22,9 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.ServiceOrder)
         auditlog.register(models.MonthlyAllowance)
         auditlog.register(models.Caregiver)
+        auditlog.register(models.Settlement)
+        auditlog.register(models.SettlementException)
+        auditlog.register(models.SettlementAdjustment)
 
         catalogue = [
             "services.view_serviceitem",
@@ -55,6 +58,26 @@ class ServicesConfig(AppConfig):
                 "services.change_caregiver",
             ],
         )
+        # Monthly settlement: the provider makes it, the street checks it, the district approves and adjusts.
+        settle_view = [
+            "services.view_settlement",
+            "services.view_settlementexception",
+            "services.view_settlementadjustment",
+        ]
+        roles.register(Role.PROVIDER, [*settle_view, "services.add_settlement", "services.submit_settlement"])
+        roles.register(
+            Role.GOVERNMENT, [*settle_view, "services.check_settlement", "services.decide_settlement"]
+        )
+        roles.register(
+            Role.GOV_ADMIN,
+            [
+                *settle_view,
+                "services.check_settlement",
+                "services.decide_settlement",
+                "services.approve_settlement",
+                "services.adjust_settlement",
+            ],
+        )
         for role in (Role.ADVISOR, Role.OPERATOR):
             roles.register(role, [*catalogue, *offerings, *orders])
         roles.register(
@@ -70,6 +93,7 @@ class ServicesConfig(AppConfig):
         reference.register("services.catalogue", services.catalogue_load)
         importing.register(services_importing.IMPORTER)
         workflows.register(services.ORDER_WORKFLOW)
+        workflows.register(services.SETTLEMENT_WORKFLOW)
         panels.register(panels.ElderPanel("services:elder_panel", "services.view_basicservicelist"))
 
         for label, url_name, permission in (
@@ -77,6 +101,7 @@ class ServicesConfig(AppConfig):
             ("基本养老服务清单", "services:basic_list", "services.view_basicservicelist"),
             ("服务机构项目", "services:offering_list", "services.view_serviceoffering"),
             ("服务工单", "services:order_list", "services.view_serviceorder"),
+            ("结算管理", "services:settlement_list", "services.view_settlement"),
         ):
             navigation.register(
                 navigation.NavItem(label, url_name, permission), before="core:organisation_list"

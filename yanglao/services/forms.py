@@ -1,6 +1,6 @@
 from django import forms
 
-from yanglao.services.choices import BreachAction
+from yanglao.services.choices import BreachAction, ExceptionDecision
 from yanglao.services.services import LIMITS
 
 
@@ -20,3 +20,21 @@ class CheckInRuleForm(forms.Form):
     on_late = forms.ChoiceField(label="迟到时", choices=BreachAction.choices)
     on_early = forms.ChoiceField(label="早退时", choices=BreachAction.choices)
     on_short = forms.ChoiceField(label="时长不足时", choices=BreachAction.choices)
+
+
+class SettlementPrepareForm(forms.Form):
+    month = forms.CharField(label="结算月份", max_length=7, help_text="例如 2026-03")
+
+
+class ExceptionDecisionForm(forms.Form):
+    exception = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="处理结果",
+        choices=[(v, label) for v, label in ExceptionDecision.choices if v != ExceptionDecision.PENDING],
+    )
+    cut_yuan = forms.CharField(label="核减金额（元）", max_length=12, required=False)
+    note = forms.CharField(label="处理说明", max_length=200, required=False)
+
+
+class SettlementReturnForm(forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=200)

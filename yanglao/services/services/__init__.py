@@ -19,6 +19,17 @@ from yanglao.services.services.orders import (
     order_place,
     order_review,
 )
+from yanglao.services.services.settlement import (
+    SETTLEMENT_WORKFLOW,
+    settlement_adjust,
+    settlement_approve,
+    settlement_check,
+    settlement_decide_exception,
+    settlement_prepare,
+    settlement_return,
+    settlement_statement_write,
+    settlement_submit,
+)
 
 __all__ = [
     "CLOCK_SLACK",
@@ -26,6 +37,7 @@ __all__ = [
     "MAX_DAYS_AHEAD",
     "ORDER_WORKFLOW",
     "RULE_FIELDS",
+    "SETTLEMENT_WORKFLOW",
     "alerts_raise",
     "caregiver_suggestions",
     "catalogue_load",
@@ -38,4 +50,12 @@ __all__ = [
     "order_dispatch",
     "order_place",
     "order_review",
+    "settlement_adjust",
+    "settlement_approve",
+    "settlement_check",
+    "settlement_decide_exception",
+    "settlement_prepare",
+    "settlement_return",
+    "settlement_statement_write",
+    "settlement_submit",
 ]
