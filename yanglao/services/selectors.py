@@ -224,7 +224,9 @@ def settlement_lines(*, settlement: Settlement):
         )
     )
     for row in rows.iterator(chunk_size=5000):
-        yield StatementLine(*row[:8], decision=row[8] or "", cut_yuan=row[9] or Decimal(0))
+        # A subquery's decimal comes back as a float on SQLite: the cut is re-read as cents.
+        cut = Decimal(str(row[9] or 0)).quantize(Decimal("0.01"))
+        yield StatementLine(*row[:8], decision=row[8] or "", cut_yuan=cut)
 
 
 def settlement_providers(*, month: dt.date, provider_id: int | None = None) -> list[int]:

@@ -31,7 +31,7 @@ ORDER_HEADERS = [
 def _who(user, at) -> str:
     if user is None:
         return ""
-    name = user.get_full_name() or user.username
+    name = str(user)
     return f"{name}（{at:%Y-%m-%d %H:%M}）" if at else name
 
 

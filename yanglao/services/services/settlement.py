@@ -202,7 +202,7 @@ def _entry(actor: User, action: str, reason: str = "") -> dict[str, Any]:
     entry = {
         "action": action,
         "label": STEP_LABELS[action],
-        "user": actor.get_full_name() or actor.username,
+        "user": str(actor),
         "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
     }
     if reason:
