@@ -6,8 +6,8 @@ import io
 import zipfile
 
 import pytest
-from python_calamine import CalamineWorkbook
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from yanglao.people.tests import factories as people_factories
 from yanglao.services import services
