@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from yanglao.core.errors import NotFound
@@ -204,6 +205,13 @@ def settlement_lines(*, settlement: Settlement):
             scheduled_start__gte=start,
             scheduled_start__lt=end,
             status__in=COUNTED,
+        )
+        .filter(
+            # A submitted statement's figures were computed at submission: an order confirmed later is not in
+            # them (it is paid through an adjustment), so it is not a line of the statement either.
+            Q(confirmed_at__isnull=True) | Q(confirmed_at__lte=settlement.submitted_at)
+            if settlement.submitted_at
+            else Q()
         )
         .annotate(
             decision=Subquery(decided.values("decision")[:1]),

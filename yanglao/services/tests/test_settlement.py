@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from yanglao.core.errors import NotFound
 from yanglao.core.testing import factories
-from yanglao.services import services
+from yanglao.services import selectors, services
 from yanglao.services.errors import InvalidSettlement, SettlementLocked
 from yanglao.services.models import Settlement, SettlementAdjustment, SettlementException
 from yanglao.services.tests.settlement_builders import MONTH, alert, order, provider_with_manager
@@ -189,7 +190,9 @@ def test_an_approved_month_never_changes(month_of_orders, street_officer, distri
     sold, manager, _plain, late, _short = month_of_orders
     figures = Settlement.objects.unscoped(reason="test").filter(pk=s.pk).values().get()
     # a late order and a new alert after approval must not reach the locked month
-    order(sold, person, gov="900.00", own="0", day=MONTH.replace(day=20))
+    late_one = order(sold, person, gov="900.00", own="0", day=MONTH.replace(day=20))
+    late_one.confirmed_at = timezone.now()
+    late_one.save(update_fields=["confirmed_at"])
     alert(_plain, "clock", "手机时间异常")
     row = SettlementException.objects.unscoped(reason="test").get(order=late)
     attempts = [
@@ -208,6 +211,11 @@ def test_an_approved_month_never_changes(month_of_orders, street_officer, distri
         assert exc.value.code == "services.settlement_locked"
     assert Settlement.objects.unscoped(reason="test").filter(pk=s.pk).values().get() == figures
     assert SettlementException.objects.unscoped(reason="test").get(pk=row.pk).decision == "allowed"
+    # nor is the late order a line of the statement
+    lines = list(
+        selectors.settlement_lines(settlement=Settlement.objects.unscoped(reason="test").get(pk=s.pk))
+    )
+    assert late_one.pk not in [line.order_id for line in lines] and len(lines) == 4
 
 
 def test_an_adjustment_lands_in_the_next_open_month(month_of_orders, street_officer, district_officer):
