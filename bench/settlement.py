@@ -64,7 +64,8 @@ def seed(orders: int) -> list[int]:
                 contracted_price=38,
             )
         )
-    elders = [people_factories.elder(actor=admin, name=f"测试老人{n}").pk for n in range(ELDERS)]
+    for n in range(ELDERS):
+        people_factories.elder(actor=admin, name=f"测试老人{n}")
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
