@@ -605,10 +605,10 @@ def settlement_adjust(
             code="services.settlement_foreign_order",
         )
     government = _money(
-        government_yuan, "政府支付调整", "government_yuan", code="services.settlement_bad_amount"
+        government_yuan, "政府支付调整", "government_yuan", code="services.settlement_bad_government_delta"
     )
     self_pay = _money(
-        self_pay_yuan or 0, "个人支付调整", "self_pay_yuan", code="services.settlement_bad_amount"
+        self_pay_yuan or 0, "个人支付调整", "self_pay_yuan", code="services.settlement_bad_self_pay_delta"
     )
     if government == ZERO and self_pay == ZERO:
         raise errors.InvalidSettlement(
