@@ -36,6 +36,16 @@ def mask_phone(phone: str) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
+def mask_name(name: str) -> str:
+    """张*明: the first and last characters of a name, the middle starred; 张* for two characters."""
+    text = (name or "").strip()
+    if len(text) <= 1:
+        return text
+    if len(text) == 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
 def mask_address(text: str) -> str:
     """The first six characters (district and street, not the door) and four stars."""
     if not text:

@@ -22,6 +22,9 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.BasicServiceList)
         auditlog.register(models.ServiceOrder)
         auditlog.register(models.MonthlyAllowance)
+        auditlog.register(models.Settlement)
+        auditlog.register(models.SettlementException)
+        auditlog.register(models.SettlementAdjustment)
         auditlog.register(models.Caregiver)
         auditlog.register(models.ServiceAlert)
         auditlog.register(models.QualitySetting)
@@ -61,6 +64,26 @@ class ServicesConfig(AppConfig):
                 "services.change_caregiver",
             ],
         )
+        # Monthly settlement: the provider makes it, the street checks it, the district approves and adjusts.
+        settle_view = [
+            "services.view_settlement",
+            "services.view_settlementexception",
+            "services.view_settlementadjustment",
+        ]
+        roles.register(Role.PROVIDER, [*settle_view, "services.add_settlement", "services.submit_settlement"])
+        roles.register(
+            Role.GOVERNMENT, [*settle_view, "services.check_settlement", "services.decide_settlement"]
+        )
+        roles.register(
+            Role.GOV_ADMIN,
+            [
+                *settle_view,
+                "services.check_settlement",
+                "services.decide_settlement",
+                "services.approve_settlement",
+                "services.adjust_settlement",
+            ],
+        )
         for role in (Role.ADVISOR, Role.OPERATOR):
             roles.register(role, [*catalogue, *offerings, *orders])
         roles.register(
@@ -76,6 +99,7 @@ class ServicesConfig(AppConfig):
         # Quality monitoring (服务质量实时监控), follow-up calls and complaints.
         watch = ["services.view_servicealert", "services.view_qualitysetting", "services.view_complaint"]
         handle = ["services.handle_servicealert"]
+        workflows.register(services.SETTLEMENT_WORKFLOW)
         calls = ["services.view_followupcall", "services.add_followupcall"]
         roles.register(
             Role.GOV_ADMIN,
@@ -83,6 +107,7 @@ class ServicesConfig(AppConfig):
                 *watch,
                 *handle,
                 *calls,
+                ("结算管理", "services:settlement_list", "services.view_settlement"),
                 "services.add_qualitysetting",
                 "services.change_qualitysetting",
                 "services.resolve_complaint",

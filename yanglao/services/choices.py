@@ -132,6 +132,25 @@ class AlertStatus(models.TextChoices):
     CLOSED = "closed", "已处理"
 
 
+class SettlementStatus(models.TextChoices):
+    """A provider's monthly settlement with the government (结算): the provider makes it, the street checks it,
+    the district approves it and the month is then locked; either check may return it (退回) to draft."""
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    STREET_CHECKED = "street_checked", "街道已审核"
+    APPROVED = "approved", "已批准"
+
+
+class ExceptionDecision(models.TextChoices):
+    """What the government decides about an order with an alert before it is paid (异常工单处理)."""
+
+    PENDING = "pending", "待审"
+    ALLOWED = "allowed", "照付"
+    CUT = "cut", "核减"
+    REFUSED = "refused", "拒付"
+
+
 class Satisfaction(models.TextChoices):
     """What a follow-up call (回访) hears."""
 

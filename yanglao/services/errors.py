@@ -18,6 +18,18 @@ class InvalidOrder(DomainError):
     message = "不能下单"
 
 
+class InvalidSettlement(DomainError):
+    """A settlement step refused: wrong state, same person as the maker, a locked month, bad input."""
+
+    code = "services.settlement_wrong_state"
+    message = "结算单当前状态不允许此操作"
+
+
+class SettlementLocked(InvalidSettlement):
+    code = "services.settlement_locked"
+    message = "该月结算已批准并锁定，不能再修改；如需更正，请在下一个未锁定月份调整"
+
+
 class InvalidQualitySetting(DomainError):
     code = "services.invalid_quality_setting"
     message = "服务质量监控设置有误"

@@ -12,7 +12,14 @@ from django.utils import timezone
 from yanglao.core import divisions
 from yanglao.core.lists import ScopedFilterSet, SortFilter
 from yanglao.services import quality_rules, rules
-from yanglao.services.choices import AlertKind, AlertStatus, ComplaintStatus, OrderStatus, ServiceType
+from yanglao.services.choices import (
+    AlertKind,
+    AlertStatus,
+    ComplaintStatus,
+    OrderStatus,
+    ServiceType,
+    SettlementStatus,
+)
 from yanglao.services.models import (
     Complaint,
     FollowUpCall,
@@ -20,6 +27,7 @@ from yanglao.services.models import (
     ServiceAlert,
     ServiceOffering,
     ServiceOrder,
+    Settlement,
 )
 
 
@@ -94,7 +102,39 @@ class OrderFilterSet(ScopedFilterSet):
         return qs.in_region(value.strip())
 
 
-# ---------------------------------------------------------------- quality monitoring
+class SettlementFilterSet(ScopedFilterSet):
+    """The settlements list (结算管理): government users see their region's, a provider its own."""
+
+    month = django_filters.CharFilter(label="结算月份", method="filter_month", max_length=7)
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=SettlementStatus.choices, empty_label="全部状态"
+    )
+    q = django_filters.CharFilter(
+        label="服务机构", field_name="provider__name", lookup_expr="icontains", max_length=100
+    )
+    sort = SortFilter(
+        {
+            "latest": ("月份由近及远", ("-month", "-pk")),
+            "oldest": ("月份由远及近", ("month", "pk")),
+        }
+    )
+
+    keyset = ("-month", "-pk")
+
+    class Meta:
+        model = Settlement
+        fields: list[str] = []
+
+    def base_queryset(self, user):
+        return Settlement.objects.for_user(user).select_related("provider")
+
+    def filter_month(self, qs, name, value):
+        value = value.strip()
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            return qs.filter(month__year=year, month__month=month)
+        except ValueError:
+            return qs.none()
 
 
 def _day_start(day: dt.date) -> dt.datetime:

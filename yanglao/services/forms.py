@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from yanglao.services import quality_rules
-from yanglao.services.choices import BreachAction, Satisfaction
+from yanglao.services.choices import BreachAction, ExceptionDecision, Satisfaction
 from yanglao.services.services import LIMITS
 from yanglao.services.slots import WEEKDAYS
 
@@ -26,7 +26,22 @@ class CheckInRuleForm(forms.Form):
     on_short = forms.ChoiceField(label="时长不足时", choices=BreachAction.choices)
 
 
-# ---------------------------------------------------------------- quality monitoring
+class SettlementPrepareForm(forms.Form):
+    month = forms.CharField(label="结算月份", max_length=7, help_text="例如 2026-03")
+
+
+class ExceptionDecisionForm(forms.Form):
+    exception = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="处理结果",
+        choices=[(v, label) for v, label in ExceptionDecision.choices if v != ExceptionDecision.PENDING],
+    )
+    cut_yuan = forms.CharField(label="核减金额（元）", max_length=12, required=False)
+    note = forms.CharField(label="处理说明", max_length=200, required=False)
+
+
+class SettlementReturnForm(forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=200)
 
 
 def _setting_number(label: str, name: str) -> forms.IntegerField:

@@ -19,11 +19,13 @@ from yanglao.services.choices import (
     Channel,
     ComplaintStatus,
     ConfirmVia,
+    ExceptionDecision,
     ListCategory,
     OrderStatus,
     Payer,
     Satisfaction,
     ServiceType,
+    SettlementStatus,
     Skill,
     Unit,
     VisitKind,
@@ -662,3 +664,211 @@ class ServicePlan(ScopedModel):
         from yanglao.services.slots import weekdays_label
 
         return weekdays_label(self.weekdays)
+
+
+class Settlement(ScopedModel):
+    """A provider's monthly settlement with the government (结算单): one per provider and month, made by the
+    provider (草稿 → 已提交), checked by the street of the provider's registered region (街道已审核) and approved
+    by the district (已批准), after which the month is locked: nothing on it changes, corrections land in the
+    next open month as ``SettlementAdjustment``s. The figures are recomputed from the month's confirmed and
+    rated orders while it is a draft. Scoped by the district (``region``) and the provider's own registered
+    region (``provider_region``), so the street that checks it sees it and the neighbouring street does not."""
+
+    scope_region_field = ("region", "provider_region")
+    scope_organisation_field = "provider"
+
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField("结算月份")  # the month's first day
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属区（县）",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        related_name="+",
+    )
+    provider_region = models.ForeignKey(
+        Region,
+        verbose_name="机构登记区划",
+        on_delete=models.PROTECT,
+        db_column="provider_region_code",
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=SettlementStatus.choices, default=SettlementStatus.DRAFT
+    )
+    orders = models.PositiveIntegerField("工单数", default=0)
+    confirmed = models.PositiveIntegerField("已确认工单数", default=0)
+    exceptions = models.PositiveIntegerField("异常工单数", default=0)
+    government_yuan = models.DecimalField("政府支付（元）", max_digits=14, decimal_places=2, default=0)
+    self_pay_yuan = models.DecimalField("个人支付（元）", max_digits=14, decimal_places=2, default=0)
+    adjustments_yuan = models.DecimalField("往月调整（元）", max_digits=14, decimal_places=2, default=0)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField("生成时间")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="街道审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField("街道审核时间", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="区（县）批准人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("批准时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    return_reason = models.CharField("退回原因", max_length=200, blank=True)
+    # Every step as it happened ({"action", "user", "at", "reason"}): the page's history of approvals.
+    history = models.JSONField("审批记录", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结算单"
+        permissions = [
+            ("submit_settlement", "提交结算单"),
+            ("check_settlement", "街道审核结算单"),
+            ("approve_settlement", "区县批准结算单"),
+            ("decide_settlement", "处理结算异常工单"),
+            ("adjust_settlement", "调整已锁定月份"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "month", "id"], name="settlement_region_month"),
+            models.Index(fields=["provider_region", "month"], name="settlement_provider_region"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month"], name="settlement_provider_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="settlement_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.month:%Y年%m月}结算单"
+
+    @property
+    def payable_yuan(self):
+        """What the government pays this month: the month's own share and the corrections landing in it."""
+        return self.government_yuan + self.adjustments_yuan
+
+
+class SettlementException(ScopedModel):
+    """An order of the month with an alert (异常工单): kept out of the payment until the government decides —
+    照付 pays it, 核减 pays the government share less the cut, 拒付 pays nothing. One per settlement and order."""
+
+    scope_region_field = ("region", "provider_region")
+    scope_organisation_field = "provider"
+
+    settlement = models.ForeignKey(
+        Settlement, verbose_name="结算单", on_delete=models.CASCADE, related_name="exception_rows"
+    )
+    order = models.ForeignKey(ServiceOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属区（县）",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        related_name="+",
+    )
+    provider_region = models.ForeignKey(
+        Region,
+        verbose_name="机构登记区划",
+        on_delete=models.PROTECT,
+        db_column="provider_region_code",
+        related_name="+",
+    )
+    reasons = models.JSONField("异常原因", default=list)  # [{"kind", "label", "message"}]
+    decision = models.CharField(
+        "处理结果", max_length=10, choices=ExceptionDecision.choices, default=ExceptionDecision.PENDING
+    )
+    cut_yuan = models.DecimalField("核减金额（元）", max_digits=10, decimal_places=2, default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    note = models.CharField("处理说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结算异常工单"
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "order"], name="settlement_exception_order"),
+            models.CheckConstraint(condition=Q(cut_yuan__gte=0), name="settlement_cut_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"异常工单 {self.order_id}"
+
+
+class SettlementAdjustment(ScopedModel):
+    """A correction to a locked (approved) month, landing in the provider's next open month's settlement:
+    the approved month itself never changes. Deltas may be negative (money paid back)."""
+
+    scope_region_field = ("region", "provider_region")
+    scope_organisation_field = "provider"
+
+    settlement = models.ForeignKey(
+        Settlement, verbose_name="计入结算单", on_delete=models.PROTECT, related_name="adjustment_rows"
+    )
+    order = models.ForeignKey(ServiceOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="+")
+    from_month = models.DateField("原结算月份")
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属区（县）",
+        on_delete=models.PROTECT,
+        db_column="region_code",
+        related_name="+",
+    )
+    provider_region = models.ForeignKey(
+        Region,
+        verbose_name="机构登记区划",
+        on_delete=models.PROTECT,
+        db_column="provider_region_code",
+        related_name="+",
+    )
+    government_yuan = models.DecimalField("政府支付调整（元）", max_digits=10, decimal_places=2)
+    self_pay_yuan = models.DecimalField("个人支付调整（元）", max_digits=10, decimal_places=2, default=0)
+    reason = models.CharField("调整原因", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="调整人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("调整时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结算调整"
+
+    def __str__(self) -> str:
+        return f"{self.from_month:%Y年%m月}调整 {self.order_id}"

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import Q
 from django.utils import timezone
 
 from yanglao.core.errors import NotFound
@@ -29,6 +30,9 @@ from yanglao.services.models import (
     ServiceOffering,
     ServiceOrder,
     ServicePlan,
+    Settlement,
+    SettlementAdjustment,
+    SettlementException,
 )
 
 
@@ -137,7 +141,136 @@ def item_get(*, code: str) -> ServiceItem | None:
     return ServiceItem.objects.filter(code=code).first()
 
 
-# ---------------------------------------------------------------- quality monitoring
+def settlement_filterset(*, user: User, params=None) -> filters.SettlementFilterSet:
+    return filters.SettlementFilterSet(params, user=user)
+
+
+def settlement_get(*, user: User, settlement_id: int) -> Settlement:
+    """A settlement in the user's scope; missing and out of scope are the same NotFound."""
+    found = (
+        Settlement.objects.for_user(user)
+        .select_related("provider", "region", "provider_region", "submitted_by", "checked_by", "approved_by")
+        .filter(pk=settlement_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def settlement_exceptions(*, user: User, settlement: Settlement) -> list[SettlementException]:
+    return list(
+        SettlementException.objects.for_user(user)
+        .filter(settlement=settlement)
+        .select_related("order", "order__item", "order__elder", "decided_by")
+        .order_by("order__scheduled_start", "pk")
+    )
+
+
+def settlement_adjustments(*, user: User, settlement: Settlement) -> list[SettlementAdjustment]:
+    return list(
+        SettlementAdjustment.objects.for_user(user)
+        .filter(settlement=settlement)
+        .select_related("order", "created_by")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    order_id: int
+    start: dt.datetime
+    item: str
+    quantity: Decimal
+    unit_price: Decimal
+    government_yuan: Decimal
+    self_pay_yuan: Decimal
+    person: str  # the person's name as stored; the statement masks it
+    decision: str  # the exception's decision value, "" when the order had no alert
+    cut_yuan: Decimal
+
+
+def settlement_lines(*, settlement: Settlement):
+    """The counted orders of a settlement the caller already read in the user's scope, in date order, with
+    their exception decisions; an iterator in chunks, so a month of any size streams. The orders are read
+    unscoped: a street sees the statement of a provider registered in it, orders in other streets included."""
+    from django.db.models import OuterRef, Subquery
+
+    from yanglao.services.services.settlement import COUNTED, month_bounds
+
+    start, end = month_bounds(settlement.month)
+    decided = SettlementException.objects.unscoped(reason="the lines of a settlement read in scope").filter(
+        settlement=settlement, order=OuterRef("pk")
+    )
+    rows = (
+        ServiceOrder.objects.unscoped(reason="the lines of a settlement read in scope")
+        .filter(
+            provider_id=settlement.provider_id,
+            scheduled_start__gte=start,
+            scheduled_start__lt=end,
+            status__in=COUNTED,
+        )
+        .filter(
+            # A submitted statement's figures were computed at submission: an order confirmed later is not in
+            # them (it is paid through an adjustment), so it is not a line of the statement either.
+            Q(confirmed_at__isnull=True) | Q(confirmed_at__lte=settlement.submitted_at)
+            if settlement.submitted_at
+            else Q()
+        )
+        .annotate(
+            decision=Subquery(decided.values("decision")[:1]),
+            cut=Subquery(decided.values("cut_yuan")[:1]),
+        )
+        .order_by("scheduled_start", "pk")
+        .values_list(
+            "pk",
+            "scheduled_start",
+            "item__name",
+            "quantity",
+            "unit_price",
+            "government_yuan",
+            "self_pay_yuan",
+            "elder__name",
+            "decision",
+            "cut",
+        )
+    )
+    for row in rows.iterator(chunk_size=5000):
+        # A subquery's decimal comes back as a float on SQLite: the cut is re-read as cents.
+        cut = Decimal(str(row[9] or 0)).quantize(Decimal("0.01"))
+        yield StatementLine(*row[:8], decision=row[8] or "", cut_yuan=cut)
+
+
+def settlement_providers(*, month: dt.date, provider_id: int | None = None) -> list[int]:
+    """For the monthly command (system code, no user): the providers with orders in the month or a
+    settlement for it, or the one asked for."""
+    from yanglao.services.services.settlement import month_bounds
+
+    if provider_id is not None:
+        return [provider_id]
+    start, end = month_bounds(month)
+    with_orders = (
+        ServiceOrder.objects.unscoped(reason="monthly settlement command")
+        .filter(scheduled_start__gte=start, scheduled_start__lt=end)
+        .values_list("provider_id", flat=True)
+        .distinct()
+    )
+    with_settlement = (
+        Settlement.objects.unscoped(reason="monthly settlement command")
+        .filter(month=month)
+        .values_list("provider_id", flat=True)
+    )
+    return sorted({*with_orders, *with_settlement})
+
+
+def settlement_for_month(*, provider_id: int, month: dt.date) -> Settlement | None:
+    """For the monthly command: the provider's settlement of the month, if any."""
+    return (
+        Settlement.objects.unscoped(reason="monthly settlement command")
+        .select_related("provider")
+        .filter(provider_id=provider_id, month=month)
+        .first()
+    )
 
 
 def quality_settings() -> dict[str | None, QualitySetting]:
@@ -380,9 +513,6 @@ def supervision(*, user: User, today: dt.date | None = None, days: int = 30) -> 
         trend=trend,
         trend_max=top,
     )
-
-
-# ---------------------------------------------------------------- family pages, quotes, plans
 
 
 def offerings_for_home(*, user: User, elder_id: int) -> list[ServiceOffering]:

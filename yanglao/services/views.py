@@ -4,12 +4,14 @@ providers' offerings list. Thin: selectors and services do the work."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import uuid
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,11 +33,14 @@ from yanglao.services.forms import (
     ComplaintRateForm,
     ComplaintReplyForm,
     ComplaintResolveForm,
+    ExceptionDecisionForm,
     FamilyOrderForm,
     FollowUpForm,
     PlanForm,
     QualitySettingForm,
     RateForm,
+    SettlementPrepareForm,
+    SettlementReturnForm,
 )
 
 
@@ -135,7 +140,156 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, lists.page_context(request, fs))
 
 
-# ---------------------------------------------------------------- quality monitoring
+SETTLEMENT_BUTTONS = {  # the workflow's actions as the detail page offers them
+    "submit": "提交审核",
+    "check": "街道审核通过",
+    "approve": "批准并锁定",
+}
+
+
+def _prepare_form(request: HttpRequest, data=None) -> SettlementPrepareForm | None:
+    """The provider manager's "生成本月结算单": only for provider users who may make settlements."""
+    if not (request.user.has_perm("services.add_settlement") and request.user.organisation_id):
+        return None
+    return SettlementPrepareForm(data, initial={"month": f"{timezone.localdate():%Y-%m}"})
+
+
+@login_required
+@permission_required("services.view_settlement", raise_exception=True)
+def settlement_list(request: HttpRequest) -> HttpResponse:
+    fs = selectors.settlement_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "services/settlement_list.html", "services/_settlement_rows.html")
+    return render(
+        request, template, {**lists.page_context(request, fs), "prepare_form": _prepare_form(request)}
+    )
+
+
+@login_required
+@require_POST
+@permission_required("services.add_settlement", raise_exception=True)
+def settlement_prepare(request: HttpRequest) -> HttpResponse:
+    fs = selectors.settlement_filterset(user=request.user, params={})
+    return pages.form_page(
+        request,
+        _prepare_form(request, request.POST) or SettlementPrepareForm(request.POST),
+        template="services/settlement_list.html",
+        context=lambda: lists.page_context(request, fs),
+        form_name="prepare_form",
+        save=lambda data: services.settlement_prepare(
+            actor=request.user, provider_id=request.user.organisation_id, month=data["month"]
+        ),
+        success_url=lambda s: reverse("services:settlement_detail", args=[s.pk]),
+        message=lambda s: f"已生成{s.month:%Y年%m月}结算单",
+    )
+
+
+def _settlement_context(request: HttpRequest, settlement) -> dict:
+    actions = workflows.allowed_actions(request.user, settlement)
+    return {
+        "s": settlement,
+        "buttons": [(a, SETTLEMENT_BUTTONS[a]) for a in actions if a in SETTLEMENT_BUTTONS],
+        "can_return": any(a.startswith("return_") for a in actions),
+        "can_decide": request.user.has_perm("services.decide_settlement") and settlement.status == "draft",
+        "exceptions": selectors.settlement_exceptions(user=request.user, settlement=settlement),
+        "adjustments": selectors.settlement_adjustments(user=request.user, settlement=settlement),
+        "action_form": django_forms.Form(),
+        "decision_form": ExceptionDecisionForm(),
+        "return_form": SettlementReturnForm(),
+    }
+
+
+@login_required
+@permission_required("services.view_settlement", raise_exception=True)
+def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    settlement = selectors.settlement_get(user=request.user, settlement_id=pk)
+    return render(request, "services/settlement_detail.html", _settlement_context(request, settlement))
+
+
+def _settlement_action(
+    request: HttpRequest, pk: int, form, form_name: str, save, message: str
+) -> HttpResponse:
+    settlement = selectors.settlement_get(user=request.user, settlement_id=pk)
+    return pages.form_page(
+        request,
+        form,
+        template="services/settlement_detail.html",
+        context=lambda: _settlement_context(
+            request, selectors.settlement_get(user=request.user, settlement_id=settlement.pk)
+        ),
+        form_name=form_name,
+        save=save,
+        success_url=lambda saved: reverse("services:settlement_detail", args=[pk]),
+        message=message,
+    )
+
+
+SETTLEMENT_STEPS = {
+    "submit": (services.settlement_submit, "已提交，等待街道审核"),
+    "check": (services.settlement_check, "街道审核通过，等待区（县）批准"),
+    "approve": (services.settlement_approve, "已批准，该月结算已锁定"),
+}
+
+
+@login_required
+@require_POST
+def settlement_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in SETTLEMENT_STEPS:
+        raise Http404
+    step, message = SETTLEMENT_STEPS[action]
+    return _settlement_action(
+        request,
+        pk,
+        django_forms.Form(request.POST),
+        "action_form",
+        lambda data: step(actor=request.user, settlement_id=pk),
+        message,
+    )
+
+
+@login_required
+@require_POST
+def settlement_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _settlement_action(
+        request,
+        pk,
+        SettlementReturnForm(request.POST),
+        "return_form",
+        lambda data: services.settlement_return(actor=request.user, settlement_id=pk, reason=data["reason"]),
+        "已退回机构修改",
+    )
+
+
+@login_required
+@require_POST
+def settlement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _settlement_action(
+        request,
+        pk,
+        ExceptionDecisionForm(request.POST),
+        "decision_form",
+        lambda data: services.settlement_decide_exception(
+            actor=request.user,
+            exception_id=data["exception"],
+            decision=data["decision"],
+            cut_yuan=data["cut_yuan"],
+            note=data["note"],
+        ),
+        "已处理异常工单，合计已更新",
+    )
+
+
+@login_required
+@permission_required("services.view_settlement", raise_exception=True)
+def settlement_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The statement as .xlsx, written in constant memory to a temporary file and streamed from it."""
+    handle = tempfile.TemporaryFile()
+    settlement = services.settlement_statement_write(actor=request.user, settlement_id=pk, handle=handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"settlement-{settlement.provider_id}-{settlement.month:%Y%m}.xlsx",
+    )
 
 
 @login_required
@@ -348,9 +502,6 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         message=message,
         form_name="action_form",
     )
-
-
-# ---------------------------------------------------------------- family phone pages (家属, journey 3)
 
 
 def _complaint_url(order_id: int) -> str:

@@ -40,6 +40,17 @@ from yanglao.services.services.quality import (
     quality_setting_set,
     quality_watch,
 )
+from yanglao.services.services.settlement import (
+    SETTLEMENT_WORKFLOW,
+    settlement_adjust,
+    settlement_approve,
+    settlement_check,
+    settlement_decide_exception,
+    settlement_prepare,
+    settlement_return,
+    settlement_statement_write,
+    settlement_submit,
+)
 
 __all__ = [
     "CLOCK_SLACK",
@@ -49,6 +60,7 @@ __all__ = [
     "MAX_DAYS_AHEAD",
     "ORDER_WORKFLOW",
     "RULE_FIELDS",
+    "SETTLEMENT_WORKFLOW",
     "alert_handle",
     "alerts_raise",
     "caregiver_suggestions",
@@ -74,4 +86,12 @@ __all__ = [
     "plan_stop",
     "quality_setting_set",
     "quality_watch",
+    "settlement_adjust",
+    "settlement_approve",
+    "settlement_check",
+    "settlement_decide_exception",
+    "settlement_prepare",
+    "settlement_return",
+    "settlement_statement_write",
+    "settlement_submit",
 ]
