@@ -99,7 +99,6 @@ class ServicesConfig(AppConfig):
         # Quality monitoring (服务质量实时监控), follow-up calls and complaints.
         watch = ["services.view_servicealert", "services.view_qualitysetting", "services.view_complaint"]
         handle = ["services.handle_servicealert"]
-        workflows.register(services.SETTLEMENT_WORKFLOW)
         calls = ["services.view_followupcall", "services.add_followupcall"]
         roles.register(
             Role.GOV_ADMIN,
@@ -107,7 +106,6 @@ class ServicesConfig(AppConfig):
                 *watch,
                 *handle,
                 *calls,
-                ("结算管理", "services:settlement_list", "services.view_settlement"),
                 "services.add_qualitysetting",
                 "services.change_qualitysetting",
                 "services.resolve_complaint",
@@ -148,6 +146,7 @@ class ServicesConfig(AppConfig):
         importing.register(services_importing.IMPORTER)
         workflows.register(services.ORDER_WORKFLOW)
         workflows.register(services.COMPLAINT_WORKFLOW)
+        workflows.register(services.SETTLEMENT_WORKFLOW)
         core_exports.register(exports.ALERTS)
         core_exports.register(exports.COMPLAINTS)
         panels.register(panels.ElderPanel("services:elder_panel", "services.view_basicservicelist"))
@@ -157,6 +156,7 @@ class ServicesConfig(AppConfig):
             ("基本养老服务清单", "services:basic_list", "services.view_basicservicelist"),
             ("服务机构项目", "services:offering_list", "services.view_serviceoffering"),
             ("服务工单", "services:order_list", "services.view_serviceorder"),
+            ("结算管理", "services:settlement_list", "services.view_settlement"),
             ("服务回访", "services:follow_ups", "services.add_followupcall"),
             ("服务投诉", "services:complaint_list", "services.view_complaint"),
         ):
