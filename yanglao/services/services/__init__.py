@@ -19,6 +19,7 @@ from yanglao.services.services.orders import (
     order_place,
     order_review,
 )
+from yanglao.services.services.visits import care_route_reveal, visit_photo_add, visit_report
 
 __all__ = [
     "CLOCK_SLACK",
@@ -27,6 +28,7 @@ __all__ = [
     "ORDER_WORKFLOW",
     "RULE_FIELDS",
     "alerts_raise",
+    "care_route_reveal",
     "caregiver_suggestions",
     "catalogue_load",
     "checkin_rule_set",
@@ -38,4 +40,6 @@ __all__ = [
     "order_dispatch",
     "order_place",
     "order_review",
+    "visit_photo_add",
+    "visit_report",
 ]
