@@ -19,7 +19,18 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.CheckInRule)
         auditlog.register(models.ServiceOffering, m2m_fields={"areas"})
         auditlog.register(models.BasicServiceList)
-        auditlog.register(models.ServiceOrder)
+        # The family's confirmation code is a secret and the visit's positions are the home's: not in diffs.
+        auditlog.register(
+            models.ServiceOrder,
+            exclude_fields=[
+                "confirm_code",
+                "checkin_lat",
+                "checkin_lng",
+                "checkout_lat",
+                "checkout_lng",
+                "photo_files",
+            ],
+        )
         auditlog.register(models.MonthlyAllowance)
         auditlog.register(models.Caregiver)
 
@@ -81,3 +92,8 @@ class ServicesConfig(AppConfig):
             navigation.register(
                 navigation.NavItem(label, url_name, permission), before="core:organisation_list"
             )
+        # Only caregivers take orders (accept_serviceorder): their phone page.
+        navigation.register(
+            navigation.NavItem("今日工单", "services:care_today", "services.accept_serviceorder"),
+            before="services:catalogue",
+        )

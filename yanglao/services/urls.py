@@ -11,4 +11,6 @@ urlpatterns = [
     path("elders/<int:pk>/services/", views.elder_panel, name="elder_panel"),
     path("services/orders/", views.order_list, name="order_list"),
     path("services/offerings/", views.offering_list, name="offering_list"),
+    path("services/care/", views.care_today, name="care_today"),
+    path("services/care/<int:order_id>/", views.care_job, name="care_job"),
 ]
