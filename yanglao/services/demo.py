@@ -3,13 +3,18 @@ prices), with government-purchased items at a lower contracted price; each serve
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from yanglao.core import demo
-from yanglao.core.models import Organisation, Region
-from yanglao.services.models import ServiceItem, ServiceOffering
+from yanglao.core.models import Organisation, Region, User
+from yanglao.people.choices import ElderStatus
+from yanglao.people.models import Elder
+from yanglao.services.choices import Channel, OrderStatus
+from yanglao.services.models import Caregiver, ServiceItem, ServiceOffering, ServiceOrder
 
 # kind → (item code, demo price in yuan, contracted price when the government buys it, or None)
 OFFERS = {
@@ -64,3 +69,88 @@ def seed_offerings(ctx: demo.SeedContext) -> None:
                 made += 1
     ctx.stats["offerings"] = made
     ctx.log(f"服务机构项目：{made} 项（演示价格，非官方价格）")
+
+
+# The demo caregiver's day: (local start time, item code), about eight jobs as journey 4 describes.
+CARE_DAY = [
+    ("08:00", "JS-PB"),
+    ("09:00", "SH-ZY"),
+    ("09:00", "SH-ZJ"),
+    ("10:30", "JC-SMHL"),
+    ("13:30", "SH-ZY"),
+    ("14:30", "TF-TF"),
+    ("15:30", "WT-DG"),
+    ("16:30", "SH-XY"),
+]
+
+
+@demo.step("care_day", needs=("services", "accounts", "people"))
+def seed_care_day(ctx: demo.SeedContext) -> None:
+    """护理员 刘芳 (demo account ``caregiver``) gets a caregiver row and eight accepted orders for the day the demo
+    is seeded, for people in her company's service area; self-paid at demo prices, the same every run."""
+    user = User.objects.filter(username="caregiver").first()
+    if user is None or user.organisation_id is None:
+        ctx.log("今日工单：没有演示护理员账号，跳过")
+        return
+    provider = user.organisation
+    caregiver, _ = Caregiver.objects.unscoped(reason="demo seed").get_or_create(
+        user=user,
+        defaults={
+            "provider": provider,
+            "region_id": provider.region_id,
+            "name": "刘芳",
+            "skills": ["general", "care_worker"],
+        },
+    )
+    today = timezone.localdate()
+    orders = ServiceOrder.objects.unscoped(reason="demo seed")
+    if orders.filter(client_key__startswith=f"demo-care-{today:%Y%m%d}-").exists():
+        ctx.log("今日工单：已有，跳过")
+        return
+    offerings = {
+        o.item.code: o
+        for o in ServiceOffering.objects.unscoped(reason="demo seed")
+        .filter(provider=provider, active=True)
+        .select_related("item")
+    }
+    street = provider.region_id[:9]
+    people = list(
+        Elder.objects.unscoped(reason="demo seed")
+        .filter(
+            region__gte=street + "000",
+            region__lt=street + "999",
+            status=ElderStatus.ACTIVE,
+            lat__isnull=False,
+        )
+        .order_by("pk")[: len(CARE_DAY)]
+    )
+    made = 0
+    with transaction.atomic():
+        for n, ((clock, code), person) in enumerate(zip(CARE_DAY, people, strict=False)):
+            offering = offerings.get(code)
+            if offering is None:
+                continue
+            hour, minute = (int(part) for part in clock.split(":"))
+            start = timezone.make_aware(dt.datetime.combine(today, dt.time(hour, minute)))
+            minutes = offering.item.standard_minutes
+            ServiceOrder.objects.create(
+                client_key=f"demo-care-{today:%Y%m%d}-{n}",
+                elder=person,
+                region_id=person.region_id,
+                provider=provider,
+                offering=offering,
+                item=offering.item,
+                quantity=Decimal(1),
+                scheduled_start=start,
+                scheduled_end=start + dt.timedelta(minutes=minutes),
+                unit_price=offering.price,
+                self_pay_yuan=offering.price,
+                status=OrderStatus.ACCEPTED,
+                caregiver=caregiver,
+                channel=Channel.ADVISOR,
+                placed_by=user,
+                note="演示工单",
+            )
+            made += 1
+    ctx.stats["care_day"] = made
+    ctx.log(f"今日工单：护理员 刘芳 {made} 单（演示数据）")
