@@ -78,6 +78,10 @@ class ServicesConfig(AppConfig):
             ],
         )
 
+        # A caregiver reads the reports on her own jobs (the job page); the provider reads its caregivers'.
+        roles.register(Role.CAREGIVER, ["services.view_visitaction"])
+        roles.register(Role.PROVIDER, ["services.view_visitaction"])
+
         reference.register("services.catalogue", services.catalogue_load)
         importing.register(services_importing.IMPORTER)
         workflows.register(services.ORDER_WORKFLOW)

@@ -154,3 +154,17 @@ def test_another_caregivers_job_is_not_found_and_others_have_no_page(day, client
     assert client.get("/services/care/").status_code == 403
     client.force_login(factories.user(role="family", username="family_care"))
     assert client.get("/services/care/").status_code == 403
+
+
+def test_the_job_page_lists_the_reports_the_server_recorded(day, client):
+    workers, orders = day
+    user = workers[1].user
+    pk = orders[("near", 9, timezone.localdate())]
+    from yanglao.services import services
+
+    services.visit_report(
+        actor=user, key="page-report-0001", order_id=pk, kind="check_in", phone_time=timezone.now()
+    )
+    client.force_login(user)
+    html = client.get(f"/services/care/{pk}/").content.decode()
+    assert "服务器记录" in html and "<strong>签到</strong>：" in html
