@@ -1,17 +1,18 @@
 """The services API: the catalogue with the rules in force for a region, providers' offerings. Thin."""
 
-# No "from __future__ import annotations": ninja reads the paginated view's annotations through its wrapper.
-
+import datetime as dt
 from typing import Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from yanglao.core import lists, workflows
 from yanglao.core.errors import NotFound
-from yanglao.services import filters, selectors, services
+from yanglao.services import errors, filters, selectors, services, visiting
 from yanglao.services.schemas import (
+    CareStopOut,
     CatalogueItemOut,
     DispatchIn,
     FamilyPersonOut,
@@ -19,6 +20,7 @@ from yanglao.services.schemas import (
     OfferingOut,
     OrderIn,
     OrderOut,
+    PhotoOut,
     PlanIn,
     PlanOut,
     QuoteIn,
@@ -27,6 +29,8 @@ from yanglao.services.schemas import (
     ReasonIn,
     ReviewIn,
     SuggestionOut,
+    VisitIn,
+    VisitOut,
 )
 
 router = Router(tags=["居家社区养老服务"])
@@ -178,7 +182,67 @@ def decline_order(request: HttpRequest, order_id: int, payload: ReasonIn):
     )
 
 
-# ---------------------------------------------------------------- family (mini program): same scope, same keys
+def _visit_out(action) -> dict:
+    order = action.order
+    return {
+        "id": action.pk,
+        "key": action.key,
+        "order_id": action.order_id,
+        "kind": action.kind,
+        "kind_label": action.get_kind_display(),
+        "outcome": action.outcome,
+        "outcome_label": action.get_outcome_display(),
+        "code": action.code,
+        "message": action.message,
+        "state": order.status,
+        "state_label": order.get_status_display(),
+    }
+
+
+@router.get("/services/care/today", response=list[CareStopOut])
+def care_today(request: HttpRequest, day: dt.date | None = None):
+    """The signed-in caregiver's jobs of ``day`` (today by default) in route order. Each call is audited:
+    it carries the addresses in clear."""
+    stops = selectors.caregiver_today(user=request.user, day=day)
+    services.care_route_reveal(actor=request.user, order_ids=[s.order.pk for s in stops])
+    return [
+        {
+            "order_id": s.order.pk,
+            "position": s.position,
+            "scheduled_start": s.order.scheduled_start,
+            "scheduled_end": s.order.scheduled_end,
+            "item_code": s.order.item.code,
+            "item_name": s.order.item.name,
+            "elder_name": s.order.elder.name,
+            "address": s.order.elder.address,
+            "lat": s.order.elder.lat,
+            "lng": s.order.elder.lng,
+            "status": s.order.status,
+            "status_label": s.order.get_status_display(),
+            "checklist": list(s.checklist),
+            "photos_required": s.photos_required,
+            "photos": s.order.photos,
+        }
+        for s in stops
+    ]
+
+
+@router.post("/services/visits", response=VisitOut)
+def report_visit(request: HttpRequest, payload: VisitIn):
+    """One report from the caregiver's phone. Idempotent by ``key``: a repeat gets the first answer. A report
+    judged by the rules is answered 200 with its outcome (a rule that blocks: ``refused`` with code and
+    message); one that cannot be recorded (not your order, wrong state, bad key) is a 422 or 404."""
+    action = services.visit_report(actor=request.user, **payload.dict())
+    return _visit_out(action)
+
+
+@router.post("/services/orders/{order_id}/photos", response=PhotoOut)
+def add_visit_photo(request: HttpRequest, order_id: int, photo: File[UploadedFile]):
+    """One check-out photo (JPEG or PNG, at most 2 MB, at most 3 an order), during the visit."""
+    if photo.size is None or photo.size > visiting.PHOTO_BYTES:
+        raise errors.PhotoTooLarge(fields={"photo": "过大"})
+    order = services.visit_photo_add(actor=request.user, order_id=order_id, content=photo.read())
+    return {"order_id": order.pk, "photos": order.photos}
 
 
 @router.get("/services/family/people", response=list[FamilyPersonOut])

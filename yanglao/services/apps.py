@@ -20,7 +20,18 @@ class ServicesConfig(AppConfig):
         auditlog.register(models.CheckInRule)
         auditlog.register(models.ServiceOffering, m2m_fields={"areas"})
         auditlog.register(models.BasicServiceList)
-        auditlog.register(models.ServiceOrder)
+        # The family's confirmation code is a secret and the visit's positions are the home's: not in diffs.
+        auditlog.register(
+            models.ServiceOrder,
+            exclude_fields=[
+                "confirm_code",
+                "checkin_lat",
+                "checkin_lng",
+                "checkout_lat",
+                "checkout_lng",
+                "photo_files",
+            ],
+        )
         auditlog.register(models.MonthlyAllowance)
         auditlog.register(models.Settlement)
         auditlog.register(models.SettlementException)
@@ -142,6 +153,10 @@ class ServicesConfig(AppConfig):
             roles.register(role, plans)
         roles.register(Role.PROVIDER, ["services.view_serviceplan"])
 
+        # A caregiver reads the reports on her own jobs (the job page); the provider reads its caregivers'.
+        roles.register(Role.CAREGIVER, ["services.view_visitaction"])
+        roles.register(Role.PROVIDER, ["services.view_visitaction"])
+
         reference.register("services.catalogue", services.catalogue_load)
         importing.register(services_importing.IMPORTER)
         workflows.register(services.ORDER_WORKFLOW)
@@ -179,6 +194,11 @@ class ServicesConfig(AppConfig):
                 ),
                 before="services:complaint_list",
             )
+        # Only caregivers take orders (accept_serviceorder): their phone page.
+        navigation.register(
+            navigation.NavItem("今日工单", "services:care_today", "services.accept_serviceorder"),
+            before="services:catalogue",
+        )
         # A family account's navigation is its phone pages only; its home page shows 我的家人.
         family = (Role.FAMILY,)
         for label, url_name, permission in (

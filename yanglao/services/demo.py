@@ -97,11 +97,21 @@ DEMO_LIST = [
     ("care", "失能老人上门护理", [], 3, 12, None, "government"),
     ("concern", "计生特殊家庭老人关爱服务", ["family_planning"], None, None, 200, "government"),
 ]
+
+
 CAREGIVERS_PER_PROVIDER = 6
+
+
 CAREGIVER_KINDS = ("home_service", "nursing_station", "day_care")
+
+
 # Share of past visits with each breach: about 3 % late, 1 % no-show, 2 % short, a few far from home.
 BREACHES = (("no_show", 0.01), ("late", 0.03), ("short", 0.02), ("far_in", 0.004))
+
+
 MONTHS_BACK = 3
+
+
 DAYS_AHEAD = 14
 
 
@@ -400,6 +410,91 @@ def _demo_visit(ctx, elder, offering, caregiver, start, now, rule, grants, grant
         if order.rating <= 2:
             found.append(rules.Breach("low_rating", "warn", f"家属评分 {order.rating} 星"))
     return order, found
+
+
+# The demo caregiver's day: (local start time, item code), about eight jobs as journey 4 describes.
+CARE_DAY = [
+    ("08:00", "JS-PB"),
+    ("09:00", "SH-ZY"),
+    ("09:00", "SH-ZJ"),
+    ("10:30", "JC-SMHL"),
+    ("13:30", "SH-ZY"),
+    ("14:30", "TF-TF"),
+    ("15:30", "WT-DG"),
+    ("16:30", "SH-XY"),
+]
+
+
+@demo.step("care_day", needs=("service_orders",))
+def seed_care_day(ctx: demo.SeedContext) -> None:
+    """护理员 刘芳 (demo account ``caregiver``) gets a caregiver row and eight accepted orders for the day the demo
+    is seeded, for people in her company's service area; self-paid at demo prices, the same every run."""
+    user = User.objects.filter(username="caregiver").first()
+    if user is None or user.organisation_id is None:
+        ctx.log("今日工单：没有演示护理员账号，跳过")
+        return
+    provider = user.organisation
+    caregiver, _ = Caregiver.objects.unscoped(reason="demo seed").get_or_create(
+        user=user,
+        defaults={
+            "provider": provider,
+            "region_id": provider.region_id,
+            "name": "刘芳",
+            "skills": ["general", "care_worker"],
+        },
+    )
+    today = timezone.localdate()
+    orders = ServiceOrder.objects.unscoped(reason="demo seed")
+    if orders.filter(client_key__startswith=f"demo-care-{today:%Y%m%d}-").exists():
+        ctx.log("今日工单：已有，跳过")
+        return
+    offerings = {
+        o.item.code: o
+        for o in ServiceOffering.objects.unscoped(reason="demo seed")
+        .filter(provider=provider, active=True)
+        .select_related("item")
+    }
+    street = provider.region_id[:9]
+    people = list(
+        Elder.objects.unscoped(reason="demo seed")
+        .filter(
+            region__gte=street + "000",
+            region__lt=street + "999",
+            status=ElderStatus.ACTIVE,
+            lat__isnull=False,
+        )
+        .order_by("pk")[: len(CARE_DAY)]
+    )
+    made = 0
+    with transaction.atomic():
+        for n, ((clock, code), person) in enumerate(zip(CARE_DAY, people, strict=False)):
+            offering = offerings.get(code)
+            if offering is None:
+                continue
+            hour, minute = (int(part) for part in clock.split(":"))
+            start = timezone.make_aware(dt.datetime.combine(today, dt.time(hour, minute)))
+            minutes = offering.item.standard_minutes
+            ServiceOrder.objects.create(
+                client_key=f"demo-care-{today:%Y%m%d}-{n}",
+                elder=person,
+                region_id=person.region_id,
+                provider=provider,
+                offering=offering,
+                item=offering.item,
+                quantity=Decimal(1),
+                scheduled_start=start,
+                scheduled_end=start + dt.timedelta(minutes=minutes),
+                unit_price=offering.price,
+                self_pay_yuan=offering.price,
+                status=OrderStatus.ACCEPTED,
+                caregiver=caregiver,
+                channel=Channel.ADVISOR,
+                placed_by=user,
+                note="演示工单",
+            )
+            made += 1
+    ctx.stats["care_day"] = made
+    ctx.log(f"今日工单：护理员 刘芳 {made} 单（演示数据）")
 
 
 @demo.step("services_family", needs=("service_orders",))

@@ -350,6 +350,8 @@ class ServiceOrder(ScopedModel):
     rating_comment = models.CharField("评价", max_length=300, blank=True)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     abort_reason = models.CharField("异常终止原因", max_length=200, blank=True)
+    # Check-out photos, stored private under random names (no personal data in a name); ``photos`` counts them.
+    photo_files = models.JSONField("服务照片文件", default=list, blank=True)
     plan = models.ForeignKey(
         "ServicePlan",
         verbose_name="周期服务计划",
@@ -416,6 +418,7 @@ class VisitAction(ScopedModel):
     payload = models.JSONField("内容", default=dict, blank=True)
     outcome = models.CharField("结果", max_length=10, choices=VisitOutcome.choices)
     message = models.CharField("说明", max_length=300, blank=True)
+    code = models.CharField("结果代码", max_length=60, blank=True)  # the refusal's or the first flag's code
 
     class Meta:
         verbose_name = verbose_name_plural = "上门服务记录"

@@ -108,6 +108,58 @@ class DispatchIn(InSchema):
     caregiver_id: int
 
 
+class VisitIn(InSchema):
+    key: str = Field(
+        min_length=8, max_length=64, description="random, made on the phone; a repeat is recorded once"
+    )
+    order_id: int
+    kind: str = Field(description="check_in | checklist | check_out | confirm")
+    phone_time: dt.datetime = Field(description="the phone's clock when the caregiver acted")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    payload: dict = Field(
+        default_factory=dict,
+        description="checklist: {items: [...], note}; confirm: {code} or {signature: PNG data URL}",
+    )
+
+
+class VisitOut(Schema):
+    id: int
+    key: str
+    order_id: int
+    kind: str
+    kind_label: str
+    outcome: str = Field(description="accepted | flagged | refused")
+    outcome_label: str
+    code: str = Field(description="the refusal's or first flag's condition; empty when accepted")
+    message: str
+    state: str = Field(description="the order's state after the report")
+    state_label: str
+
+
+class CareStopOut(Schema):
+    order_id: int
+    position: int
+    scheduled_start: dt.datetime
+    scheduled_end: dt.datetime
+    item_code: str
+    item_name: str
+    elder_name: str
+    address: str = Field(description="in clear: the caregiver needs it at the door (each view is audited)")
+    lat: float | None
+    lng: float | None
+    status: str
+    status_label: str
+    checklist: list[str]
+    photos_required: int
+    photos: int
+
+
+class PhotoOut(Schema):
+    order_id: int
+    photos: int
+
+
 class FamilyPersonOut(Schema):
     id: int
     name: str

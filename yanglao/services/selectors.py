@@ -15,7 +15,7 @@ from yanglao.people import groups
 from yanglao.people import selectors as people_selectors
 from yanglao.people.choices import ElderStatus
 from yanglao.people.models import Elder
-from yanglao.services import entitlements, errors, filters, pricing, quality_rules, rules, slots
+from yanglao.services import entitlements, errors, filters, pricing, quality_rules, rules, slots, visiting
 from yanglao.services.choices import OrderStatus
 from yanglao.services.models import (
     BasicServiceList,
@@ -33,6 +33,7 @@ from yanglao.services.models import (
     Settlement,
     SettlementAdjustment,
     SettlementException,
+    VisitAction,
 )
 
 
@@ -139,6 +140,29 @@ def caregiver_names(*, user: User) -> dict[int, str]:
 
 def item_get(*, code: str) -> ServiceItem | None:
     return ServiceItem.objects.filter(code=code).first()
+
+
+# The states a caregiver's day shows: dispatched (to accept) and everything after, cancelled orders not.
+CARE_STATES = (
+    OrderStatus.DISPATCHED,
+    OrderStatus.ACCEPTED,
+    OrderStatus.CHECKED_IN,
+    OrderStatus.CHECKED_OUT,
+    OrderStatus.CONFIRMED,
+    OrderStatus.RATED,
+    OrderStatus.ABORTED,
+)
+
+
+@dataclass(frozen=True)
+class CareStop:
+    """One job of the caregiver's day: the order (with the person and the item), its place in the route,
+    what to do there and how many photos check-out needs."""
+
+    order: ServiceOrder
+    position: int
+    checklist: tuple[str, ...]
+    photos_required: int
 
 
 def settlement_filterset(*, user: User, params=None) -> filters.SettlementFilterSet:
@@ -327,6 +351,88 @@ def complaint_get(*, user: User, complaint_id: int) -> Complaint:
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
     return start, start + dt.timedelta(days=1)
+
+
+def care_orders(*, user: User, caregiver: Caregiver, day: dt.date):
+    """The caregiver's orders starting on ``day`` (the ``order_caregiver_day`` index's range)."""
+    start, end = _day_bounds(day)
+    return (
+        ServiceOrder.objects.for_user(user)
+        .filter(
+            caregiver=caregiver, scheduled_start__gte=start, scheduled_start__lt=end, status__in=CARE_STATES
+        )
+        .select_related("elder", "item")
+    )
+
+
+def caregiver_get(*, user: User) -> Caregiver | None:
+    """The user's own caregiver row, or None for anyone else. (A caregiver may not list the provider's
+    caregivers, so this reads only the row that is the user.)"""
+    if not user.is_authenticated:
+        return None
+    return (
+        Caregiver.objects.unscoped(reason="the user's own caregiver row")
+        .filter(user=user, active=True)
+        .first()
+    )
+
+
+def caregiver_today(*, user: User, day: dt.date | None = None) -> list[CareStop]:
+    """The caregiver's jobs of ``day`` in route order (by start; within one hour, nearest next), with the
+    checklist and the photos each needs. Three queries: the caregiver, the orders, the items' rules."""
+    caregiver = caregiver_get(user=user)
+    if caregiver is None:
+        return []
+    orders = list(care_orders(user=user, caregiver=caregiver, day=day or timezone.localdate()))
+    if not orders:
+        return []
+    by_item: dict[int, dict[str | None, CheckInRule]] = {}
+    for rule in CheckInRule.objects.filter(item_id__in={o.item_id for o in orders}):
+        by_item.setdefault(rule.item_id, {})[rule.region_id] = rule
+    origin = (
+        (caregiver.lat, caregiver.lng) if caregiver.lat is not None and caregiver.lng is not None else None
+    )
+    order_ids = visiting.route(
+        [visiting.Stop(o.pk, o.scheduled_start, o.elder.lat, o.elder.lng) for o in orders], origin
+    )
+    by_id = {o.pk: o for o in orders}
+    stops = []
+    for position, order_id in enumerate(order_ids, start=1):
+        order = by_id[order_id]
+        rule = rules.most_specific(by_item.get(order.item_id, {}), order.region_id)
+        stops.append(
+            CareStop(
+                order=order,
+                position=position,
+                checklist=visiting.checklist_for(order.item.code),
+                photos_required=rule.photos_required if rule is not None else 0,
+            )
+        )
+    return stops
+
+
+def care_stop_get(*, user: User, order_id: int) -> CareStop:
+    """One of the caregiver's own jobs (any day); another caregiver's order is the same NotFound."""
+    caregiver = caregiver_get(user=user)
+    order = (
+        ServiceOrder.objects.for_user(user).select_related("elder", "item").filter(pk=order_id).first()
+        if caregiver is not None
+        else None
+    )
+    if order is None or caregiver is None or order.caregiver_id != caregiver.pk:
+        raise NotFound()
+    rule = checkin_rule_for(item=order.item, region_code=order.region_id)
+    return CareStop(
+        order=order,
+        position=0,
+        checklist=visiting.checklist_for(order.item.code),
+        photos_required=rule.photos_required if rule is not None else 0,
+    )
+
+
+def visit_actions(*, user: User, order: ServiceOrder) -> list[VisitAction]:
+    """The reports recorded on an order, newest first."""
+    return list(VisitAction.objects.for_user(user).filter(order=order).order_by("-received_at", "-pk")[:50])
 
 
 @dataclass(frozen=True)

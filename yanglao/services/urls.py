@@ -4,6 +4,7 @@ from yanglao.services import views
 
 app_name = "services"
 
+
 urlpatterns = [
     path("services/catalogue/", views.catalogue, name="catalogue"),
     path("services/catalogue/<str:code>/rules/", views.rule_edit, name="rule_edit"),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("elders/<int:pk>/services/", views.elder_panel, name="elder_panel"),
     path("services/orders/", views.order_list, name="order_list"),
     path("services/offerings/", views.offering_list, name="offering_list"),
+    path("services/care/", views.care_today, name="care_today"),
+    path("services/care/<int:order_id>/", views.care_job, name="care_job"),
     path("services/settlements/", views.settlement_list, name="settlement_list"),
     path("services/settlements/prepare/", views.settlement_prepare, name="settlement_prepare"),
     path("services/settlements/<int:pk>/", views.settlement_detail, name="settlement_detail"),

@@ -140,6 +140,32 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, lists.page_context(request, fs))
 
 
+@login_required
+@permission_required("services.accept_serviceorder", raise_exception=True)
+def care_today(request: HttpRequest) -> HttpResponse:
+    """The caregiver's day in route order, with the addresses in clear (each view audited)."""
+    stops = selectors.caregiver_today(user=request.user)
+    services.care_route_reveal(actor=request.user, order_ids=[s.order.pk for s in stops])
+    return render(request, "services/care_today.html", {"stops": stops, "day": timezone.localdate()})
+
+
+@login_required
+@permission_required("services.accept_serviceorder", raise_exception=True)
+def care_job(request: HttpRequest, order_id: int) -> HttpResponse:
+    """One job: what to do, 签到 / 签退 / 确认; the phone queues its reports while it has no signal."""
+    stop = selectors.care_stop_get(user=request.user, order_id=order_id)
+    services.care_route_reveal(actor=request.user, order_ids=[order_id])
+    return render(
+        request,
+        "services/care_job.html",
+        {
+            "stop": stop,
+            "order": stop.order,
+            "actions": selectors.visit_actions(user=request.user, order=stop.order),
+        },
+    )
+
+
 SETTLEMENT_BUTTONS = {  # the workflow's actions as the detail page offers them
     "submit": "提交审核",
     "check": "街道审核通过",

@@ -51,6 +51,7 @@ from yanglao.services.services.settlement import (
     settlement_statement_write,
     settlement_submit,
 )
+from yanglao.services.services.visits import care_route_reveal, visit_photo_add, visit_report
 
 __all__ = [
     "CLOCK_SLACK",
@@ -63,6 +64,7 @@ __all__ = [
     "SETTLEMENT_WORKFLOW",
     "alert_handle",
     "alerts_raise",
+    "care_route_reveal",
     "caregiver_suggestions",
     "catalogue_load",
     "checkin_rule_set",
@@ -94,4 +96,6 @@ __all__ = [
     "settlement_return",
     "settlement_statement_write",
     "settlement_submit",
+    "visit_photo_add",
+    "visit_report",
 ]
