@@ -63,8 +63,13 @@ class TokenForm(forms.Form):
 
 
 def domain_errors_to_form(form: forms.Form, exc) -> None:
-    """Put a DomainError's messages on the form: on the named fields it has, the rest above the form."""
-    for name, message in (exc.fields or {None: exc.message}).items():
+    """Put a DomainError's messages on the form: on the named fields it has, the rest above the form. The
+    error's sentence goes above the form too when its fields carry only short marks ("不可派"), so the user
+    reads why, not just where."""
+    fields = exc.fields or {}
+    if exc.message and exc.message not in fields.values():
+        form.add_error(None, exc.message)
+    for name, message in fields.items():
         form.add_error(name if name in form.fields else None, message)
 
 

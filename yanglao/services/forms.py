@@ -154,3 +154,13 @@ class PlanForm(forms.Form):
         self.fields["elder"].widget.attrs["class"] = "form-select form-select-lg"
         self.fields["offering"].widget.attrs["class"] = "form-select form-select-lg"
         self.fields["quantity"].widget.attrs["class"] = "form-control form-control-lg"
+
+
+class OrderReasonForm(forms.Form):
+    """Refusing at review or cancelling: the reason goes on the order and to the family."""
+
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+class OrderDispatchForm(forms.Form):
+    caregiver = forms.IntegerField(label="护理员")

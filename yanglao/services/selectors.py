@@ -808,3 +808,47 @@ def order_timeline(order: ServiceOrder) -> list[tuple[str, bool]]:
     if reached < 0:  # cancelled or aborted: what happened before shows through the visit times
         reached = 5 if order.checked_in_at else 0
     return [(label, i <= reached) for i, (_, label) in enumerate(path)]
+
+
+@dataclass(frozen=True)
+class OrderFile:
+    """What the staff order page shows besides the order: its reports, alerts, complaints and, while it waits
+    for dispatch, the caregivers dispatch would suggest (nearest qualified and free first)."""
+
+    order: ServiceOrder
+    timeline: list[tuple[str, bool]]
+    actions: list[VisitAction]
+    alerts: list[ServiceAlert]
+    complaints: list[Complaint]
+    suggestions: list[tuple[Caregiver, float | None]]
+
+
+def order_file(*, user: User, order_id: int) -> OrderFile:
+    order = (
+        ServiceOrder.objects.for_user(user)
+        .select_related("elder", "item", "provider", "region", "caregiver", "placed_by", "offering")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound()
+    suggestions: list[tuple[Caregiver, float | None]] = []
+    if order.status == OrderStatus.APPROVED and user.has_perm("services.dispatch_serviceorder"):
+        from yanglao.services import services
+
+        ranked = services.caregiver_suggestions(order=order)
+        staff = Caregiver.objects.for_user(user).in_bulk([pk for pk, _ in ranked])
+        suggestions = [(staff[pk], metres) for pk, metres in ranked if pk in staff]
+    can_watch = user.has_perm("services.view_servicealert")
+    return OrderFile(
+        order=order,
+        timeline=order_timeline(order),
+        actions=visit_actions(user=user, order=order) if user.has_perm("services.view_visitaction") else [],
+        alerts=list(ServiceAlert.objects.for_user(user).filter(order=order).order_by("raised_at"))
+        if can_watch
+        else [],
+        complaints=list(Complaint.objects.for_user(user).filter(order=order).order_by("filed_at"))
+        if user.has_perm("services.view_complaint")
+        else [],
+        suggestions=suggestions,
+    )

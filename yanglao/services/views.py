@@ -36,6 +36,8 @@ from yanglao.services.forms import (
     ExceptionDecisionForm,
     FamilyOrderForm,
     FollowUpForm,
+    OrderDispatchForm,
+    OrderReasonForm,
     PlanForm,
     QualitySettingForm,
     RateForm,
@@ -138,6 +140,87 @@ def order_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.order_filterset(user=request.user, params=request.GET)
     template = lists.fragment(request, "services/order_list.html", "services/_order_rows.html")
     return render(request, template, lists.page_context(request, fs))
+
+
+# The staff order page's buttons: a workflow action → (label, needs a reason, style).
+ORDER_BUTTONS = {
+    "street_review": ("街道初审通过", False, "btn-primary"),
+    "district_review": ("区县审核通过", False, "btn-primary"),
+    "reject": ("审核不通过", True, "btn-outline-danger"),
+    "cancel": ("取消工单", True, "btn-outline-danger"),
+}
+
+
+def _order_context(request: HttpRequest, order_id: int) -> dict:
+    file = selectors.order_file(user=request.user, order_id=order_id)
+    actions = workflows.allowed_actions(request.user, file.order)
+    return {
+        "file": file,
+        "order": file.order,
+        "buttons": [(a, *ORDER_BUTTONS[a]) for a in actions if a in ORDER_BUTTONS],
+        "can_dispatch": "dispatch" in actions,
+    }
+
+
+@login_required
+@permission_required("services.view_serviceorder", raise_exception=True)
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One order as the street, the district and the provider see it: the split, the state path, the visit as
+    reported, its alerts and complaints, and the steps this user may take now (review, dispatch, cancel)."""
+    return render(request, "services/order_detail.html", _order_context(request, pk))
+
+
+ORDER_STEPS = {  # action → (form, write, message)
+    "street_review": (
+        django_forms.Form,
+        lambda actor, pk, data: services.order_review(actor=actor, order_id=pk, approve=True, level="street"),
+        "街道初审通过，已转区县审核",
+    ),
+    "district_review": (
+        django_forms.Form,
+        lambda actor, pk, data: services.order_review(
+            actor=actor, order_id=pk, approve=True, level="district"
+        ),
+        "区县审核通过，工单进入派单",
+    ),
+    "reject": (
+        OrderReasonForm,
+        lambda actor, pk, data: services.order_review(
+            actor=actor, order_id=pk, approve=False, level="street", reason=data["reason"]
+        ),
+        "已审核不通过，额度已退回",
+    ),
+    "cancel": (
+        OrderReasonForm,
+        lambda actor, pk, data: services.order_cancel(actor=actor, order_id=pk, reason=data["reason"]),
+        "工单已取消",
+    ),
+    "dispatch": (
+        OrderDispatchForm,
+        lambda actor, pk, data: services.order_dispatch(
+            actor=actor, order_id=pk, caregiver_id=data["caregiver"]
+        ),
+        "已派单，等待护理员接单",
+    ),
+}
+
+
+@login_required
+@require_POST
+def order_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ORDER_STEPS:
+        raise Http404
+    form_class, write, message = ORDER_STEPS[action]
+    selectors.order_get(user=request.user, order_id=pk)  # out of scope: 404 before anything else
+    return pages.form_page(
+        request,
+        form_class(request.POST),
+        template="services/order_detail.html",
+        context=lambda: _order_context(request, pk),
+        save=lambda data: write(request.user, pk, data),
+        success_url=lambda saved: reverse("services:order_detail", args=[pk]),
+        message=message,
+    )
 
 
 @login_required
