@@ -4,8 +4,8 @@ month across 50 providers, about 3 % of them with a quality alert.
     .venv/bin/python bench/settlement.py               # builds a throwaway database, times, drops it
     .venv/bin/python bench/settlement.py --keep        # keep the database (yanglao_bench_settlement)
 
-The orders and alerts go in with ``INSERT … SELECT generate_series`` (not the ORM). The baseline, in the same
-run, is one bare SQL ``GROUP BY provider_id`` of the same counts and sums over the month; then
+The orders (``_orders.insert_orders``) and alerts go in with ``INSERT … SELECT generate_series`` (not the
+ORM). The baseline, in the same run, is one bare SQL ``GROUP BY provider_id`` of the same counts and sums over the month; then
 ``settlement_prepare`` (the service the page and ``yanglao settlement`` call) runs for every provider as the
 system account, from scratch (drafts created, exceptions written) and once more (the idempotent recompute).
 Target: ≤ 60 s for all providers.
@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, pg_drop, pg_fresh
+from _orders import insert_orders
 
 sys.path.insert(0, str(ROOT))  # this checkout's yanglao, not the one the virtualenv has installed
 
@@ -68,42 +69,22 @@ def seed(orders: int) -> list[int]:
         people_factories.elder(actor=admin, name=f"测试老人{n}")
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        insert_orders(cursor, orders=orders, item_id=item.pk, placed_by_id=admin.pk)
         cursor.execute(
             """
-            CREATE TEMP TABLE bench_offering AS
-            SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, provider_id FROM services_serviceoffering;
-            CREATE TEMP TABLE bench_elder AS
-            SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, region_code FROM people_elder;
-            INSERT INTO services_serviceorder (
-                client_key, elder_id, region_code, provider_id, offering_id, item_id, quantity,
-                scheduled_start, scheduled_end, unit_price, contracted_price, covered_units, government_yuan,
-                self_pay_yuan, hours_used, yuan_used, status, channel, placed_by_id, note, cancel_reason,
-                created_at, checklist, visit_note, photos, synced_late, confirm_code, confirmed_via,
-                rating_comment, abort_reason, confirmed_at
-            )
-            SELECT 'bench-' || g, e.id, e.region_code, o.provider_id, o.id, %(item)s, 1,
-                   timestamptz '2026-03-01 08:00+08' + (g %% 31) * interval '1 day' + (g %% 10) * interval '1 hour',
-                   timestamptz '2026-03-01 09:00+08' + (g %% 31) * interval '1 day' + (g %% 10) * interval '1 hour',
-                   45, 38, 1, 38.00 - (g %% 3), 7.00 + (g %% 3), 1, 0,
-                   CASE WHEN g %% 10 = 0 THEN 'rated' ELSE 'confirmed' END, 'advisor', %(admin)s, '', '',
-                   now(), '[]'::jsonb, '', 1, false, '', 'code', '', '', now()
-            FROM generate_series(1, %(orders)s) AS g
-            JOIN bench_offering o ON o.n = g %% %(providers)s
-            JOIN bench_elder e ON e.n = g %% %(elders)s;
             INSERT INTO services_servicealert (
                 order_id, provider_id, region_code, kind, action, message, raised_at, status, note
             )
             SELECT id, provider_id, region_code, 'late', 'warn', '迟到 20 分钟', scheduled_start, 'open', ''
-            FROM services_serviceorder WHERE id %% 33 = 0;
+            FROM services_serviceorder WHERE id % 33 = 0;
             INSERT INTO services_servicealert (
                 order_id, provider_id, region_code, kind, action, message, raised_at, status, note
             )
             SELECT id, provider_id, region_code, 'short', 'warn', '服务时长不足', scheduled_start, 'open', ''
-            FROM services_serviceorder WHERE id %% 99 = 0;
+            FROM services_serviceorder WHERE id % 99 = 0;
             ANALYZE services_serviceorder;
             ANALYZE services_servicealert;
             """,
-            {"item": item.pk, "admin": admin.pk, "orders": orders, "providers": PROVIDERS, "elders": ELDERS},
         )
         cursor.execute(
             "SELECT count(*), (SELECT count(DISTINCT order_id) FROM services_servicealert) FROM services_serviceorder"
