@@ -16,6 +16,7 @@ urlpatterns = [
     path("services/offerings/", views.offering_list, name="offering_list"),
     path("services/care/", views.care_today, name="care_today"),
     path("services/care/<int:order_id>/", views.care_job, name="care_job"),
+    path("services/care/<int:order_id>/<str:action>/", views.care_answer, name="care_answer"),
     path("services/settlements/", views.settlement_list, name="settlement_list"),
     path("services/settlements/prepare/", views.settlement_prepare, name="settlement_prepare"),
     path("services/settlements/<int:pk>/", views.settlement_detail, name="settlement_detail"),

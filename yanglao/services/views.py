@@ -232,20 +232,57 @@ def care_today(request: HttpRequest) -> HttpResponse:
     return render(request, "services/care_today.html", {"stops": stops, "day": timezone.localdate()})
 
 
+def _care_job_context(request: HttpRequest, order_id: int) -> dict:
+    stop = selectors.care_stop_get(user=request.user, order_id=order_id)
+    services.care_route_reveal(actor=request.user, order_ids=[order_id])
+    return {
+        "stop": stop,
+        "order": stop.order,
+        "actions": selectors.visit_actions(user=request.user, order=stop.order),
+    }
+
+
 @login_required
 @permission_required("services.accept_serviceorder", raise_exception=True)
 def care_job(request: HttpRequest, order_id: int) -> HttpResponse:
     """One job: what to do, 签到 / 签退 / 确认; the phone queues its reports while it has no signal."""
-    stop = selectors.care_stop_get(user=request.user, order_id=order_id)
-    services.care_route_reveal(actor=request.user, order_ids=[order_id])
-    return render(
+    return render(request, "services/care_job.html", _care_job_context(request, order_id))
+
+
+CARE_ANSWERS = {  # a dispatched order's answer from the caregiver: form, write, message
+    "accept": (
+        django_forms.Form,
+        lambda actor, pk, data: services.order_accept(actor=actor, order_id=pk),
+        "已接单",
+    ),
+    "decline": (
+        OrderReasonForm,
+        lambda actor, pk, data: services.order_decline(actor=actor, order_id=pk, reason=data["reason"]),
+        "已退回，机构将重新派单",
+    ),
+}
+
+
+@login_required
+@permission_required("services.accept_serviceorder", raise_exception=True)
+@require_POST
+def care_answer(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    """接单 / 退回 need the signal (the provider waits for the answer); the visit's reports do not."""
+    if action not in CARE_ANSWERS:
+        raise Http404
+    form_class, write, message = CARE_ANSWERS[action]
+    selectors.care_stop_get(user=request.user, order_id=order_id)  # not hers: 404 first
+    return pages.form_page(
         request,
-        "services/care_job.html",
-        {
-            "stop": stop,
-            "order": stop.order,
-            "actions": selectors.visit_actions(user=request.user, order=stop.order),
-        },
+        form_class(request.POST),
+        template="services/care_job.html",
+        context=lambda: _care_job_context(request, order_id),
+        save=lambda data: write(request.user, order_id, data),
+        success_url=lambda saved: reverse(
+            "services:care_job" if action == "accept" else "services:care_today",
+            **({"args": [order_id]} if action == "accept" else {}),
+        ),
+        message=message,
     )
 
 

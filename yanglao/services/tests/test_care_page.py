@@ -168,3 +168,22 @@ def test_the_job_page_lists_the_reports_the_server_recorded(day, client):
     client.force_login(user)
     html = client.get(f"/services/care/{pk}/").content.decode()
     assert "服务器记录" in html and "<strong>签到</strong>：" in html
+
+
+def test_the_caregiver_accepts_or_returns_a_dispatched_order_on_the_job_page(client, crew):
+    from yanglao.services import services as writes
+
+    manager, workers, order = crew
+    writes.order_dispatch(actor=manager, order_id=order.pk, caregiver_id=workers[1].pk)
+    client.force_login(workers[2].user)
+    assert client.post(f"/services/care/{order.pk}/accept/").status_code == 404  # not hers
+    client.force_login(workers[1].user)
+    assert "接单" in client.get(f"/services/care/{order.pk}/").content.decode()
+    response = client.post(f"/services/care/{order.pk}/decline/", {"reason": ""})
+    assert response.status_code == 422 and "原因" in response.content.decode()
+    assert client.post(f"/services/care/{order.pk}/accept/").status_code == 302
+    order.refresh_from_db()
+    assert order.status == "accepted" and order.caregiver_id == workers[1].pk
+    response = client.post(f"/services/care/{order.pk}/decline/", {"reason": "太远"})
+    assert response.status_code == 422 and "工单" in response.content.decode()  # already accepted
+    assert client.post(f"/services/care/{order.pk}/nope/").status_code == 404
