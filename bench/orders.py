@@ -155,9 +155,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--people", type=int, default=900)  # the factory makes 999 distinct IDs
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=64, help="client threads")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     db = "yanglao_bench_orders"
@@ -186,6 +187,8 @@ def main() -> None:
             "warning",
             "--backlog",
             "2048",
+            "--threads",
+            str(args.worker_threads),
         ],
         env=env,
         cwd=ROOT,

@@ -68,7 +68,9 @@ def publish_on_commit(
     if not TOPIC.match(topic) or len(topic) > 100:
         raise ValueError(f"bad event topic {topic!r}")
     _check_payload(payload)
-    with transaction.atomic():  # in autocommit too, so the lock below lasts until the row is committed
+    # In autocommit too, so the lock below lasts until the row is committed; inside the caller's transaction
+    # no savepoint (two round trips that would protect nothing: a failed insert fails the caller's write).
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             # Ids must become visible in order, or a reader past id 11 would never see a slower id 10: event
             # writers queue from here to their commit (publish last in a transaction). SQLite writers queue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from yanglao.core import events, text, workflows
@@ -257,15 +258,19 @@ def order_place(
         raise errors.InvalidOrder(
             "该老人已死亡或迁出，不能下单", fields={"elder": "非在册"}, code="services.person_not_active"
         )
+    areas = ServiceOffering.areas.through.objects.filter(
+        serviceoffering_id=OuterRef("pk"), region_id__in=rules.ancestors_and_self(elder.region_id)
+    )
     offering = (
         ServiceOffering.objects.unscoped(reason="a person's order may go to any provider serving the home")
         .select_related("item", "provider")
+        .annotate(serves_home=Exists(areas))  # one round trip for the offering and its area check
         .filter(pk=offering_id, active=True, item__active=True)
         .first()
     )
     if offering is None:
         raise NotFound()
-    if not offering.areas.filter(code__in=rules.ancestors_and_self(elder.region_id)).exists():
+    if not offering.serves_home:
         raise errors.InvalidOrder(
             f"{offering.provider.name}的服务区域不含该老人所在社区",
             fields={"offering": "不在服务区域"},
@@ -303,9 +308,11 @@ def order_place(
         yuan_left=yuan_left,
     )
     if allowance is not None and (share.hours_used or share.yuan_used):
-        allowance.hours_used += share.hours_used
-        allowance.yuan_used += share.yuan_used
-        allowance.save(update_fields=["hours_used", "yuan_used"])
+        # The row is locked above; the spending is on the order's own audit entry (hours_used, yuan_used,
+        # allowance), so the allowance's update goes without a second entry (and its extra read).
+        MonthlyAllowance.objects.unscoped(reason="the locked allowance of this order's person").filter(
+            pk=allowance.pk
+        ).update(hours_used=F("hours_used") + share.hours_used, yuan_used=F("yuan_used") + share.yuan_used)
     order = ServiceOrder.objects.create(
         client_key=key,
         elder=elder,
