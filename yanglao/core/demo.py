@@ -410,6 +410,7 @@ DEMO_ACCOUNTS = [
     ("assessor", "评估员 陈静", Role.ASSESSOR, [XUHUI], "徐汇区老年照护统一需求评估中心"),
     ("provider", "机构管理员 赵敏", Role.PROVIDER, [], "__first_institution__"),
     ("caregiver", "护理员 刘芳", Role.CAREGIVER, [], "__first_home_service__"),
+    ("homecare", "居家服务社负责人 钱红", Role.PROVIDER, [], "__first_home_service__"),
     ("operator", "热线坐席 孙浩", Role.OPERATOR, [XUHUI], "上海市徐汇区962899养老服务热线"),
     ("advisor", "养老顾问 吴丽", Role.ADVISOR, ["310104003000"], None),
     ("family", "家属 张晓梅", Role.FAMILY, [], None),

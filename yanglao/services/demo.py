@@ -32,6 +32,8 @@ from yanglao.services.models import (
     ServiceOffering,
     ServiceOrder,
     ServicePlan,
+    Settlement,
+    SettlementException,
 )
 
 # kind → (item code, demo price in yuan, contracted price when the government buys it, or None)
@@ -542,3 +544,42 @@ def seed_family(ctx: demo.SeedContext) -> None:
     placed = services.plan_generate(days_ahead=14)["placed"]
     ctx.stats["family_orders"] = placed
     ctx.log(f"家属演示：张晓梅已绑定父亲{father.name}，每周二、周五 9:00 助浴，已生成 {placed} 个预约")
+
+
+@demo.step("settlements", needs=("care_day",))
+def seed_settlements(ctx: demo.SeedContext) -> None:
+    """Journey 8's statement: the demo home-service company's month before last is approved (its exceptions
+    allowed by the street after checking), last month's is submitted and waits for the street's check."""
+    manager = User.objects.filter(username="homecare").first()
+    district = User.objects.filter(username="xuhui_admin").first()
+    if manager is None or district is None or manager.organisation is None:
+        ctx.log("结算演示：缺少演示账号，跳过")
+        return
+    if Settlement.objects.unscoped(reason="demo seed").filter(provider=manager.organisation).exists():
+        ctx.log("结算演示：已有，跳过")
+        return
+    street = (
+        User.objects.filter(role=Role.GOVERNMENT, regions__code=manager.organisation.region_id[:9] + "000")
+        .order_by("pk")
+        .first()
+    )
+    if street is None:
+        ctx.log("结算演示：机构所在街道没有演示账号，跳过")
+        return
+    first = timezone.localdate().replace(day=1)
+    last_month = (first - dt.timedelta(days=1)).replace(day=1)
+    before = (last_month - dt.timedelta(days=1)).replace(day=1)
+    with transaction.atomic():
+        for month, approve in ((before, True), (last_month, False)):
+            made = services.settlement_prepare(
+                actor=manager, provider_id=manager.organisation_id, month=month
+            )
+            for exception in SettlementException.objects.unscoped(reason="demo seed").filter(settlement=made):
+                services.settlement_decide_exception(
+                    actor=street, exception_id=exception.pk, decision="allowed", note="演示：已电话核实"
+                )
+            services.settlement_submit(actor=manager, settlement_id=made.pk)
+            if approve:
+                services.settlement_check(actor=street, settlement_id=made.pk)
+                services.settlement_approve(actor=district, settlement_id=made.pk)
+    ctx.log(f"结算演示：{manager.organisation.name} {before:%Y年%m月}已批准，{last_month:%Y年%m月}待街道审核")
