@@ -1,4 +1,5 @@
-"""The services API: the catalogue with the rules in force for a region, providers' offerings. Thin."""
+"""The services API for native apps and mini programs: catalogue, offerings, orders, dispatch, the caregiver's
+visit reports, the family's people, quotes and plans, alerts, complaints and settlements. Thin."""
 
 import datetime as dt
 from typing import Literal
@@ -12,10 +13,15 @@ from yanglao.core import lists, workflows
 from yanglao.core.errors import NotFound
 from yanglao.services import errors, filters, selectors, services, visiting
 from yanglao.services.schemas import (
+    AlertOut,
     CareStopOut,
     CatalogueItemOut,
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintRateIn,
     DispatchIn,
     FamilyPersonOut,
+    NoteIn,
     OfferingIn,
     OfferingOut,
     OrderIn,
@@ -28,6 +34,7 @@ from yanglao.services.schemas import (
     RateIn,
     ReasonIn,
     ReviewIn,
+    SettlementOut,
     SuggestionOut,
     VisitIn,
     VisitOut,
@@ -128,7 +135,8 @@ def list_orders(request: HttpRequest, params: Query[OrderFilterIn]):  # type: ig
 @router.post("/services/orders", response={201: OrderOut})
 def place_order(request: HttpRequest, payload: OrderIn):
     """Idempotent: sending the same ``client_key`` again returns the order the first request made."""
-    order = services.order_place(actor=request.user, channel="api", **payload.dict())
+    channel = "family" if request.user.role == "family" else "api"  # a family's mini program orders as family
+    order = services.order_place(actor=request.user, channel=channel, **payload.dict())
     return Status(201, _order_out(request, order))
 
 
@@ -315,3 +323,88 @@ def create_plan(request: HttpRequest, payload: PlanIn):
 def stop_plan(request: HttpRequest, plan_id: int):
     services.plan_stop(actor=request.user, plan_id=plan_id)
     return _plan_out(selectors.plan_get(user=request.user, plan_id=plan_id))
+
+
+# ---------------------------------------------------------------- quality, complaints and settlement
+
+
+def _alert_out(a) -> dict:
+    return {
+        **{f: getattr(a, f) for f in ("kind", "message", "raised_at", "status", "provider_id", "note")},
+        "id": a.pk,
+        "order_id": a.order_id,
+        "kind_label": a.get_kind_display(),
+        "region_code": a.region_id,
+    }
+
+
+AlertFilterIn = lists.filter_schema(filters.AlertFilterSet, "AlertFilterIn")
+
+
+@router.get("/services/alerts", response=list[AlertOut])
+@paginate(lists.KeysetPagination)
+def list_alerts(request: HttpRequest, params: Query[AlertFilterIn]):  # type: ignore[valid-type]
+    """The quality alerts in the user's reach (a provider's own, a street's), newest first."""
+    fs = selectors.alert_filterset(user=request.user, params=lists.schema_params(params))
+    return lists.Listed(fs, out=_alert_out)
+
+
+@router.post("/services/alerts/{alert_id}/handle", response=AlertOut)
+def handle_alert(request: HttpRequest, alert_id: int, payload: NoteIn):
+    return _alert_out(services.alert_handle(actor=request.user, alert_id=alert_id, note=payload.note))
+
+
+def _complaint_out(c) -> dict:
+    fields = ("status", "filed_at", "reply_due", "resolve_due", "reply", "resolution", "resolution_rating")
+    return {
+        **{f: getattr(c, f) for f in fields},
+        "id": c.pk,
+        "order_id": c.order_id,
+        "status_label": c.get_status_display(),
+    }
+
+
+@router.post("/services/complaints", response={201: ComplaintOut})
+def file_complaint(request: HttpRequest, payload: ComplaintIn):
+    """A family (about its person's order) or an operator on their behalf; the text stays on the complaint."""
+    complaint = services.complaint_file(actor=request.user, order_id=payload.order_id, text=payload.text)
+    return Status(201, _complaint_out(complaint))
+
+
+@router.get("/services/complaints/{complaint_id}", response=ComplaintOut)
+def get_complaint(request: HttpRequest, complaint_id: int):
+    return _complaint_out(selectors.complaint_get(user=request.user, complaint_id=complaint_id))
+
+
+@router.post("/services/complaints/{complaint_id}/rate", response=ComplaintOut)
+def rate_complaint(request: HttpRequest, complaint_id: int, payload: ComplaintRateIn):
+    """The family rates the resolution; a low rating re-opens the complaint with fresh deadlines."""
+    complaint = services.complaint_rate(actor=request.user, complaint_id=complaint_id, rating=payload.rating)
+    return _complaint_out(complaint)
+
+
+def _settlement_out(s) -> dict:
+    fields = ("month", "status", "orders", "confirmed", "exceptions", "government_yuan", "self_pay_yuan")
+    return {
+        **{f: getattr(s, f) for f in fields},
+        "id": s.pk,
+        "provider_id": s.provider_id,
+        "provider_name": s.provider.name,
+        "status_label": s.get_status_display(),
+        "adjustments_yuan": s.adjustments_yuan,
+    }
+
+
+SettlementFilterIn = lists.filter_schema(filters.SettlementFilterSet, "SettlementFilterIn")
+
+
+@router.get("/services/settlements", response=list[SettlementOut])
+@paginate(lists.KeysetPagination)
+def list_settlements(request: HttpRequest, params: Query[SettlementFilterIn]):  # type: ignore[valid-type]
+    fs = selectors.settlement_filterset(user=request.user, params=lists.schema_params(params))
+    return lists.Listed(fs, out=_settlement_out)
+
+
+@router.get("/services/settlements/{settlement_id}", response=SettlementOut)
+def get_settlement(request: HttpRequest, settlement_id: int):
+    return _settlement_out(selectors.settlement_get(user=request.user, settlement_id=settlement_id))

@@ -216,3 +216,57 @@ class PlanOut(Schema):
     ends_on: dt.date | None
     active: bool
     stop_reason: str
+
+
+class AlertOut(Schema):
+    id: int
+    order_id: int
+    kind: str
+    kind_label: str
+    message: str
+    raised_at: dt.datetime
+    status: str
+    region_code: str
+    provider_id: int
+    note: str
+
+
+class NoteIn(InSchema):
+    note: str = Field(..., max_length=300)
+
+
+class ComplaintIn(InSchema):
+    order_id: int
+    text: str = Field(..., max_length=500)
+
+
+class ComplaintRateIn(InSchema):
+    rating: int = Field(..., ge=1, le=5)
+
+
+class ComplaintOut(Schema):
+    id: int
+    order_id: int
+    status: str
+    status_label: str
+    filed_at: dt.datetime
+    reply_due: dt.date
+    resolve_due: dt.date
+    reply: str
+    resolution: str
+    resolution_rating: int | None
+
+
+class SettlementOut(Schema):
+    id: int
+    provider_id: int
+    provider_name: str
+    month: dt.date
+    status: str
+    status_label: str
+    orders: int
+    confirmed: int
+    exceptions: int
+    government_yuan: Decimal
+    self_pay_yuan: Decimal
+    adjustments_yuan: Decimal

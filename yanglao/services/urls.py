@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/catalogue/<str:code>/rules/", views.rule_edit, name="rule_edit"),
     path("services/basic-list/", views.basic_list, name="basic_list"),
     path("elders/<int:pk>/services/", views.elder_panel, name="elder_panel"),
+    path("elders/<int:pk>/services/order/", views.elder_order_new, name="elder_order_new"),
     path("services/orders/", views.order_list, name="order_list"),
     path("services/orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("services/orders/<int:pk>/<str:action>/", views.order_step, name="order_step"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import events, lists, pages, workflows
 from yanglao.core import selectors as core_selectors
+from yanglao.core.choices import Role
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
@@ -681,8 +682,26 @@ def _pick(value: str | None, default: int | None) -> int | None:
 @permission_required("services.add_serviceorder", raise_exception=True)
 def family_order_new(request: HttpRequest) -> HttpResponse:
     """预约服务: choose, see the split (政府补贴 / 个人支付) before confirming, then place it once."""
-    data = request.POST if request.method == "POST" else request.GET
     people = list(selectors.family_people(user=request.user))
+    return _order_new(
+        request, people, Channel.FAMILY, lambda order: reverse("services:family_order", args=[order.pk])
+    )
+
+
+@login_required
+@permission_required("services.add_serviceorder", raise_exception=True)
+def elder_order_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """代为预约: an advisor, a hotline operator or the street orders for a person in their scope, with the same
+    form, slots and split the family sees; the order records who placed it and through which channel."""
+    elder = people_selectors.elder_get(user=request.user, elder_id=pk)
+    channel = Channel.HOTLINE if request.user.role == Role.OPERATOR else Channel.ADVISOR
+    return _order_new(
+        request, [elder], channel, lambda order: reverse("services:order_detail", args=[order.pk])
+    )
+
+
+def _order_new(request: HttpRequest, people: list, channel: str, done) -> HttpResponse:
+    data = request.POST if request.method == "POST" else request.GET
     elder_id = _pick(data.get("elder"), people[0].pk if people else None)
     day = parse_date(data.get("day") or "") or timezone.localdate() + dt.timedelta(days=1)
     offerings = selectors.offerings_for_home(user=request.user, elder_id=elder_id) if elder_id else []
@@ -695,6 +714,7 @@ def family_order_new(request: HttpRequest) -> HttpResponse:
         "day": day,
         "slots": selectors.free_slots(user=request.user, elder_id=elder_id, day=day) if elder_id else [],
         "quote": None,
+        "on_behalf": channel != Channel.FAMILY,
     }
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -711,10 +731,10 @@ def family_order_new(request: HttpRequest) -> HttpResponse:
                     offering_id=d["offering"],
                     scheduled_start=start,
                     quantity=d["quantity"],
-                    channel=Channel.FAMILY,
+                    channel=channel,
                 )
                 messages.success(request, "已提交预约")
-                return redirect("services:family_order", pk=order.pk)
+                return redirect(done(order))
             context["quote"] = selectors.order_quote(
                 user=request.user,
                 elder_id=d["elder"],

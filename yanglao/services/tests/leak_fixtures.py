@@ -1,5 +1,6 @@
-"""Services' foreign rows for the leak walker: another street's provider with an offering, an order for a
-person of that street, and its quality alert, follow-up call and complaint."""
+"""Services' foreign rows for the leak walker: another street's provider with an offering and a caregiver, an
+order for a person of that street, its quality alert, follow-up call, complaint, visit report and recurring
+plan, and the provider's monthly statement with its exception."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,12 +11,17 @@ from yanglao.core.testing import factories
 from yanglao.core.testing.leak import MARKER, Foreign, register
 from yanglao.people.tests import factories as people_factories
 from yanglao.services.models import (
+    Caregiver,
     Complaint,
     FollowUpCall,
     ServiceAlert,
     ServiceItem,
     ServiceOffering,
     ServiceOrder,
+    ServicePlan,
+    Settlement,
+    SettlementException,
+    VisitAction,
 )
 
 
@@ -86,3 +92,50 @@ def services_foreign(foreign: Foreign, persona_kind: str) -> None:
         resolve_due=today,
     )
     foreign.add(pk=complaint.pk, marker=complaint.text)
+    # The month's statement of that street's provider, its exception, a visit report and a recurring plan.
+    statement = Settlement.objects.create(
+        provider=provider,
+        month=today.replace(day=1),
+        region_id="310104000000",
+        provider_region_id=provider.region_id,
+        prepared_by=order.placed_by,
+        prepared_at=timezone.now(),
+        government_yuan=Decimal("12345.67"),
+    )
+    foreign.add(pk=statement.pk)
+    exception = SettlementException.objects.create(
+        settlement=statement,
+        order=order,
+        provider=provider,
+        region_id="310104000000",
+        provider_region_id=provider.region_id,
+        reasons=[{"kind": "no_show", "label": "未按时签到", "message": f"{MARKER}异常原因"}],
+    )
+    foreign.add(pk=exception.pk)
+    worker = factories.user(role="caregiver", organisation=provider, username=f"leak_worker_{persona_kind}")
+    caregiver = Caregiver.objects.create(
+        user=worker, provider=provider, region_id=provider.region_id, name=f"{MARKER}护理员"
+    )
+    foreign.add(pk=caregiver.pk, marker=caregiver.name)
+    report = VisitAction.objects.create(
+        key=f"leak-visit-{persona_kind}-{order.pk}",
+        order=order,
+        caregiver=caregiver,
+        provider=provider,
+        region_id=order.region_id,
+        kind="check_in",
+        phone_time=timezone.now(),
+        outcome="refused",
+        message=f"{MARKER}签到说明",
+    )
+    foreign.add(pk=report.pk, marker=report.message)
+    plan = ServicePlan.objects.create(
+        elder=resident,
+        region_id=resident.region_id,
+        offering=offering,
+        weekdays=[2, 5],
+        start_time=dt.time(9),
+        starts_on=today,
+        created_by=order.placed_by,
+    )
+    foreign.add(pk=plan.pk)

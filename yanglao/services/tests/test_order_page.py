@@ -1,7 +1,10 @@
 """The staff order page: the street and the district review, the provider dispatches from the suggestions,
 every refusal comes back on the page in Chinese, and another street's order answers like a missing one."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from yanglao.core.testing.contracts import DetailContract
 from yanglao.services.models import ServiceOrder
@@ -73,3 +76,34 @@ def test_another_streets_order_cannot_be_reviewed(client, other_street_officer, 
     client.force_login(other_street_officer)
     assert client.post(f"/services/orders/{order.pk}/street_review/").status_code == 404
     assert client.post(f"/services/orders/{order.pk}/cancel/", {"reason": "试试"}).status_code == 404
+
+
+def test_an_advisor_or_the_hotline_orders_for_a_person_with_the_familys_form(client, person, street_officer):
+    from yanglao.core.testing import factories
+
+    entitle()
+    sold = offering(code="SH-ZY", price=100, contract=80)
+    advisor = factories.user(role="advisor", regions=["310104003000"])
+    client.force_login(advisor)
+    panel = client.get(f"/elders/{person.pk}/services/").content.decode()
+    assert "代为预约服务" in panel
+    url = f"/elders/{person.pk}/services/order/"
+    page = client.get(url).content.decode()
+    assert "代为预约服务" in page and person.name in page and "助浴" in page
+    day = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    form = {"elder": person.pk, "day": day, "offering": sold.pk, "slot": "10:00", "quantity": "1"}
+    quote = client.post(url, {**form, "client_key": "behalf-key-0001", "action": "quote"})
+    assert quote.status_code == 200 and "80.00 元" in quote.content.decode()
+    placed = client.post(url, {**form, "client_key": "behalf-key-0001", "action": "confirm"})
+    assert placed.status_code == 302
+    order = ServiceOrder.objects.unscoped(reason="test").get(client_key="behalf-key-0001")
+    assert (order.channel, order.placed_by, order.government_yuan) == ("advisor", advisor, 80)
+    assert placed["Location"] == f"/services/orders/{order.pk}/"
+    operator = factories.user(role="operator", regions=["310104000000"])
+    client.force_login(operator)
+    client.post(url, {**form, "slot": "14:00", "client_key": "behalf-key-0002", "action": "confirm"})
+    assert ServiceOrder.objects.unscoped(reason="test").get(client_key="behalf-key-0002").channel == "hotline"
+    other = factories.user(role="advisor", regions=["310104004000"])
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {**form, "client_key": "behalf-key-0003", "action": "confirm"}).status_code == 404
