@@ -172,6 +172,7 @@ class ServicesConfig(AppConfig):
             ("服务机构项目", "services:offering_list", "services.view_serviceoffering"),
             ("服务工单", "services:order_list", "services.view_serviceorder"),
             ("结算管理", "services:settlement_list", "services.view_settlement"),
+            ("护理员名册", "services:caregiver_list", "services.add_caregiver"),
             ("服务回访", "services:follow_ups", "services.add_followupcall"),
             ("服务投诉", "services:complaint_list", "services.view_complaint"),
         ):

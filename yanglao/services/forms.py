@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from yanglao.services import quality_rules
-from yanglao.services.choices import BreachAction, ExceptionDecision, Satisfaction
+from yanglao.services.choices import BreachAction, ExceptionDecision, Satisfaction, Skill
 from yanglao.services.services import LIMITS
 from yanglao.services.slots import WEEKDAYS
 
@@ -164,3 +164,30 @@ class OrderReasonForm(forms.Form):
 
 class OrderDispatchForm(forms.Form):
     caregiver = forms.IntegerField(label="护理员")
+
+
+class CaregiverForm(forms.Form):
+    name = forms.CharField(
+        label="姓名", max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    username = forms.CharField(
+        label="登录账号", max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    password = forms.CharField(
+        label="初始密码", max_length=128, widget=forms.PasswordInput(attrs={"class": "form-control"})
+    )
+    skills = forms.MultipleChoiceField(
+        label="资质", choices=Skill.choices, widget=forms.CheckboxSelectMultiple
+    )
+    lat = forms.FloatField(
+        label="出发地纬度", required=False, widget=forms.NumberInput(attrs={"class": "form-control"})
+    )
+    lng = forms.FloatField(
+        label="出发地经度", required=False, widget=forms.NumberInput(attrs={"class": "form-control"})
+    )
+
+
+class CaregiverUpdateForm(forms.Form):
+    caregiver = forms.IntegerField()
+    skills = forms.MultipleChoiceField(label="资质", choices=Skill.choices)
+    active = forms.BooleanField(label="在岗", required=False)

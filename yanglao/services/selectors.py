@@ -852,3 +852,24 @@ def order_file(*, user: User, order_id: int) -> OrderFile:
         else [],
         suggestions=suggestions,
     )
+
+
+def caregiver_roster(*, user: User) -> list[Caregiver]:
+    """The provider's caregivers (a government user sees those of providers in its region), active first."""
+    return list(
+        Caregiver.objects.for_user(user)
+        .select_related("user", "provider")
+        .order_by("-active", "name", "pk")[:500]
+    )
+
+
+def caregiver_in_roster(*, user: User, caregiver_id: object) -> Caregiver:
+    """One of the user's own caregivers to change; another provider's is the same NotFound as a missing one."""
+    try:
+        pk = int(str(caregiver_id))
+    except ValueError:
+        raise NotFound() from None
+    found = Caregiver.objects.for_user(user, action="change").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found

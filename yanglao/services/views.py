@@ -26,9 +26,11 @@ from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
 from yanglao.services import errors, exports, quality_rules, selectors, services
-from yanglao.services.choices import Channel, ServiceType
+from yanglao.services.choices import Channel, ServiceType, Skill
 from yanglao.services.forms import (
     AlertHandleForm,
+    CaregiverForm,
+    CaregiverUpdateForm,
     CheckInRuleForm,
     ComplaintForm,
     ComplaintRateForm,
@@ -141,6 +143,48 @@ def order_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.order_filterset(user=request.user, params=request.GET)
     template = lists.fragment(request, "services/order_list.html", "services/_order_rows.html")
     return render(request, template, lists.page_context(request, fs))
+
+
+def _roster_context(request: HttpRequest) -> dict:
+    return {
+        "roster": selectors.caregiver_roster(user=request.user),
+        "can_add": request.user.has_perm("services.add_caregiver")
+        and request.user.organisation_id is not None,
+        "skills": Skill.choices,
+    }
+
+
+@login_required
+@permission_required("services.view_caregiver", raise_exception=True)
+def caregiver_list(request: HttpRequest) -> HttpResponse:
+    """护理员名册: who dispatch can send orders to, with their skills; the manager adds and updates them."""
+    return pages.form_page(
+        request,
+        CaregiverForm(request.POST or None),
+        template="services/caregiver_list.html",
+        context=lambda: _roster_context(request),
+        save=lambda d: services.caregiver_create(actor=request.user, **d),
+        success_url=lambda saved: reverse("services:caregiver_list"),
+        message=lambda saved: f"已添加护理员 {saved.name}，可用登录账号 {saved.user.username} 登录“今日工单”",
+    )
+
+
+@login_required
+@require_POST
+def caregiver_update(request: HttpRequest) -> HttpResponse:
+    selectors.caregiver_in_roster(user=request.user, caregiver_id=request.POST.get("caregiver"))  # else 404
+    return pages.form_page(
+        request,
+        CaregiverUpdateForm(request.POST),
+        template="services/caregiver_list.html",
+        context=lambda: _roster_context(request),
+        form_name="update_form",
+        save=lambda d: services.caregiver_update(
+            actor=request.user, caregiver_id=d["caregiver"], skills=d["skills"], active=d["active"]
+        ),
+        success_url=lambda saved: reverse("services:caregiver_list"),
+        message=lambda saved: f"已更新护理员 {saved.name}",
+    )
 
 
 # The staff order page's buttons: a workflow action → (label, needs a reason, style).

@@ -2,6 +2,7 @@
 keep writing ``services.order_place(...)``."""
 
 from yanglao.services.services.alerts import alerts_raise, family_notify
+from yanglao.services.services.caregivers import caregiver_create, caregiver_update
 from yanglao.services.services.complaints import (
     COMPLAINT_WORKFLOW,
     complaint_file,
@@ -65,7 +66,9 @@ __all__ = [
     "alert_handle",
     "alerts_raise",
     "care_route_reveal",
+    "caregiver_create",
     "caregiver_suggestions",
+    "caregiver_update",
     "catalogue_load",
     "checkin_rule_set",
     "complaint_file",
