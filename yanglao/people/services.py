@@ -868,6 +868,9 @@ def _link(*, actor: User, user: User, elder: Elder, relation: str) -> FamilyLink
     if not created and (not link.active or link.relation != relation):
         link.active, link.relation = True, relation
         link.save(update_fields=["active", "relation"])
+    # Read unscoped (an ended link is nobody's to see); the callers checked the person (staff) or the code
+    # (family), and the link must now be in the actor's reach, or the write rolls back.
+    ensure_in_scope(link, actor)
     audit.record(
         actor=actor,
         action="family.link",
