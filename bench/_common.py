@@ -87,3 +87,40 @@ def timed_with_peak_memory(cmd: list[str], env: dict) -> tuple[float, int, str]:
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} failed: {err[-2000:]}")
     return time.perf_counter() - started, peak // 1024, out
+
+
+def gunicorn(url: str, port: int, workers: int = 2, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Serve ``url``'s database as production would (gunicorn, sync workers, DEBUG off) on ``port`` and wait
+    until the login page answers. Returns the server process (terminate it) and its base URL."""
+    import urllib.request
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "yanglao.settings.development",
+        "YANGLAO_DEBUG": "false",
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "yanglao.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *extra,
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/login/", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.3)
+    return server, base

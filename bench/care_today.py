@@ -25,11 +25,10 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG_ADMIN, ROOT, pg_drop, pg_fresh
+from _common import PG_ADMIN, ROOT, gunicorn, pg_drop, pg_fresh
 from _orders import insert_orders
 from pages import PASSWORD, Session, free_port, p95, timed
 
@@ -244,35 +243,8 @@ def main() -> None:
 
     connections.close_all()
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "yanglao.settings.development",
-        "YANGLAO_DEBUG": "false",
-        "REDIS_URL": os.environ.get("REDIS_URL", ""),
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "yanglao.wsgi",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = gunicorn(url, port, args.workers)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.3)
         check = Session(base)
         check.login(USERNAME)
         status, _, body = check.get("/api/v1/services/care/today")

@@ -15,11 +15,9 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import json
-import os
 import re
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG_ADMIN, ROOT, cli, pg_fresh
+from _common import PG_ADMIN, ROOT, cli, gunicorn, pg_fresh
 
 PASSWORD = "Yanglao2026demo"
 # (persona, label, path): what each of them opens on a working day.
@@ -150,35 +148,8 @@ def main() -> None:
         cli(url, "seed", "--profile", "xuhui", "--scale", args.scale, "--seed", "1", capture=False)
         print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "yanglao.settings.development",
-        "YANGLAO_DEBUG": "false",
-        "REDIS_URL": os.environ.get("REDIS_URL", ""),
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "yanglao.wsgi",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = gunicorn(url, port, args.workers)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.3)
         baseline = timed(base, "xuhui_admin", BASELINE, args.requests, args.clients)
         base_p95 = p95(baseline)
         rows = [("基线 /api/v1/me", BASELINE, statistics.median(baseline), base_p95)]
