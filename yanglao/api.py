@@ -34,6 +34,7 @@ from yanglao.facilities.api import public_router as public_facilities_router
 from yanglao.facilities.api import router as facilities_router
 from yanglao.people.api import router as people_router
 from yanglao.services.api import router as services_router
+from yanglao.alarms.api import router as alarms_router
 
 log = logging.getLogger("yanglao.api")
 
@@ -183,5 +184,6 @@ api.add_router("/", people_router)
 api.add_router("/", assessment_router)
 api.add_router("/", facilities_router)
 api.add_router("/", services_router)
+api.add_router("/", alarms_router)
 api.add_router("/public", public_facilities_router)
 api.add_router("/public", public_core_router)

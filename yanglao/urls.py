@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("yanglao.assessment.urls")),
     path("", include("yanglao.facilities.urls")),
     path("", include("yanglao.services.urls")),
+    path("", include("yanglao.alarms.urls")),
     path("", include("yanglao.core.urls")),
 ]

@@ -18,7 +18,7 @@ class PeopleConfig(AppConfig):
         auditlog.register(
             models.Elder,
             mask_fields=sensitive,
-            exclude_fields=["id_hash", "phone_hash", "row_hash", "name_pinyin", "name_initials"],
+            exclude_fields=["id_hash", "phone_hash", "row_hash", "name_pinyin", "name_initials", "medicines"],
         )
         auditlog.register(models.EmergencyContact, mask_fields=["phone"])
         auditlog.register(models.LifeEvent)

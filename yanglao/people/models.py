@@ -101,6 +101,9 @@ class Elder(ScopedModel):
     )
     family_doctor_signed = models.BooleanField("家庭医生签约", default=False)
     chronic_conditions = models.JSONField("慢性病", default=list, blank=True)
+    medicines = EncryptedTextField(
+        "常用药物", blank=True, default=""
+    )  # health data: encrypted, read by the alarm centre
     status = models.CharField("状态", max_length=12, choices=ElderStatus.choices, default=ElderStatus.ACTIVE)
     status_date = models.DateField("状态日期", null=True, blank=True)
     death_date = models.DateField("死亡日期", null=True, blank=True)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "yanglao.assessment",
     "yanglao.facilities",
     "yanglao.services",
+    "yanglao.alarms",
 ]
 
 MIDDLEWARE = [

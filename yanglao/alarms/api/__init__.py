@@ -1,0 +1,7 @@
+"""The alarm centre's API under /api/v1/: one router per part, mounted here."""
+
+from ninja import Router
+
+router = Router(tags=["应急呼叫"])
+
+# Each part adds its own router below: router.add_router("", <part>.router)
