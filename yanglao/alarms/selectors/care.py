@@ -125,10 +125,10 @@ def care_call_get(*, user: User, call_id: int) -> CareCall:
 def care_calls_recorded(*, user: User, day: dt.date, limit: int = 200) -> list[CareCall]:
     """The calls ``user`` recorded on ``day``, latest first: what she has done today (a missed one may be tried
     again)."""
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    start, end = _day_range(day)
     return list(
         CareCall.objects.for_user(user)
-        .filter(operator=user, called_at__gte=start, called_at__lt=start + dt.timedelta(days=1))
+        .filter(operator=user, called_at__gte=start, called_at__lt=end)
         .select_related("elder", "region")
         .order_by("-called_at", "-pk")[:limit]
     )
@@ -152,28 +152,40 @@ class Progress:
         return round(100 * self.recorded / self.total) if self.total else 0
 
 
+def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    return start, start + dt.timedelta(days=1)
+
+
 def _progress_rows(user: User, day: dt.date) -> QuerySet:
-    """``day``'s calls and the earlier ones still to make, for people still registered."""
+    """``day``'s work: the calls due that day, the earlier ones still to make and the earlier ones made that
+    day; calls still to make for people who died or moved out do not count."""
+    start, end = _day_range(day)
     return (
         CareCall.objects.for_user(user)
-        .filter(Q(due_on=day) | Q(due_on__lt=day, status=CareCallStatus.DUE))
+        .filter(
+            Q(due_on=day)
+            | Q(due_on__lt=day, status=CareCallStatus.DUE)
+            | Q(due_on__lt=day, called_at__gte=start, called_at__lt=end)
+        )
         .exclude(Q(status=CareCallStatus.DUE) & ~Q(elder__status=ElderStatus.ACTIVE))
     )
 
 
-def _counted(rows: QuerySet, *group_by: str) -> QuerySet:
-    return rows.values(*group_by).annotate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status=CareCallStatus.DONE)),
-        missed=Count("pk", filter=Q(status=CareCallStatus.MISSED)),
-        due=Count("pk", filter=Q(status=CareCallStatus.DUE)),
-    )
+def _counts() -> dict:
+    return {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(status=CareCallStatus.DONE)),
+        "missed": Count("pk", filter=Q(status=CareCallStatus.MISSED)),
+        "due": Count("pk", filter=Q(status=CareCallStatus.DUE)),
+    }
 
 
 def care_progress(*, user: User, day: dt.date | None = None) -> list[Progress]:
     """Per operator (supervisors' view): the day's calls, how many were answered, missed, still to make."""
     day = day or timezone.localdate()
-    counted = _counted(_progress_rows(user, day), "operator", "operator__full_name", "operator__username")
+    counted = _progress_rows(user, day).values("operator", "operator__full_name", "operator__username")
+    counted = counted.annotate(**_counts())
     rows = [
         Progress(
             operator_id=row["operator"],
@@ -193,18 +205,8 @@ def care_progress(*, user: User, day: dt.date | None = None) -> list[Progress]:
 def care_summary(*, user: User, day: dt.date | None = None) -> Progress:
     """One operator's own day in figures."""
     day = day or timezone.localdate()
-    row = _counted(_progress_rows(user, day).filter(operator=user), "operator").order_by().first()
-    name = user.full_name or user.username
-    if row is None:
-        return Progress(operator_id=user.pk, operator=name, total=0, done=0, missed=0, due=0)
-    return Progress(
-        operator_id=user.pk,
-        operator=name,
-        total=row["total"],
-        done=row["done"],
-        missed=row["missed"],
-        due=row["due"],
-    )
+    row = _progress_rows(user, day).filter(operator=user).aggregate(**_counts())
+    return Progress(operator_id=user.pk, operator=user.full_name or user.username, **row)
 
 
 # ---------------------------------------------------------------- visit tasks
