@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yanglao.alarms import care_filters
-from yanglao.alarms.choices import CareCallStatus, CareGroup
+from yanglao.alarms.choices import CareCallStatus, CareGroup, VisitReason, VisitTaskStatus
 from yanglao.alarms.models import CareCall, CareCallPlan, VisitTask
 from yanglao.core import divisions
 from yanglao.core import selectors as core_selectors
@@ -200,6 +200,28 @@ def care_progress(*, user: User, day: dt.date | None = None) -> list[Progress]:
         for row in counted.order_by()
     ]
     return sorted(rows, key=lambda r: (r.operator_id is None, r.operator, r.operator_id or 0))
+
+
+def care_progress_total(rows: list[Progress]) -> Progress:
+    """The figures of every operator together (the supervisors' 合计 row)."""
+    return Progress(
+        operator_id=None,
+        operator="合计",
+        total=sum(r.total for r in rows),
+        done=sum(r.done for r in rows),
+        missed=sum(r.missed for r in rows),
+        due=sum(r.due for r in rows),
+    )
+
+
+def open_missed_calls_visit(*, user: User, elder_id: int) -> VisitTask | None:
+    """The person's open visit task from missed calls, if any (what the operator is told after a miss)."""
+    return (
+        VisitTask.objects.for_user(user)
+        .filter(elder_id=elder_id, reason=VisitReason.MISSED_CARE_CALLS, status=VisitTaskStatus.OPEN)
+        .select_related("region")
+        .first()
+    )
 
 
 def care_summary(*, user: User, day: dt.date | None = None) -> Progress:

@@ -36,7 +36,7 @@ def test_the_operator_sees_her_calls_first_then_the_unassigned_ones(client, oper
     html = page(client, "/alarms/care-calls/")
     assert html.index("王秀英") < html.index("无人分") and "同事的" not in html
     assert f'data-testid="care-call-{mine.pk}"' in html and f'data-testid="care-call-{free.pk}"' in html
-    assert "85 岁" in html and "独居" in html
+    assert f"{person.age} 岁" in html and "独居" in html
     assert person.phone not in html and person.phone_masked in html
     assert "无人接听" in html and "关怀记录" in html
     assert 'data-testid="care-summary"' in html and 'data-testid="care-progress"' not in html

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.alarms import care_exports
 from yanglao.alarms.care_forms import CareOutcomeForm, CarePlanForm, VisitCloseForm
-from yanglao.alarms.choices import CallResult
+from yanglao.alarms.choices import CallResult, CareCallStatus
 from yanglao.alarms.selectors import care as selectors
 from yanglao.alarms.services import care as services
 from yanglao.core import events, lists, pages
@@ -65,6 +65,7 @@ def _calls_context(request: HttpRequest) -> dict:
             context["unassigned_query"] = lists.query_without(params, "after_u")
     if show_progress:
         context["progress"] = selectors.care_progress(user=user, day=today)
+        context["progress_total"] = selectors.care_progress_total(context["progress"])
     return context
 
 
@@ -112,8 +113,17 @@ def care_call_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, call_id=pk, result=data["result"], note=data["note"]
         ),
         success_url=lambda call: _back(request, reverse("alarms:care_calls")),
-        message=lambda call: f"已记录：{call.elder.name}，{call.get_result_display()}",
+        message=lambda call: _recorded(request, call),
     )
+
+
+def _recorded(request: HttpRequest, call) -> str:
+    text = f"已记录：{call.elder.name}，{call.get_result_display()}"
+    if call.status == CareCallStatus.MISSED:
+        task = selectors.open_missed_calls_visit(user=request.user, elder_id=call.elder_id)
+        if task is not None:
+            text += f"。该老人连续多次未接通，已派发上门探视任务给{task.region.name}"
+    return text
 
 
 @login_required
