@@ -228,16 +228,13 @@ def care_calls_generate(*, day: dt.date) -> dict[str, int]:
 # ---------------------------------------------------------------- an operator's calls
 
 
-def _call_for_change(actor: User, call_id: int) -> CareCall:
+def _call_for_change(actor: User, call_id: int, *, lock: bool) -> CareCall:
     if not actor.has_perm("alarms.change_carecall"):
         raise PermissionDenied
-    call = (
-        CareCall.objects.for_user(actor, action="change")
-        .select_for_update()
-        .select_related("elder")
-        .filter(pk=call_id)
-        .first()
-    )
+    calls = CareCall.objects.for_user(actor, action="change")
+    if lock:
+        calls = calls.select_for_update(of=("self",))
+    call = calls.select_related("elder").filter(pk=call_id).first()
     if call is None:
         raise NotFound()
     return call
@@ -246,7 +243,7 @@ def _call_for_change(actor: User, call_id: int) -> CareCall:
 def care_call_reveal(*, actor: User, call_id: int) -> str:
     """The person's phone in clear for the operator about to call: the people registry's reveal, audited there
     (who, when, whose phone)."""
-    call = _call_for_change(actor, call_id)
+    call = _call_for_change(actor, call_id, lock=False)
     if not call.elder.phone:
         raise errors.InvalidCareCall("该老人未登记联系电话，请联系社区核实", code="alarms.care_call_no_phone")
     return people_services.elder_reveal(actor=actor, elder=call.elder, field_name="phone")
@@ -259,7 +256,7 @@ def care_call_record(
     """The outcome of one call: 已接通 (with what was said) makes it done, anything else missed. A missed call
     may be tried again the same day (the line was busy); an answered one is final. The operator who calls
     becomes its operator. A third missed call in a row opens a visit task."""
-    call = _call_for_change(actor, call_id)
+    call = _call_for_change(actor, call_id, lock=True)
     now = at or timezone.now()
     today = timezone.localdate(now)
     if call.elder.status != ElderStatus.ACTIVE:
