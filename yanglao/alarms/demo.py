@@ -553,7 +553,9 @@ def _steps(
         at = alarm.claimed_at
         assert at is not None
         actions.append(
-            AlarmAction(alarm=alarm, region_id=region, kind=ActionKind.CLAIM, actor=alarm.claimed_by, at=at)
+            AlarmAction(
+                alarm=alarm, region_id=region, kind=ActionKind.CLAIM, actor_id=alarm.claimed_by_id, at=at
+            )
         )
         if alarm.kind == AlarmKind.CALL:
             ring = alarm.raised_at
@@ -565,7 +567,7 @@ def _steps(
                     number_hash=blind_index(person.elder.phone) if person.elder.phone else "",
                     elder=person.elder,
                     region_id=region,
-                    operator=alarm.claimed_by,
+                    operator_id=alarm.claimed_by_id,
                     alarm=alarm,
                     ringing_at=ring,
                     answered_at=at,
@@ -580,7 +582,7 @@ def _steps(
                 alarm=alarm,
                 region_id=region,
                 kind=kind,
-                actor=alarm.claimed_by,
+                actor_id=alarm.claimed_by_id,
                 at=at,
                 contact_position=position,
                 result=result,
@@ -602,7 +604,7 @@ def _steps(
                         number_hash=blind_index(number) if number else "",
                         elder=person.elder,
                         region_id=region,
-                        operator=alarm.claimed_by,
+                        operator_id=alarm.claimed_by_id,
                         alarm=alarm,
                         ringing_at=at - dt.timedelta(seconds=talked + rng.randint(5, 25)),
                         answered_at=at - dt.timedelta(seconds=talked) if talked else None,
@@ -620,7 +622,7 @@ def _steps(
                             alarm=alarm,
                             note=note,
                             created_at=at,
-                            created_by=alarm.claimed_by,
+                            created_by_id=alarm.claimed_by_id,
                             status=VisitTaskStatus.CLOSED,
                             closed_at=at + dt.timedelta(minutes=rng.randint(25, 90)),
                             result=rng.choice(
@@ -636,7 +638,7 @@ def _steps(
                 alarm=alarm,
                 region_id=region,
                 kind=ActionKind.CLOSE,
-                actor=alarm.closed_by,
+                actor_id=alarm.closed_by_id,
                 at=at,
                 note=alarm.outcome_note,
             )
@@ -741,7 +743,7 @@ def _care(ctx: demo.SeedContext, operators: list[User], now: dt.datetime) -> tup
     for pk, region in people:
         phase = rng.randrange(7)
         days = sorted((phase + 7 * k for k in range(5) if 1 <= phase + 7 * k <= 28), reverse=True)
-        calls = []
+        calls: list[CareCall] = []
         for days_ago in days:
             day = today - dt.timedelta(days=days_ago)
             missed = rng.random() < 0.12 and not (
@@ -799,7 +801,7 @@ def _missed_visits(
             reason=VisitReason.MISSED_CARE_CALLS,
             note="主动关怀电话连续 3 次未接通，请社区上门探视",
             created_at=third,
-            created_by=missed[-1].operator,
+            created_by_id=missed[-1].operator_id,
         )
         if pk not in still_open:
             after = calls[-1]

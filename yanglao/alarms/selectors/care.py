@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from yanglao.alarms import care_filters
@@ -105,7 +106,7 @@ def care_plan_regions(*, user: User) -> list[Region]:
 
 
 def care_call_filterset(
-    *, user: User, params=None, today: dt.date | None = None
+    *, user: User, params: QueryDict | dict | None = None, today: dt.date | None = None
 ) -> care_filters.CareCallFilterSet:
     return care_filters.CareCallFilterSet(params, user=user, today=today)
 
@@ -234,7 +235,9 @@ def care_summary(*, user: User, day: dt.date | None = None) -> Progress:
 # ---------------------------------------------------------------- visit tasks
 
 
-def visit_task_filterset(*, user: User, params=None) -> care_filters.VisitTaskFilterSet:
+def visit_task_filterset(
+    *, user: User, params: QueryDict | dict | None = None
+) -> care_filters.VisitTaskFilterSet:
     return care_filters.VisitTaskFilterSet(params, user=user)
 
 
