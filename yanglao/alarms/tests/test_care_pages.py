@@ -212,7 +212,7 @@ class TestVisitList(ListContract):
     api_url = "/api/v1/alarms/visits"
     export_url = "/alarms/visits/export/"
     permission = "alarms.view_visittask"
-    max_queries = 12
+    max_queries = 11
 
     def make(self, n, region_code):
         return [visit(region_code, actor=self.actor).elder.name for _ in range(n)]
