@@ -101,6 +101,8 @@ def test_supervisors_see_each_operators_progress(client, operator, supervisor, p
     client.force_login(supervisor)
     html = page(client, "/alarms/care-calls/")
     assert 'data-testid="care-progress"' in html and "1/2" in html and "0/1" in html and "未分配" in html
+    live = client.get("/alarms/care-calls/", headers={"HX-Request": "true"}).content.decode()
+    assert live.startswith('<div id="care-progress"') and "1/2" in live and "<html" not in live
     rows = client.get("/api/v1/alarms/care-calls/progress").json()
     by_operator = {row["operator_id"]: row for row in rows}
     assert by_operator[operator.pk] | {"operator": ""} == {

@@ -74,8 +74,18 @@ def _calls_context(request: HttpRequest) -> dict:
 def care_calls(request: HttpRequest) -> HttpResponse:
     """今日主动关怀: the operator's calls (hers first, then the region's unassigned) and, for supervisors, each
     operator's progress."""
-    template = lists.fragment(request, "alarms/care_calls.html", "alarms/_care_progress.html")
-    return render(request, template, _calls_context(request))
+    if lists.fragment(request, "full", "live") == "live":  # the progress table refreshing itself
+        progress = selectors.care_progress(user=request.user)
+        return render(
+            request,
+            "alarms/_care_progress.html",
+            {
+                "progress": progress,
+                "progress_total": selectors.care_progress_total(progress),
+                "events_after": events.latest_id(),
+            },
+        )
+    return render(request, "alarms/care_calls.html", _calls_context(request))
 
 
 @login_required
