@@ -76,5 +76,27 @@ class AlarmsConfig(AppConfig):
         # ---- console and alarms (报警处置)
         # ---- devices, calls and SLA (设备、来电、服务水平)
         # ---- proactive care calls and visit tasks (主动关怀、上门探视)
+        from yanglao.alarms import care_exports, care_tasks  # noqa: F401 -- care_tasks: the nightly job
+        from yanglao.alarms.services import care
+        from yanglao.core import exports as core_exports
+        from yanglao.core import reference
+        from yanglao.people import services as people_services
+
+        core_exports.register(care_exports.VISIT_TASKS)
+        reference.register("alarms.care_plans", care.care_plans_load)
+        people_services.register_move_hook(care.care_follows_move)
+        navigation.register(
+            navigation.NavItem(
+                "主动关怀", "alarms:care_calls", "alarms.view_carecall", roles=(Role.OPERATOR, Role.GOV_ADMIN)
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "上门探视任务",
+                "alarms:visit_list",
+                "alarms.close_visittask",
+                roles=(Role.GOVERNMENT, Role.GOV_ADMIN),
+            )
+        )
         # ---- ingestion and rules (设备接入、报警规则)
         _ = navigation  # each part registers its pages above

@@ -16,6 +16,23 @@ class InvalidDevice(DomainError):
     message = "设备信息有误"
 
 
+class InvalidCareCall(DomainError):
+    """A proactive care call (主动关怀) whose outcome cannot be recorded as given."""
+
+    code = "alarms.invalid_care_call"
+    message = "关怀电话记录有误"
+
+
+class InvalidCarePlan(DomainError):
+    code = "alarms.invalid_care_plan"
+    message = "主动关怀计划有误"
+
+
+class VisitTaskRefused(DomainError):
+    code = "alarms.visit_task_refused"
+    message = "该上门探视任务当前不能执行此操作"
+
+
 class AlarmRefused(DomainError):
     code = "alarms.alarm_refused"
     message = "该报警当前不能执行此操作"

@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "alarms"
 
@@ -6,4 +6,15 @@ urlpatterns: list = []
 # ---- console and alarms
 # ---- devices, calls and SLA
 # ---- proactive care calls and visit tasks
+from yanglao.alarms.views import care as care_views  # noqa: E402
+
+urlpatterns += [
+    path("alarms/care-calls/", care_views.care_calls, name="care_calls"),
+    path("alarms/care-calls/<int:pk>/reveal/", care_views.care_call_reveal, name="care_call_reveal"),
+    path("alarms/care-calls/<int:pk>/outcome/", care_views.care_call_outcome, name="care_call_outcome"),
+    path("alarms/care-plans/", care_views.care_plans, name="care_plans"),
+    path("alarms/visits/", care_views.visit_list, name="visit_list"),
+    path("alarms/visits/export/", care_views.visit_export, name="visit_export"),
+    path("alarms/visits/<int:pk>/", care_views.visit_detail, name="visit_detail"),
+]
 # ---- ingestion and rules

@@ -5,3 +5,8 @@ from ninja import Router
 router = Router(tags=["应急呼叫"])
 
 # Each part adds its own router below: router.add_router("", <part>.router)
+
+# ---- proactive care calls and visit tasks
+from yanglao.alarms.api import care  # noqa: E402
+
+router.add_router("", care.router)
