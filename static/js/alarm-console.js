@@ -5,6 +5,7 @@
 //                            while alarms wait unclaimed, a reminder every 5 s; for a supervisor with escalated
 //                            alarms the cue is louder, higher and every 2 s. Browsers allow sound only after a
 //                            click, hence the visible 声音已开启 / 点击开启声音 toggle (remembered per browser);
+//                            the queue also refreshes itself every 15 s in case the event stream died;
 //   #alarm-map               the caller's screen's small map (Leaflet; tiles only when configured).
 (function () {
   "use strict";
@@ -27,6 +28,7 @@
 
   // ---------------------------------------------------------------- sound
   const KEY = "yanglao.alarmSound";
+  const SAFETY_REFRESH_MS = 15000;
   const CUES = {
     normal: { every: 5000, beeps: 2, freq: 880, gain: 0.25, length: 0.18, gap: 0.3 },
     escalated: { every: 2000, beeps: 4, freq: 1320, gain: 0.8, length: 0.12, gap: 0.1 },
@@ -135,6 +137,12 @@
     });
     queueChanged();
     window.setInterval(remind, 500);
+    // The event stream is the fast path; should it die (a proxy restart, a refused reconnect: an EventSource
+    // never retries after an error status), the queue still refreshes itself every 15 s.
+    window.setInterval(function () {
+      const box = live();
+      if (box && window.htmx && document.visibilityState !== "hidden") window.htmx.trigger(box, "yanglao:event", {});
+    }, SAFETY_REFRESH_MS);
   }
   tickAges();
   window.setInterval(tickAges, 1000);
@@ -144,11 +152,12 @@
   if (mapEl && window.L) {
     const point = (text) => (text ? text.split(",").map(Number) : null);
     const home = point(mapEl.dataset.home), place = point(mapEl.dataset.alarm);
-    const map = L.map(mapEl, { zoomControl: true, attributionControl: true });
+    const map = L.map(mapEl, { zoomControl: false, attributionControl: true });
+    L.control.zoom({ zoomInTitle: "放大", zoomOutTitle: "缩小" }).addTo(map);
     map.attributionControl.setPrefix("Leaflet");
     mapEl.leafletMap = map;
     if (mapEl.dataset.tileUrl) L.tileLayer(mapEl.dataset.tileUrl, { maxZoom: 19 }).addTo(map);
-    else map.attributionControl.addAttribution("未配置底图，显示所在社区边界");
+    else map.attributionControl.addAttribution("未配置底图");
     const shown = [];
     if (home) {
       L.circleMarker(home, { radius: 8, weight: 2, color: "#206bc4", fillOpacity: 0.8 }).bindTooltip("住址").addTo(map);
