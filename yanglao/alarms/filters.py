@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yanglao.alarms.choices import AlarmKind, AlarmStatus, Severity
 from yanglao.alarms.models import Alarm
 from yanglao.core.lists import ScopedFilterSet, SortFilter
+from yanglao.core.models import User
+from yanglao.core.scoping import RegionScopedQuerySet
 
 ENCRYPTED = ("id_number", "phone", "registered_address", "address", "medicines")
 
@@ -40,7 +43,7 @@ class AlarmFilterSet(ScopedFilterSet):
         model = Alarm
         fields: list[str] = []
 
-    def base_queryset(self, user):
+    def base_queryset(self, user: User) -> QuerySet[Alarm]:
         # The list shows the person's name only: their encrypted fields are never read (nor decrypted).
         return (
             Alarm.objects.for_user(user)
@@ -48,11 +51,11 @@ class AlarmFilterSet(ScopedFilterSet):
             .defer(*(f"elder__{name}" for name in ENCRYPTED))
         )
 
-    def filter_street(self, qs, name, value):
+    def filter_street(self, qs: RegionScopedQuerySet, name: str, value: str) -> QuerySet[Alarm]:
         return qs.in_region(value.strip())
 
-    def filter_from(self, qs, name, value):
+    def filter_from(self, qs: QuerySet[Alarm], name: str, value: dt.date) -> QuerySet[Alarm]:
         return qs.filter(raised_at__gte=_day_start(value))
 
-    def filter_to(self, qs, name, value):
+    def filter_to(self, qs: QuerySet[Alarm], name: str, value: dt.date) -> QuerySet[Alarm]:
         return qs.filter(raised_at__lt=_day_start(value + dt.timedelta(days=1)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.http import QueryDict
 from django.utils import timezone
 
 from yanglao.alarms import filters
@@ -23,7 +24,7 @@ RECENT_EVENTS = 10
 PREVIOUS_ALARMS = 10
 
 
-def alarm_filterset(*, user: User, params) -> filters.AlarmFilterSet:
+def alarm_filterset(*, user: User, params: QueryDict | dict) -> filters.AlarmFilterSet:
     return filters.AlarmFilterSet(params, user=user)
 
 
