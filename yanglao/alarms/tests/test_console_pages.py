@@ -1,5 +1,9 @@
 """The console's pages: the queue, the caller's screen and its action forms, the alarm list and export."""
 
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
@@ -239,3 +243,62 @@ def test_the_list_shows_a_street_only_its_own_alarms(client, street_officer, oth
     page = client.get(reverse("alarms:alarm_list")).content.decode()
     assert "天平老人" in page and "湖南老人" not in page
     assert client.get(_detail(theirs)).status_code == 404
+
+
+# ---------------------------------------------------------------- Chinese only, no inline script
+
+
+class _Text(HTMLParser):
+    """The text a user reads: text nodes outside script and style, plus labels read aloud."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("aria-label", "title", "placeholder") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+ALLOWED_LATIN = {"Excel", "CSV", "API"}
+
+
+def _english(html: str) -> set[str]:
+    reader = _Text()
+    reader.feed(html)
+    return set(re.findall(r"[A-Za-z]{3,}", " ".join(reader.parts))) - ALLOWED_LATIN
+
+
+def test_the_pages_speak_chinese_only(client, operator, person):
+    person.medicines = "阿司匹林"
+    person.save(update_fields=["medicines"])
+    alarm = raise_alarm(person)
+    client.force_login(operator)
+    client.post(_act(alarm, "claim"))
+    client.post(_act(alarm, "call_person"), {"result": CallResult.NO_ANSWER})
+    services.alarm_escalate_due(
+        now=raise_alarm(person, AlarmKind.SOS).raised_at + services.dt.timedelta(minutes=5)
+    )
+    for url in (reverse("alarms:console"), _detail(alarm), reverse("alarms:alarm_list")):
+        assert _english(client.get(url).content.decode()) == set(), url
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[1] / "templates" / "alarms").glob("*.html")), ids=lambda p: p.name
+)
+def test_templates_have_no_inline_script_or_handler(path):
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"\son[a-z]+\s*=", text, re.IGNORECASE)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", text, re.IGNORECASE)
