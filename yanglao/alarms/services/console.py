@@ -335,34 +335,48 @@ def alarm_phones_reveal(*, actor: User, alarm_id: int) -> list[RevealedPhone]:
     return found
 
 
+@dataclass(frozen=True)
+class ScreenReveal:
+    """What the caller's screen shows in clear beyond the masks: the medicines and the home's position."""
+
+    medicines: str
+    home: tuple[float, float] | None
+
+
+SCREEN_FIELDS = {"medicines": "常用药物", "lat": "住址位置（地图）"}
+
+
 @transaction.atomic
-def alarm_medicines_reveal(*, actor: User, alarm: Alarm) -> str:
-    """The caller's screen shows the person's medicines (health data, encrypted at rest) to users who may
-    reveal personal data, with an access entry as the caregiver's route audits the addresses it shows: one per
-    user and alarm (the screen reloads after every step; the first entry already says who saw them for which
-    alarm). Empty: nothing shown, nothing recorded."""
+def alarm_screen_reveal(*, actor: User, alarm: Alarm) -> ScreenReveal:
+    """The caller's screen shows the person's medicines (health data, encrypted at rest) and the home on the
+    map to users who may reveal personal data, with an access entry per field as the caregiver's route audits
+    the addresses it shows: once per user and alarm (the screen reloads after every step; the first entry
+    already says who saw what for which alarm). Nothing to show: nothing recorded."""
     if not actor.has_perm("people.reveal_elder"):
-        return ""
+        return ScreenReveal("", None)
     elder = alarm.elder
-    if not elder.medicines:
-        return ""
-    seen = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Elder),
-        object_pk=str(elder.pk),
-        actor=actor,
-        additional_data__reveal="medicines",
-        additional_data__alarm=alarm.pk,
-    )
-    if seen.exists():
-        return elder.medicines
-    audit.record(
-        actor=actor,
-        action="elder.reveal",
-        obj=elder,
-        object_repr=f"{elder.name}（报警处置查看常用药物）",
-        detail={"reveal": "medicines", "alarm": alarm.pk},
-    )
-    return elder.medicines
+    home = (elder.lat, elder.lng) if elder.lat is not None and elder.lng is not None else None
+    shown = [name for name, present in (("medicines", bool(elder.medicines)), ("lat", home)) if present]
+    if shown:
+        seen = set(
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Elder),
+                object_pk=str(elder.pk),
+                actor=actor,
+                additional_data__alarm=alarm.pk,
+                additional_data__reveal__in=shown,
+            ).values_list("additional_data__reveal", flat=True)
+        )
+        for name in shown:
+            if name not in seen:
+                audit.record(
+                    actor=actor,
+                    action="elder.reveal",
+                    obj=elder,
+                    object_repr=f"{elder.name}（报警处置查看{SCREEN_FIELDS[name]}）",
+                    detail={"reveal": name, "alarm": alarm.pk},
+                )
+    return ScreenReveal(elder.medicines, home)
 
 
 @transaction.atomic

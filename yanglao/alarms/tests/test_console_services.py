@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -245,15 +246,31 @@ def test_revealing_phones_returns_them_to_the_handler_and_is_audited(person, ope
     assert len(_actions(alarm, ActionKind.REVEAL)) == 1
 
 
-def test_medicines_are_audited_once_per_user_and_alarm(person, operator):
+def test_medicines_and_the_home_on_the_map_are_audited_once_per_user_and_alarm(person, operator, supervisor):
     person.medicines = "硝苯地平缓释片 每日两次"
     person.save(update_fields=["medicines"])
-    alarm = raise_alarm(person)
-    alarm = reload(alarm)
-    assert services.alarm_medicines_reveal(actor=operator, alarm=alarm) == "硝苯地平缓释片 每日两次"
-    services.alarm_medicines_reveal(actor=operator, alarm=alarm)
-    entries = LogEntry.objects.filter(additional_data__reveal="medicines")
-    assert entries.count() == 1 and "硝苯地平" not in str(entries[0].additional_data)
+    alarm = reload(raise_alarm(person))
+    shown = services.alarm_screen_reveal(actor=operator, alarm=alarm)
+    assert shown.medicines == "硝苯地平缓释片 每日两次" and shown.home == (31.2075, 121.444)
+    services.alarm_screen_reveal(actor=operator, alarm=alarm)
+    entries = LogEntry.objects.filter(additional_data__alarm=alarm.pk, additional_data__event="elder.reveal")
+    assert sorted(e.additional_data["reveal"] for e in entries) == ["lat", "medicines"]
+    assert "硝苯地平" not in str([e.additional_data for e in entries]) + str([e.object_repr for e in entries])
+    services.alarm_screen_reveal(actor=supervisor, alarm=alarm)  # another reader: her own entries
+    assert entries.all().count() == 4
+
+
+def test_users_who_may_not_reveal_see_neither(person, operator):
+    person.medicines = "某药"
+    person.save(update_fields=["medicines"])
+    reader = another_operator("no_reveal")
+    reader.groups.clear()
+    reader.user_permissions.add(Permission.objects.get(codename="view_alarm"))
+    reader = type(reader).objects.get(pk=reader.pk)
+    assert services.alarm_screen_reveal(
+        actor=reader, alarm=reload(raise_alarm(person))
+    ) == services.ScreenReveal("", None)
+    assert not LogEntry.objects.filter(additional_data__event="elder.reveal").exists()
 
 
 # ---------------------------------------------------------------- close

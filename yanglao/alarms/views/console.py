@@ -92,7 +92,7 @@ def _detail_context(request: HttpRequest, pk: int) -> dict:
         "alarm": file.alarm,
         "elder": elder,
         "age": people_selectors.elder_age(elder),
-        "medicines": services.alarm_medicines_reveal(actor=request.user, alarm=file.alarm),
+        "shown": services.alarm_screen_reveal(actor=request.user, alarm=file.alarm),
         "can_reveal": people_selectors.may_reveal(request.user),
         "tile_url": settings.MAP_TILE_URL,
         "events_after": events_after,
