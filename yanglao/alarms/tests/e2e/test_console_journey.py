@@ -137,6 +137,10 @@ def test_the_operator_handles_a_fall_and_an_unclaimed_alarm_escalates(
     expect(page.get_by_test_id("outcome")).to_contain_text("送医")
     expect(page.get_by_test_id("alarm-actions")).to_have_count(0)
     shot(page, "alarm-closed")
+    page.get_by_role("link", name="报警记录").first.click()
+    expect(page.get_by_test_id("alarm-table")).to_contain_text("送医")
+    expect(page.get_by_test_id("alarm-table")).to_contain_text("测试热线坐席")
+    shot(page, "alarm-list")
 
     # A second alarm nobody claims: it escalates to the duty supervisor, whose console cues louder.
     neighbour = people_factories.elder(
