@@ -13,8 +13,8 @@ from yanglao.alarms.services import console as services
 from yanglao.alarms.tests.console_builders import another_operator, raise_alarm, reload
 
 
-@pytest.mark.django_db(transaction=True)
-def test_of_two_simultaneous_claims_exactly_one_wins(person, operator):
+def test_of_two_simultaneous_claims_exactly_one_wins(transactional_db, person, operator):
+    # The fixture by name (not the marker): the suite's teardown hook then reloads the reference data.
     if connection.vendor != "postgresql":
         pytest.skip("needs two real connections (PostgreSQL)")
     alarm = raise_alarm(person)
