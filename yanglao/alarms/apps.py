@@ -74,6 +74,26 @@ class AlarmsConfig(AppConfig):
         )
 
         # ---- console and alarms (报警处置)
+        from yanglao.alarms import escalation, exports  # noqa: F401  (escalation: its huey tasks)
+        from yanglao.alarms.services import console
+        from yanglao.core import exports as core_exports
+        from yanglao.core import workflows
+
+        auditlog.register(models.AlarmAction)  # every step, with its actor, in the audit log as well
+        workflows.register(console.ALARM_WORKFLOW)
+        core_exports.register(exports.ALARMS)
+        handling = ["alarms.change_alarm", "alarms.view_deviceevent"]  # writes go through for_user("change")
+        roles.register(Role.OPERATOR, handling)
+        roles.register(Role.GOV_ADMIN, handling)
+        roles.register(Role.GOVERNMENT, ["alarms.view_deviceevent"])
+        navigation.register(
+            navigation.NavItem("报警处置台", "alarms:console", "alarms.handle_alarm"),
+            before="core:organisation_list",
+        )
+        navigation.register(
+            navigation.NavItem("报警记录", "alarms:alarm_list", "alarms.view_alarm"),
+            before="core:organisation_list",
+        )
         # ---- devices, calls and SLA (设备、来电、服务水平)
         # ---- proactive care calls and visit tasks (主动关怀、上门探视)
         from yanglao.alarms import care_exports, care_tasks  # noqa: F401 -- care_tasks: the nightly job

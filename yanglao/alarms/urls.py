@@ -4,6 +4,18 @@ app_name = "alarms"
 
 urlpatterns: list = []
 # ---- console and alarms
+from yanglao.alarms.views import console  # noqa: E402
+
+urlpatterns += [
+    path("alarms/", console.alarm_list, name="alarm_list"),
+    path("alarms/export/", console.alarm_export, name="alarm_export"),
+    path("alarms/console/", console.console, name="console"),
+    path("alarms/console/<int:pk>/claim/", console.console_claim, name="console_claim"),
+    path("alarms/<int:pk>/", console.alarm_detail, name="alarm_detail"),
+    path("alarms/<int:pk>/live/", console.alarm_live, name="alarm_live"),
+    path("alarms/<int:pk>/phones/", console.alarm_phones, name="alarm_phones"),
+    path("alarms/<int:pk>/act/<str:action>/", console.alarm_act, name="alarm_act"),
+]
 # ---- devices, calls and SLA
 # ---- proactive care calls and visit tasks
 from yanglao.alarms.views import care as care_views  # noqa: E402

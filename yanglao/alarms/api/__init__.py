@@ -1,12 +1,15 @@
-"""The alarm centre's API under /api/v1/: one router per part, mounted here."""
+"""The alarm centre's API under /api/v1/: one router per part, mounted here. Fixed paths
+(``/alarms/care-calls``) are mounted before the console's ``/alarms/{id}``."""
 
 from ninja import Router
 
+from yanglao.alarms.api import care, console
+
 router = Router(tags=["应急呼叫"])
 
-# Each part adds its own router below: router.add_router("", <part>.router)
-
 # ---- proactive care calls and visit tasks
-from yanglao.alarms.api import care  # noqa: E402
-
 router.add_router("", care.router)
+# ---- devices, calls and SLA
+# ---- ingestion and rules
+# ---- console and alarms
+router.add_router("", console.router)

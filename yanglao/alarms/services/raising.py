@@ -79,6 +79,10 @@ def alarm_raise(
             )
             alarm.repeats += 1
             alarm.last_repeat_at = at
+        if created:  # the escalation timer (alarms/escalation.py), set once the alarm is committed
+            from yanglao.alarms import escalation
+
+            escalation.schedule_on_commit(alarm.pk, alarm.raised_at)
         events.publish_on_commit(
             TOPIC,
             {
