@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from yanglao.core import events, lists, pages, workflows
 from yanglao.core import selectors as core_selectors
-from yanglao.core.choices import Role
+from yanglao.core.choices import RegionLevel, Role
 from yanglao.core.errors import DomainError
 from yanglao.core.forms import domain_errors_to_form
 from yanglao.people import selectors as people_selectors
@@ -547,7 +547,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 def _choices(request: HttpRequest) -> dict:
     """The street and provider selects of the alert and complaint lists."""
-    streets = [r for r in core_selectors.regions_for_choice(user=request.user) if r.level == "street"]
+    streets = [
+        r for r in core_selectors.regions_for_choice(user=request.user) if r.level == RegionLevel.TOWNSHIP
+    ]
     providers = (
         list(core_selectors.organisation_list(user=request.user))
         if request.user.has_perm("core.view_organisation")

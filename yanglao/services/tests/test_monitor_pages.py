@@ -151,3 +151,10 @@ def test_follow_up_page_records_a_call(client, crew, street_officer):
         f"/services/follow-ups/{order.pk}/", {"reached": "1", "satisfaction": "satisfied", "note": "满意"}
     )
     assert response.status_code == 302
+
+
+def test_the_lists_offer_the_district_streets_to_filter_by(client, district_officer):
+    client.force_login(district_officer)
+    for url in ("/services/alerts/", "/services/complaints/", "/services/follow-ups/"):
+        page = client.get(url).content.decode()
+        assert '<option value="310104003000"' in page and '<option value="310104004000"' in page, url
