@@ -24,6 +24,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 from ninja.utils import check_csrf
 
+from yanglao.alarms.api import router as alarms_router
 from yanglao.assessment.api import router as assessment_router
 from yanglao.core import apidocs, schemas, services
 from yanglao.core.api import public_router as public_core_router
@@ -34,7 +35,6 @@ from yanglao.facilities.api import public_router as public_facilities_router
 from yanglao.facilities.api import router as facilities_router
 from yanglao.people.api import router as people_router
 from yanglao.services.api import router as services_router
-from yanglao.alarms.api import router as alarms_router
 
 log = logging.getLogger("yanglao.api")
 
