@@ -1,0 +1,148 @@
+"""Reads of the device register, always through ``for_user``: the list's filter set, one device with its
+history (the audit log's entries for it), its replacement chain, recent messages and alarms, a person's
+devices, and the person a register form names by ID number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from yanglao.alarms.device_filters import DeviceFilterSet
+from yanglao.alarms.models import Alarm, Device, DeviceEvent
+from yanglao.core import audit
+from yanglao.core.crypto import blind_index
+from yanglao.core.errors import NotFound
+from yanglao.core.models import Organisation, User
+from yanglao.people.identity import IdentityError, normalise_id
+from yanglao.people.models import Elder
+
+RECENT = 20
+CHAIN_LIMIT = 20  # a chain longer than this is a data error; stop rather than loop
+
+
+def device_filterset(*, user: User, params: QueryDict | dict | None = None) -> DeviceFilterSet:
+    return DeviceFilterSet(params, user=user)
+
+
+def device_get(*, user: User, device_id: int) -> Device:
+    device = (
+        Device.objects.for_user(user)
+        .select_related("elder", "region", "provider", "replaced_by")
+        .filter(pk=device_id)
+        .first()
+    )
+    if device is None:
+        raise NotFound()
+    return device
+
+
+def device_may_manage(*, user: User, device: Device) -> bool:
+    """The register/replace/lost/return buttons: the right and the device within the user's change scope."""
+    return (
+        user.has_perm("alarms.manage_device")
+        and Device.objects.for_user(user, action="change").filter(pk=device.pk).exists()
+    )
+
+
+@dataclass(frozen=True)
+class DeviceFile:
+    """What the device page shows besides the device."""
+
+    device: Device
+    history: list[audit.AuditLine]
+    earlier: list[Device]  # the devices this one replaced, newest first
+    later: list[Device]  # the devices that replaced it, in order
+    events: list[DeviceEvent]
+    alarms: list[Alarm]
+    can_manage: bool
+
+
+def _chain(user: User, device: Device) -> tuple[list[Device], list[Device]]:
+    """Predecessors (``replaces``) and successors (``replaced_by``) the user may see."""
+    visible = Device.objects.for_user(user)
+    earlier, current = [], device
+    for _ in range(CHAIN_LIMIT):
+        previous = visible.filter(replaced_by=current).first()
+        if previous is None:
+            break
+        earlier.append(previous)
+        current = previous
+    later, current = [], device
+    for _ in range(CHAIN_LIMIT):
+        if current.replaced_by_id is None:
+            break
+        following = visible.filter(pk=current.replaced_by_id).first()
+        if following is None:
+            break
+        later.append(following)
+        current = following
+    return earlier, later
+
+
+def device_history(*, device: Device) -> list[audit.AuditLine]:
+    """The device's own audit entries (registration, every status change with its reason, key rotations),
+    newest first, as the audit page words them."""
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Device), object_pk=str(device.pk)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:100]
+    )
+    return list(audit.lines(entries))
+
+
+def device_file(*, user: User, device_id: int) -> DeviceFile:
+    device = device_get(user=user, device_id=device_id)
+    earlier, later = _chain(user, device)
+    events = list(
+        DeviceEvent.objects.for_user(user).filter(device=device).order_by("-received_at", "-pk")[:RECENT]
+    )
+    alarms = list(Alarm.objects.for_user(user).filter(device=device).order_by("-raised_at", "-pk")[:RECENT])
+    return DeviceFile(
+        device=device,
+        history=device_history(device=device),
+        earlier=earlier,
+        later=later,
+        events=events,
+        alarms=alarms,
+        can_manage=device_may_manage(user=user, device=device),
+    )
+
+
+def devices_of(*, user: User, elder: Elder) -> QuerySet[Device]:
+    """A person's devices, in use first (the person page's panel)."""
+    return (
+        Device.objects.for_user(user)
+        .filter(elder=elder)
+        .select_related("provider")
+        .order_by("status", "-created_at", "-pk")
+    )
+
+
+def person_for_device(*, user: User, elder_id: int) -> Elder:
+    """The person a register form names (``?elder=``), as the person page would find them."""
+    elder = Elder.objects.for_user(user).select_related("region").filter(pk=elder_id).first()
+    if elder is None:
+        raise NotFound()
+    return elder
+
+
+def person_by_id_number(*, user: User, id_number: str) -> Elder | None:
+    """The person whose ID number this is, among those the user may see (by its blind index); None for a
+    number that does not read or matches nobody in scope."""
+    try:
+        number = normalise_id(id_number, today=timezone.localdate())
+    except IdentityError:
+        return None
+    return Elder.objects.for_user(user).filter(id_hash=blind_index(number)).first()
+
+
+def providers_for_choice(*, user: User) -> list[Organisation]:
+    """Organisations a device may name as its maintainer: the active ones the user may see."""
+    return list(Organisation.objects.for_user(user).filter(is_active=True).order_by("name")[:500])
