@@ -108,6 +108,10 @@ class Share:
     pending: int = 0
 
     @property
+    def missed(self) -> int:
+        return self.counted - self.met
+
+    @property
     def percent(self) -> Decimal | None:
         """To one decimal, half up; None when nothing was counted."""
         if not self.counted:
