@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from yanglao.alarms.device_filters import DeviceFilterSet
 from yanglao.alarms.models import Alarm, Device, DeviceEvent
+from yanglao.alarms.selectors.calls import alarm_url
 from yanglao.core import audit
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound
-from yanglao.core.models import Organisation, User
+from yanglao.core.models import Organisation, Region, User
 from yanglao.people.identity import IdentityError, normalise_id
 from yanglao.people.models import Elder
 
@@ -61,6 +62,11 @@ class DeviceFile:
     alarms: list[Alarm]
     can_manage: bool
 
+    @property
+    def alarm_links(self) -> list[tuple[Alarm, str]]:
+        """Each alarm with the console's page of it (empty where there is none)."""
+        return [(a, alarm_url(a.pk)) for a in self.alarms]
+
 
 def _chain(user: User, device: Device) -> tuple[list[Device], list[Device]]:
     """Predecessors (``replaces``) and successors (``replaced_by``) the user may see."""
@@ -84,9 +90,12 @@ def _chain(user: User, device: Device) -> tuple[list[Device], list[Device]]:
     return earlier, later
 
 
+HIDDEN_IN_HISTORY = {"状态变更时间", "设备密钥摘要", "最近在线", "最近活动", "电量（%）", "在线"}
+
+
 def device_history(*, device: Device) -> list[audit.AuditLine]:
     """The device's own audit entries (registration, every status change with its reason, key rotations),
-    newest first, as the audit page words them."""
+    newest first, as the audit page words them; only the device's own fields, ids shown as names."""
     entries = (
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Device), object_pk=str(device.pk)
@@ -94,7 +103,40 @@ def device_history(*, device: Device) -> list[audit.AuditLine]:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:100]
     )
-    return list(audit.lines(entries))
+    lines = list(audit.lines(entries))
+    own = {str(f.verbose_name) for f in Device._meta.concrete_fields} - HIDDEN_IN_HISTORY
+    names = _history_names(device, lines)
+    for line in lines:
+        line.changes = [
+            (label, names.get((label, old), old), names.get((label, new), new))
+            for label, old, new in line.changes
+            if label in own
+        ]
+    return lines
+
+
+def _history_names(device: Device, lines: list[audit.AuditLine]) -> dict[tuple[str, str], str]:
+    """(field label, stored id) → the name a person reads, for the device's foreign keys (a few queries)."""
+    wanted: dict[str, set[str]] = {}
+    for line in lines:
+        for label, old, new in line.changes:
+            wanted.setdefault(label, set()).update(v for v in (old, new) if v.isdigit())
+    names: dict[tuple[str, str], str] = {}
+    regions = Region.objects.filter(code__in=wanted.get("所属社区", set())).values_list("code", "name")
+    names |= {("所属社区", code): name for code, name in regions}
+    if str(device.elder_id) in wanted.get("使用老人", set()):
+        names[("使用老人", str(device.elder_id))] = device.elder.name
+    serials = Device.objects.unscoped(reason="serials of a device's own replacements, named in its history")
+    for pk, serial in serials.filter(pk__in=[int(v) for v in wanted.get("更换为", set())]).values_list(
+        "pk", "serial"
+    ):
+        names[("更换为", str(pk))] = serial
+    orgs = Organisation.objects.unscoped(reason="names of a device's maintainers, named in its history")
+    for pk, name in orgs.filter(pk__in=[int(v) for v in wanted.get("运维机构", set())]).values_list(
+        "pk", "name"
+    ):
+        names[("运维机构", str(pk))] = name
+    return names
 
 
 def device_file(*, user: User, device_id: int) -> DeviceFile:

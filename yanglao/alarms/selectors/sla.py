@@ -210,6 +210,10 @@ class SlaAlarmRow:
     answer_seconds: float | None
     handling_seconds: float | None
 
+    @property
+    def handling_text(self) -> str:
+        return "" if self.handling_seconds is None else duration_text(self.handling_seconds)
+
 
 def sla_alarm_rows(alarms: list[Alarm]) -> list[SlaAlarmRow]:
     """The drill-down rows with the times the figures counted (``answered`` annotated by the filter set)."""

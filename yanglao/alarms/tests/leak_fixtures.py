@@ -69,7 +69,9 @@ def alarms_foreign(foreign: Foreign, persona_kind: str) -> None:
         raised_at=now - dt.timedelta(minutes=5),
     )
     foreign.add(pk=alarm.pk, marker=alarm.message, row=alarm)
-    step = AlarmAction.objects.create(alarm=alarm, region_id=THEIRS, kind="note", at=now, note=f"{MARKER}处置备注")
+    step = AlarmAction.objects.create(
+        alarm=alarm, region_id=THEIRS, kind="note", at=now, note=f"{MARKER}处置备注"
+    )
     foreign.add(pk=step.pk, marker=step.note, row=step)
     seat = factories.user(role="operator", regions=["310104004000"], username=f"leak_seat_{persona_kind}")
     call = CallRecord.objects.create(

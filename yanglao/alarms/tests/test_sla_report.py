@@ -22,7 +22,7 @@ from yanglao.people.tests import factories as people_factories
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now().replace(microsecond=0)
+NOW = timezone.now().replace(microsecond=0)  # the day and hours; recent alarms use the ``now`` fixture
 TODAY = timezone.localdate(NOW)
 FIRST_DAY = TODAY - dt.timedelta(days=10)
 PERIOD = {"start": FIRST_DAY.isoformat(), "end": TODAY.isoformat()}
@@ -67,7 +67,13 @@ def alarm(elder, *, answer=None, close=None, seat=None, raised=MORNING, kind=Ala
 
 
 @pytest.fixture
-def constructed(seats, people):
+def now():
+    """The moment the alarms are made: pages read the clock themselves, moments later."""
+    return timezone.now()
+
+
+@pytest.fixture
+def constructed(seats, people, now):
     """Ten help alarms: 60 s exactly, 180 s exactly, just over each, unanswered, pending; two technical ones."""
     first, second = seats
     tianping, hunan = people
@@ -78,8 +84,8 @@ def constructed(seats, people):
         "d": alarm(hunan, answer=180, seat=second),  # within 180 exactly
         "e": alarm(hunan, answer=181, close=1181, seat=second),  # late for both; handled 1000 s
         "f": alarm(hunan, raised=AFTERNOON),  # never answered: missed
-        "g": alarm(tianping, raised=NOW - dt.timedelta(seconds=30)),  # 30 s old: pending for both
-        "h": alarm(tianping, raised=NOW - dt.timedelta(seconds=120)),  # missed 60, pending 180
+        "g": alarm(tianping, raised=now - dt.timedelta(seconds=30)),  # 30 s old: pending for both
+        "h": alarm(tianping, raised=now - dt.timedelta(seconds=120)),  # missed 60, pending 180
         "i": alarm(tianping, answer=10, seat=first, raised=AFTERNOON),
         "j": alarm(tianping, close=20, raised=AFTERNOON),  # closed without claim
         "off": alarm(tianping, kind=AlarmKind.OFFLINE),
@@ -102,9 +108,9 @@ def constructed(seats, people):
     return made
 
 
-def test_the_figures_match_the_constructed_alarms(constructed, supervisor, seats):
+def test_the_figures_match_the_constructed_alarms(constructed, supervisor, seats, now):
     first, second = seats
-    figures = selectors.sla_figures(user=supervisor, params=PERIOD, now=NOW)
+    figures = selectors.sla_figures(user=supervisor, params=PERIOD, now=now)
     report = figures.report
     assert (figures.start, figures.end) == (FIRST_DAY, TODAY)
     assert report.total == 10  # the two technical notices are left out
@@ -126,17 +132,17 @@ def test_the_figures_match_the_constructed_alarms(constructed, supervisor, seats
     assert figures.targets.own is None
 
 
-def test_scope_all_counts_technical_notices_and_street_narrows(constructed, supervisor):
-    everything = selectors.sla_figures(user=supervisor, params={**PERIOD, "scope": "all"}, now=NOW).report
+def test_scope_all_counts_technical_notices_and_street_narrows(constructed, supervisor, now):
+    everything = selectors.sla_figures(user=supervisor, params={**PERIOD, "scope": "all"}, now=now).report
     assert everything.total == 12
     hunan = selectors.sla_figures(
-        user=supervisor, params={**PERIOD, "street": "310104004000"}, now=NOW
+        user=supervisor, params={**PERIOD, "street": "310104004000"}, now=now
     ).report
     assert hunan.total == 3 and hunan.abandoned.counted == 0
 
 
-def test_another_street_sees_only_its_own(constructed, other_street_officer):
-    report = selectors.sla_figures(user=other_street_officer, params=PERIOD, now=NOW).report
+def test_another_street_sees_only_its_own(constructed, other_street_officer, now):
+    report = selectors.sla_figures(user=other_street_officer, params=PERIOD, now=now).report
     assert report.total == 3 and {r.key for r in report.by_street} == {"310104004000"}
 
 
@@ -152,17 +158,17 @@ def test_another_street_sees_only_its_own(constructed, other_street_officer):
         ("handled", {"a", "b", "c", "e"}),
     ],
 )
-def test_each_drill_down_lists_what_its_figure_counts(constructed, supervisor, answer, expected):
-    fs = selectors.sla_filterset(user=supervisor, params={**PERIOD, "answer": answer}, now=NOW)
+def test_each_drill_down_lists_what_its_figure_counts(constructed, supervisor, answer, expected, now):
+    fs = selectors.sla_filterset(user=supervisor, params={**PERIOD, "answer": answer}, now=now)
     names = {name for name, a in constructed.items() if a.pk in set(fs.qs.values_list("pk", flat=True))}
     assert names == expected
 
 
-def test_drill_down_by_operator_hour_and_street(constructed, supervisor, seats):
+def test_drill_down_by_operator_hour_and_street(constructed, supervisor, seats, now):
     first, _second = seats
 
     def listed(**params):
-        fs = selectors.sla_filterset(user=supervisor, params={**PERIOD, **params}, now=NOW)
+        fs = selectors.sla_filterset(user=supervisor, params={**PERIOD, **params}, now=now)
         return {name for name, a in constructed.items() if a.pk in set(fs.qs.values_list("pk", flat=True))}
 
     assert listed(operator=str(first.pk)) == {"a", "b", "i"}
@@ -214,17 +220,17 @@ def test_rights_view_export_and_targets(client, constructed, operator, street_of
     assert client.get("/alarms/sla/").status_code == 403
 
 
-def test_a_region_sets_its_own_targets_and_the_report_uses_them(client, constructed, supervisor):
+def test_a_region_sets_its_own_targets_and_the_report_uses_them(client, constructed, supervisor, now):
     client.force_login(supervisor)
     refused = client.post("/alarms/sla/targets/", {"within_60": "95", "within_180": "90", "strict_60": "96"})
     assert refused.status_code == 422 and "不能低于 60 秒内接警率目标" in refused.content.decode()
     saved = client.post("/alarms/sla/targets/", {"within_60": "40", "within_180": "70", "strict_60": "45"})
     assert saved.status_code == 302
-    figures = selectors.sla_figures(user=supervisor, params=PERIOD, now=NOW)
+    figures = selectors.sla_figures(user=supervisor, params=PERIOD, now=now)
     assert figures.targets.own is not None and figures.targets.own.region_id == "310104000000"
     checks = {t.key: meets for t, _share, meets in figures.checks}
     assert checks == {"within_60": True, "within_180": True, "strict_60": False}  # 44.4 ≥ 40; 75 ≥ 70
-    street = selectors.sla_figures(user=supervisor, params={**PERIOD, "street": "310104004000"}, now=NOW)
+    street = selectors.sla_figures(user=supervisor, params={**PERIOD, "street": "310104004000"}, now=now)
     assert street.targets.own == figures.targets.own  # the district's targets reach its streets
     page = client.get("/alarms/sla/", PERIOD).content.decode()
     assert "本区设定" in page and "≥ 40.00%" in page

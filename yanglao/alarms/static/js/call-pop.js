@@ -84,7 +84,8 @@
     }
     const hidden = dismissed();
     const call = (Array.isArray(calls) ? calls : []).find((item) => !hidden.has(item.id));
-    if (call) render(call);
+    // On the caller's screen of this very call the card would only repeat the page.
+    if (call && call.url !== window.location.pathname) render(call);
     else pop.hidden = true;
   }
 
