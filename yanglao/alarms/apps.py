@@ -93,7 +93,9 @@ class AlarmsConfig(AppConfig):
 
         for role in (Role.OPERATOR, Role.GOV_ADMIN, Role.GOVERNMENT):
             roles.register(role, ["alarms.view_deviceevent"])
-        roles.register(Role.GOV_ADMIN, ["alarms.add_slatarget", "alarms.change_slatarget"])
+        roles.register(
+            Role.GOV_ADMIN, ["alarms.add_slatarget", "alarms.change_slatarget", "alarms.import_device"]
+        )
         importing.register(alarms_importing.IMPORTER)
         exports.register(device_exports.DEVICES)
         exports.register(device_exports.CALLS)

@@ -105,7 +105,7 @@ class Device(ScopedModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "智能设备"
-        permissions = [("manage_device", "设备登记与变更")]
+        permissions = [("manage_device", "设备登记与变更"), ("import_device", "批量登记设备")]
         indexes = [
             models.Index(fields=["region", "kind", "serial"], name="device_region_kind"),
             models.Index(fields=["elder", "status"], name="device_elder_status"),
