@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 WITHIN_60 = 60
 WITHIN_180 = 180
@@ -74,6 +75,14 @@ class AlarmTimes:
     operator_id: int | None = None
     street: str = ""
 
+    @cached_property
+    def answer_seconds(self) -> float | None:
+        """Seconds from raising to answering (computed once: every breakdown asks)."""
+        answered = answered_at(self)
+        if answered is None:
+            return None
+        return max(0.0, (answered - self.raised_at).total_seconds())
+
 
 def answered_at(alarm: AlarmTimes) -> dt.datetime | None:
     """The claim, or the close of an alarm closed without a claim."""
@@ -82,10 +91,7 @@ def answered_at(alarm: AlarmTimes) -> dt.datetime | None:
 
 def answer_seconds(alarm: AlarmTimes) -> float | None:
     """Seconds from raising to answering; a claim stamped before the alarm (clocks) counts as 0."""
-    answered = answered_at(alarm)
-    if answered is None:
-        return None
-    return max(0.0, (answered - alarm.raised_at).total_seconds())
+    return alarm.answer_seconds
 
 
 def answered_within(alarm: AlarmTimes, seconds: int, now: dt.datetime) -> bool | None:
