@@ -49,8 +49,8 @@ DEFAULTS: dict[str, Decimal] = {
     "strict_60": Decimal("98.5"),
 }
 SOURCES = {
-    "within_60": ("60 秒内接警率", WITHIN_60, "英国 TSA 远程照护行业规范"),
-    "within_180": ("180 秒内接警率", WITHIN_180, "英国 TSA 远程照护行业规范"),
+    "within_60": ("60 秒内接警率", WITHIN_60, "英国远程照护服务协会（TSA）行业规范"),
+    "within_180": ("180 秒内接警率", WITHIN_180, "英国远程照护服务协会（TSA）行业规范"),
     "strict_60": ("60 秒内接警率（高标准）", WITHIN_60, "欧洲通行做法"),
 }
 

@@ -23,6 +23,16 @@ from yanglao.people.identity import IdentityError, normalise_id
 from yanglao.people.models import Elder
 
 RECENT = 20
+# What the ingest part writes into DeviceEvent.flags and Device.flagged (comma-separated), as operators read it.
+FLAG_LABELS = {"clock": "设备时钟偏差", "late": "迟到消息", "flood": "消息过多（已限流）"}
+
+
+def flags_text(flags: str) -> str:
+    """ "clock,late" → "设备时钟偏差、迟到消息"; an unknown mark is named as such, never shown raw."""
+    parts = [p.strip() for p in (flags or "").replace("，", ",").split(",") if p.strip()]
+    return "、".join(FLAG_LABELS.get(p, "其他异常标记") for p in parts)
+
+
 CHAIN_LIMIT = 20  # a chain longer than this is a data error; stop rather than loop
 
 
@@ -61,6 +71,14 @@ class DeviceFile:
     events: list[DeviceEvent]
     alarms: list[Alarm]
     can_manage: bool
+
+    @property
+    def event_rows(self) -> list[tuple[DeviceEvent, str]]:
+        return [(e, flags_text(e.flags)) for e in self.events]
+
+    @property
+    def flagged_text(self) -> str:
+        return flags_text(self.device.flagged)
 
     @property
     def alarm_links(self) -> list[tuple[Alarm, str]]:

@@ -183,3 +183,9 @@ def test_devices_follow_their_person_when_they_move(admin, person):
     tianping = factories.user(role="gov_admin", regions=["310104003000"], username="tianping_admin")
     with pytest.raises(NotFound):
         selectors.device_get(user=tianping, device_id=device.pk)
+
+
+def test_ingest_flags_are_shown_in_chinese():
+    assert selectors.flags_text("clock,late") == "设备时钟偏差、迟到消息"
+    assert selectors.flags_text("flood") == "消息过多（已限流）"
+    assert selectors.flags_text("mystery") == "其他异常标记" and selectors.flags_text("") == ""

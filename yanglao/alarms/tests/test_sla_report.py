@@ -182,7 +182,7 @@ def test_the_page_shows_each_figure_with_its_count_and_link(client, constructed,
     page = client.get("/alarms/sla/", PERIOD).content.decode()
     assert 'data-testid="sla-total">10<' in page
     assert "44.4%" in page and "75.0%" in page and "50.0%" in page  # 60 s, 180 s, abandoned
-    assert "英国 TSA 远程照护行业规范" in page and "欧洲通行做法" in page and "系统默认值" in page
+    assert "英国远程照护服务协会（TSA）行业规范" in page and "欧洲通行做法" in page and "系统默认值" in page
     assert "未达标" in page and "我国尚无规定接警时限的标准" in page
     assert "answer=within_60" in page and "answer=late_60" in page and "answer=handled" in page
     assert "3 分 20 秒" in page and "16 分 40 秒" in page  # median 200 s, P90 1000 s

@@ -100,7 +100,7 @@ def test_the_sla_report_shows_each_figure_with_its_count(page, live_server, oper
     expect(page.get_by_test_id("sla-total")).to_have_text("10")
     expect(page.get_by_test_id("sla-60")).to_have_text("70.0%")  # 12 35 58 60 20 44 9 within 60 s
     expect(page.get_by_test_id("sla-180")).to_have_text("90.0%")  # all but 240 s
-    expect(page.get_by_test_id("sla-targets")).to_contain_text("英国 TSA 远程照护行业规范")
+    expect(page.get_by_test_id("sla-targets")).to_contain_text("英国远程照护服务协会（TSA）行业规范")
     expect(page.get_by_test_id("sla-targets")).to_contain_text("系统默认值")
     expect(page.get_by_test_id("sla-by-operator")).to_contain_text("测试热线坐席")
     shot(page, "alarms-sla-report")
