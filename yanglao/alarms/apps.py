@@ -95,6 +95,7 @@ class AlarmsConfig(AppConfig):
             before="core:organisation_list",
         )
         # ---- devices, calls and SLA (设备、来电、服务水平)
+        self._devices_calls_sla()
         # ---- proactive care calls and visit tasks (主动关怀、上门探视)
         from yanglao.alarms import care_exports, care_tasks  # noqa: F401 -- care_tasks: the nightly job
         from yanglao.alarms.services import care
@@ -120,3 +121,42 @@ class AlarmsConfig(AppConfig):
         )
         # ---- ingestion and rules (设备接入、报警规则)
         _ = navigation  # each part registers its pages above
+
+    def _devices_calls_sla(self):
+        """Devices, incoming calls and the SLA report: rights, the import, the exports, the move hook, the
+        person page's panel, audit wording and navigation (the "devices" part of issue 12)."""
+        from yanglao.alarms import device_exports
+        from yanglao.alarms import importing as alarms_importing
+        from yanglao.alarms.services import devices as device_services
+        from yanglao.core import audit, exports, importing, navigation, roles
+        from yanglao.core.choices import Role
+        from yanglao.people import panels
+        from yanglao.people import services as people_services
+
+        for role in (Role.OPERATOR, Role.GOV_ADMIN, Role.GOVERNMENT):
+            roles.register(role, ["alarms.view_deviceevent"])
+        roles.register(
+            Role.GOV_ADMIN, ["alarms.add_slatarget", "alarms.change_slatarget", "alarms.import_device"]
+        )
+        importing.register(alarms_importing.IMPORTER)
+        exports.register(device_exports.DEVICES)
+        exports.register(device_exports.CALLS)
+        people_services.register_move_hook(device_services.devices_follow_move)
+        panels.register(panels.ElderPanel("alarms:elder_devices", "alarms.view_device"))
+        audit.EVENT_ACTIONS.update({"device.rotate_key": "更换设备密钥"})
+        audit.BATCH_ACTIONS.update(
+            {
+                "device.import": "批量登记智能设备",
+                "device.export": "导出智能设备清单",
+                "call.export": "导出通话记录",
+                "alarm_sla.export": "导出接警服务水平报表",
+            }
+        )
+        for label, url_name, permission in (
+            ("智能设备", "alarms:device_list", "alarms.view_device"),
+            ("通话记录", "alarms:call_list", "alarms.view_callrecord"),
+            ("接警服务水平", "alarms:sla_report", "alarms.view_alarm_sla"),
+        ):
+            navigation.register(
+                navigation.NavItem(label, url_name, permission), before="core:organisation_list"
+            )

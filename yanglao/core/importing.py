@@ -61,13 +61,15 @@ Problems = list[tuple[str, str]]  # (column header, reason in Chinese)
 class Column:
     """A declared column: ``name`` is the field of the row schema, ``header`` the template's Chinese header;
     ``aliases`` are other headers accepted for it (as clerks' own sheets name it). ``required`` means the
-    header must be present; ``mask`` hides the cell in error reports from users without the reveal right."""
+    header must be present; ``mask`` hides the cell in error reports from users without the reveal right;
+    ``secret`` (a device key) hides it from everyone, whatever their rights."""
 
     name: str
     header: str
     aliases: tuple[str, ...] = ()
     required: bool = False
     mask: Callable[[str], str] | None = None
+    secret: bool = False
 
 
 @dataclass
@@ -167,6 +169,7 @@ class Importer:
     audit_detail: Callable[[ImportRun], dict] | None = None
     analyze: tuple[type[Model], ...] = ()  # tables to ANALYZE after a real import wrote rows
     reveal_permission: str = ""  # without it, masked columns are masked in the error workbook
+    keep_upload: bool = True  # False: the upload holds secrets (device keys) and is deleted when its job ends
     no_rows_is_error: bool = False  # a header-only file is refused rather than reported as empty
     unreadable_row: str = ""  # if set, a row the reader cannot read is reported with this and reading stops
     chunk_rows: int = CHUNK_ROWS
@@ -339,10 +342,8 @@ def import_file(
     report = None
     if report_path:
         masked = bool(importer.reveal_permission) and not actor.has_perm(importer.reveal_permission)
-        maskers = {}
-        if masked:
-            masks = {c.header: c.mask for c in importer.columns if c.mask}
-            maskers = {i: masks[h] for h, i in index.items() if h in masks}
+        masks = {c.header: c.mask for c in importer.columns if c.mask and (masked or c.secret)}
+        maskers = {i: masks[h] for h, i in index.items() if h in masks}
         report = ErrorWorkbook(report_path, headers, maskers=maskers)
     run = ImportRun(importer, actor, path, dry_run, headers, index, result, size, report, dict(options or {}))
     if importer.start:
@@ -504,12 +505,17 @@ def import_job_run(*, job_id: int) -> ImportJob:
         log.exception("import job %s failed", job.pk)
         job.state, job.message = ImportJob.State.FAILED, CRASH_MESSAGE
     job.finished_at = timezone.now()
-    if job.dry_run or settings.IMPORT_RETENTION_DAYS <= 0:
+    if job.dry_run or settings.IMPORT_RETENTION_DAYS <= 0 or not _keeps_upload(job.kind):
         uploads.delete(job.path)
         job.path = ""
     job.save()
     _publish(job)
     return job
+
+
+def _keeps_upload(kind: str) -> bool:
+    importer = IMPORTERS.get(kind)
+    return importer is None or importer.keep_upload
 
 
 def _publish(job: ImportJob) -> None:

@@ -20,7 +20,7 @@ class PeopleConfig(AppConfig):
             mask_fields=sensitive,
             exclude_fields=["id_hash", "phone_hash", "row_hash", "name_pinyin", "name_initials", "medicines"],
         )
-        auditlog.register(models.EmergencyContact, mask_fields=["phone"])
+        auditlog.register(models.EmergencyContact, mask_fields=["phone"], exclude_fields=["phone_hash"])
         auditlog.register(models.LifeEvent)
         auditlog.register(models.ElderTransfer, mask_fields=["address"])
         auditlog.register(models.FamilyLink)

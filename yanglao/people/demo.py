@@ -216,7 +216,13 @@ def _insert(people: list[dict]) -> int:
             EmergencyContact.objects.bulk_create(
                 [
                     EmergencyContact(
-                        elder_id=e.pk, position=n, name=c[0], relation=c[1], phone=c[2], has_key=c[3]
+                        elder_id=e.pk,
+                        position=n,
+                        name=c[0],
+                        relation=c[1],
+                        phone=c[2],
+                        phone_hash=blind_index(c[2]),
+                        has_key=c[3],
                     )
                     for e, p in zip(elders, chunk, strict=True)
                     for n, c in enumerate(p["contacts"], start=1)

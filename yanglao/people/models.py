@@ -207,6 +207,9 @@ class EmergencyContact(models.Model):
     name = models.CharField("姓名", max_length=50)
     relation = models.CharField("关系", max_length=20, blank=True)
     phone = EncryptedTextField("电话")
+    # Blind index of the phone: the alarm centre matches an incoming caller's number to the person whose
+    # contact is calling (alarms.services.calls); set wherever a contact is written (people.services).
+    phone_hash = models.CharField(max_length=32, blank=True, default="", db_index=True)
     has_key = models.BooleanField("持有房门钥匙", default=False)
 
     class Meta:

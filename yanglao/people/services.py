@@ -77,7 +77,15 @@ ELDER_FIELDS = (
 
 
 def _contacts(elder_pk: int, contacts: list[dict]) -> list[EmergencyContact]:
-    return [EmergencyContact(elder_id=elder_pk, position=n, **c) for n, c in enumerate(contacts, start=1)]
+    """Contacts in order, each with its phone's blind index (the alarm centre matches callers by it)."""
+    return [
+        EmergencyContact(elder_id=elder_pk, position=n, phone_hash=contact_phone_hash(c["phone"]), **c)
+        for n, c in enumerate(contacts, start=1)
+    ]
+
+
+def contact_phone_hash(phone: str) -> str:
+    return blind_index(phone) if phone else ""
 
 
 def _region_in_scope(actor: User, code: str, field_name: str = "region_code") -> Region:
@@ -176,9 +184,7 @@ def elder_update(*, actor: User, elder_id: int, patch: ElderPatch) -> Elder:
     elder.save()
     if contacts is not None:
         elder.contacts.all().delete()
-        EmergencyContact.objects.bulk_create(
-            EmergencyContact(elder=elder, position=n, **c) for n, c in enumerate(contacts, start=1)
-        )
+        EmergencyContact.objects.bulk_create(_contacts(elder.pk, contacts))
     _event(
         elder,
         LifeEventKind.CORRECTION,
