@@ -28,6 +28,7 @@ from django.utils import timezone
 from yanglao.alarms import errors
 from yanglao.alarms.choices import ActionKind, AlarmStatus, CallResult, Outcome, VisitReason, VisitTaskStatus
 from yanglao.alarms.models import Alarm, AlarmAction, VisitTask
+from yanglao.alarms.services import care
 from yanglao.alarms.services.raising import TOPIC
 from yanglao.core import audit, events, workflows
 from yanglao.core.models import User
@@ -393,15 +394,16 @@ def alarm_dispatch_community(*, actor: User, alarm_id: int, note: str = "") -> V
         raise errors.AlarmRefused("已派社区工作人员上门，该任务尚未完成", code="alarms.visit_already_sent")
     now = timezone.now()
     elder = alarm.elder
-    task = VisitTask.objects.create(
+    # Through the care part's one write for visit tasks, so the community's list shows it live (alarms.visit).
+    task = care.visit_task_open(
+        actor=actor,
         elder=elder,
-        region_id=elder.region_id,
         reason=VisitReason.ALARM,
         alarm=alarm,
-        note=(text or f"{alarm.get_kind_display()}报警，请尽快上门查看")[:300],
-        created_at=now,
-        created_by=actor,
+        note=text or f"{alarm.get_kind_display()}报警，请尽快上门查看",
+        at=now,
     )
+    assert task is not None  # only missed-calls tasks are one-at-a-time
     ensure_in_scope(task, actor, "add")
     _action(alarm, actor, ActionKind.DISPATCH_COMMUNITY, now, visit_task=task, note=text)
     _publish(alarm, "step")

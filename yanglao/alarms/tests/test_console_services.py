@@ -173,10 +173,20 @@ def test_a_step_on_a_closed_alarm_is_refused(person, operator):
     assert len(_actions(alarm)) == 2  # claim and close
 
 
-def test_dispatching_the_community_creates_one_open_visit_task(person, operator):
+def test_dispatching_the_community_creates_one_open_visit_task(
+    person, operator, django_capture_on_commit_callbacks
+):
     alarm = raise_alarm(person)
     services.alarm_claim(actor=operator, alarm_id=alarm.pk)
-    task = services.alarm_dispatch_community(actor=operator, alarm_id=alarm.pk, note="请带钥匙")
+    with django_capture_on_commit_callbacks(execute=True):
+        task = services.alarm_dispatch_community(actor=operator, alarm_id=alarm.pk, note="请带钥匙")
+    # The community's visit list hears of it at once.
+    from yanglao.core.models import Event
+
+    sent = (
+        Event.objects.unscoped(reason="test").filter(topic="alarms.visit").values_list("payload", flat=True)
+    )
+    assert {"id": task.pk, "action": "open", "reason": "alarm"} in list(sent)
     row = VisitTask.objects.unscoped(reason="test").get(pk=task.pk)
     assert (row.reason, row.status, row.elder_id, row.region_id, row.alarm_id, row.created_by) == (
         VisitReason.ALARM,
