@@ -8,6 +8,7 @@
 (function () {
   "use strict";
   const FALLBACK_MS = 10000;
+  const REOPEN_MS = 3000;
   let unread = 0;
 
   function targets() {
@@ -53,20 +54,42 @@
     const cursors = Array.from(document.querySelectorAll("[data-events-after]"))
       .map((element) => Number.parseInt(element.dataset.eventsAfter, 10))
       .filter((value) => Number.isFinite(value) && value >= 0);
-    const url = new URL("/events/", window.location.origin);
-    url.searchParams.set("topics", Array.from(topics).join(","));
-    if (cursors.length) url.searchParams.set("last_event_id", String(Math.min(...cursors)));
-    const stream = new EventSource(url.toString());
-    stream.onmessage = function (message) {
-      let event;
-      try {
-        event = JSON.parse(message.data);
-      } catch (error) {
-        return;
-      }
-      deliver(event);
-    };
-    window.addEventListener("pagehide", () => stream.close());
+    let last = cursors.length ? Math.min(...cursors) : null;
+    let stream = null;
+    let closing = false;
+
+    // The browser reopens a stream after a network error by itself, but not after an error answer (a 4xx or
+    // 5xx, a proxy's timeout page): then it stays closed. Reopen it ourselves, from the last event seen, so a
+    // live page never silently stops being live.
+    function open() {
+      const url = new URL("/events/", window.location.origin);
+      url.searchParams.set("topics", Array.from(topics).join(","));
+      if (last !== null) url.searchParams.set("last_event_id", String(last));
+      stream = new EventSource(url.toString());
+      stream.onmessage = function (message) {
+        const id = Number.parseInt(message.lastEventId, 10);
+        if (Number.isFinite(id)) last = id;
+        let event;
+        try {
+          event = JSON.parse(message.data);
+        } catch (error) {
+          return;
+        }
+        deliver(event);
+      };
+      stream.onerror = function () {
+        if (closing || stream.readyState !== EventSource.CLOSED) return;
+        window.setTimeout(function () {
+          if (!closing) open();
+        }, REOPEN_MS);
+      };
+    }
+
+    open();
+    window.addEventListener("pagehide", function () {
+      closing = true;
+      if (stream) stream.close();
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect);
