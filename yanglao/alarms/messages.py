@@ -102,10 +102,12 @@ class Message:
         return self.type in EMERGENCY
 
 
-def decode(raw: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
+def decode(raw: object) -> dict[str, Any]:
     """The payload as a dict: bytes or text are JSON (at most ``MAX_BYTES``), a mapping is taken as is."""
     if isinstance(raw, Mapping):
         return dict(raw)
+    if not isinstance(raw, bytes | bytearray | str):
+        raise Malformed("消息", "应为 JSON 对象")
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "replace")
     if len(raw) > MAX_BYTES:

@@ -20,19 +20,20 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from yanglao.alarms import messages, rules
+from yanglao.alarms import errors, messages, rules
 from yanglao.alarms.choices import AlarmKind, DeviceStatus
 from yanglao.alarms.devicekeys import key_matches
-from yanglao.alarms.models import AlarmRule, Device, DeviceEvent
+from yanglao.alarms.models import Device, DeviceEvent
 from yanglao.alarms.services.raising import alarm_raise
+from yanglao.alarms.services.rules import rule_book
+from yanglao.core import audit
 from yanglao.people.models import Elder
 
 log = logging.getLogger("yanglao.alarms.ingest")
@@ -82,7 +83,7 @@ class Incoming:
     header); when empty, the payload's ``key`` is used."""
 
     serial: object
-    body: bytes | str | Mapping[str, Any]
+    body: object  # bytes or text (JSON), or an already decoded mapping
     key: str = ""
     received_at: dt.datetime | None = None
 
@@ -96,6 +97,7 @@ class Result:
     flags: tuple[str, ...] = ()
     event_id: int | None = None
     alarm_id: int | None = None
+    msg_id: str = ""
 
 
 @dataclass
@@ -151,7 +153,11 @@ class _Item:
 
 
 def ingest_batch(
-    batch: Sequence[Incoming], *, path: str, now: dt.datetime | None = None, gate: rules.FloodGate = GATE
+    batch: Sequence[Incoming],
+    *,
+    path: str,
+    now: dt.datetime | None = None,
+    gate: rules.FloodGate | None = None,
 ) -> Batch:
     """Take a batch of device messages; one result per message, in order, and the batch's counts.
 
@@ -163,7 +169,7 @@ def ingest_batch(
     now = now or timezone.now()
     results: list[Result | None] = [None] * len(batch)
     counts = Counts(received=len(batch))
-    items, device_flags = _check(batch, now=now, results=results, counts=counts, gate=gate)
+    items, device_flags = _check(batch, now=now, results=results, counts=counts, gate=gate or GATE)
     emergencies = [item for item in items if item.message.emergency]
     others = [item for item in items if not item.message.emergency]
     for item in emergencies:  # each at once, alone: never behind a batch of heartbeats
@@ -207,8 +213,9 @@ def _check(
     parsed: list[tuple[int, str, messages.Message, Incoming]] = []
     for index, incoming in enumerate(batch):
         try:
+            data = messages.decode(incoming.body)
             serial = messages.parse_serial(incoming.serial)
-            message = messages.parse(messages.decode(incoming.body))
+            message = messages.parse(data)
         except messages.Malformed as problem:
             log.debug("device message %d malformed at %s", index, problem.field)
             refuse(index, MALFORMED, problem)
@@ -270,16 +277,16 @@ def _write(
     inserted = _insert_events([item for item in items if item.message.type != "heartbeat"])
     accepted: list[_Item] = []
     for item in items:
-        flags = tuple(item.flags)
+        flags, msg_id = tuple(item.flags), item.message.msg_id
         if item.message.type == "heartbeat":
-            results[item.index] = Result(ACCEPTED, flags=flags)
+            results[item.index] = Result(ACCEPTED, flags=flags, msg_id=msg_id)
         else:
-            event_id = inserted.pop((item.device.id, item.message.msg_id), None)
+            event_id = inserted.pop((item.device.id, msg_id), None)
             if event_id is None:
-                results[item.index] = Result(DUPLICATE, flags=flags)
+                results[item.index] = Result(DUPLICATE, flags=flags, msg_id=msg_id)
                 counts.duplicates += 1
                 continue
-            results[item.index] = Result(ACCEPTED, flags=flags, event_id=event_id)
+            results[item.index] = Result(ACCEPTED, flags=flags, event_id=event_id, msg_id=msg_id)
             item.event_id = event_id
         counts.accepted += 1
         counts.flagged += bool(flags)
@@ -445,7 +452,7 @@ def _alarms(items: list[_Item]) -> list[tuple[_Item, int]]:
     positions = [item for item in items if "lat" in item.message.values and item.message.type != "heartbeat"]
     if not (direct or vitals or batteries or positions):
         return []
-    book = _rule_book({item.device.elder_id for item in [*direct, *vitals, *batteries, *positions]})
+    book = rule_book(elder_ids={item.device.elder_id for item in [*direct, *vitals, *batteries, *positions]})
     wanted: list[_Raise] = []
     for item in direct:
         kind = item.message.type
@@ -504,26 +511,6 @@ def _alarms(items: list[_Item]) -> list[tuple[_Item, int]]:
 def _position(item: _Item) -> tuple[float | None, float | None]:
     values = item.message.values
     return values.get("lat"), values.get("lng")
-
-
-def _rule_book(elder_ids: set[int]) -> rules.RuleBook:
-    rows = AlarmRule.objects.filter(Q(elder__isnull=True) | Q(elder_id__in=elder_ids))
-    return rules.RuleBook(as_rule(row) for row in rows)
-
-
-def as_rule(row: AlarmRule) -> rules.Rule:
-    return rules.Rule(
-        kind=row.kind,
-        threshold=row.threshold,
-        duration_seconds=row.duration_seconds,
-        active_from=row.active_from,
-        active_to=row.active_to,
-        silence_until=row.silence_until,
-        enabled=row.enabled,
-        is_default=row.is_default,
-        region_code=row.region_id,
-        elder_id=row.elder_id,
-    )
 
 
 def _active(book: rules.RuleBook, kind: str, item: _Item) -> bool:
@@ -615,3 +602,57 @@ def _geofence_alarms(book: rules.RuleBook, items: list[_Item]) -> list[_Raise]:
             text = f"离家约 {distance:.0f} 米，超出电子围栏 {rule.threshold:g} 米"
             out.append(_Raise(item, AlarmKind.GEOFENCE, text, *position))
     return out
+
+
+# ---------------------------------------------------------------- HTTP
+
+MAX_HTTP_BATCH = 500
+REFUSALS: dict[str, type[errors.DeviceRejected]] = {
+    AUTH: errors.DeviceUnauthorised,
+    INACTIVE: errors.DeviceInactive,
+    FLOOD: errors.DeviceThrottled,
+    MALFORMED: errors.MessageMalformed,
+}
+
+
+def refusal(result: Result) -> errors.DeviceRejected:
+    """The DomainError a refused message answers with over HTTP (401, 422 or 429)."""
+    kind = REFUSALS[result.reason]
+    if result.reason == MALFORMED:
+        return kind(f"设备消息格式有误：{result.message}", fields={result.field: result.message})
+    return kind()
+
+
+def _http_incoming(item: object, key: str) -> Incoming:
+    try:
+        data = messages.decode(item)
+    except messages.Malformed:
+        return Incoming(serial=None, body=item, key=key)  # refused by the service, with the reason
+    return Incoming(serial=data.get("device_id"), body=data, key=key)
+
+
+def device_post(*, body: bytes, key: str = "") -> Result:
+    """``POST /api/v1/devices/events``: one message whose body names its ``device_id``; the key is the
+    ``X-Device-Key`` header or the body's ``key``. Returns the accepted or duplicate result; a refusal is
+    raised as the DomainError the API answers with (counted and logged like any refused message)."""
+    with audit.acting_as(None, via="设备接入：HTTP"):
+        result = ingest_batch([_http_incoming(body, key)], path="http").results[0]
+    if result.status == REJECTED:
+        raise refusal(result)
+    return result
+
+
+def device_post_batch(*, body: bytes, key: str = "") -> Batch:
+    """``POST /api/v1/devices/events/batch``: a JSON list of up to ``MAX_HTTP_BATCH`` messages (a device
+    that buffered while offline, a gateway); one result per message, refused ones included."""
+    try:
+        items = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise errors.MessageMalformed("请求体不是有效的 JSON", fields={"请求": "无法解析"}) from exc
+    if not isinstance(items, list) or not items:
+        raise errors.MessageMalformed("请求体应为设备消息的 JSON 数组", fields={"请求": "应为非空数组"})
+    if len(items) > MAX_HTTP_BATCH:
+        message = f"一次最多提交 {MAX_HTTP_BATCH} 条设备消息"
+        raise errors.MessageMalformed(message, fields={"请求": message})
+    with audit.acting_as(None, via="设备接入：HTTP"):
+        return ingest_batch([_http_incoming(item, key) for item in items], path="http")
