@@ -77,4 +77,9 @@ class AlarmsConfig(AppConfig):
         # ---- devices, calls and SLA (设备、来电、服务水平)
         # ---- proactive care calls and visit tasks (主动关怀、上门探视)
         # ---- ingestion and rules (设备接入、报警规则)
+        from yanglao.alarms.services import rules as alarm_rules
+        from yanglao.core import reference
+
+        reference.register("alarms.rules", alarm_rules.rules_load)
+        navigation.register(navigation.NavItem("报警规则", "alarms:rules", "alarms.change_alarmrule"))
         _ = navigation  # each part registers its pages above

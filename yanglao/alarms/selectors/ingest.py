@@ -30,6 +30,30 @@ class RuleRow:
     def label(self) -> str:
         return self.spec.label
 
+    @property
+    def threshold_text(self) -> str:
+        if self.rule.threshold is None:
+            return "—"
+        return f"{self.rule.threshold:g} {self.spec.unit}".strip()
+
+    @property
+    def duration_text(self) -> str:
+        seconds = self.rule.duration_seconds
+        if not seconds:
+            return "—" if not self.spec.duration_hi else "立即"
+        if seconds % 3600 == 0:
+            return f"{seconds // 3600} 小时"
+        if seconds % 60 == 0:
+            return f"{seconds // 60} 分钟"
+        return f"{seconds} 秒"
+
+    @property
+    def window_text(self) -> str:
+        rule = self.rule
+        if rule.active_from is None or rule.active_to is None or rule.active_from == rule.active_to:
+            return "全天"
+        return f"{rule.active_from:%H:%M}–{rule.active_to:%H:%M}"
+
 
 def _rows(
     book: rules.RuleBook, *, region_code: str, elder_id: int | None, own_region: str | None

@@ -22,6 +22,7 @@ from yanglao.core.models import User
 from yanglao.people.models import Elder
 
 FIELDS = ("threshold", "duration_seconds", "active_from", "active_to", "silence_until", "enabled")
+LABELS = {"threshold": "阈值", "duration_seconds": "持续时间"}
 
 
 def rules_load() -> dict[str, int]:
@@ -95,7 +96,7 @@ def _clean(kind: str, values: dict[str, Any]) -> dict[str, Any]:
         if threshold is None:
             problems["threshold"] = "必填"
         elif not spec.lo <= float(threshold) <= spec.hi:
-            problems["threshold"] = f"应在 {spec.lo:g} 到 {spec.hi:g}{spec.unit} 之间"
+            problems["threshold"] = f"应在 {spec.lo:g} 到 {spec.hi:g} {spec.unit}之间"
     else:
         values["threshold"] = None
     duration = int(values.get("duration_seconds") or 0)
@@ -108,7 +109,7 @@ def _clean(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     values["duration_seconds"] = duration
     if problems:
         raise errors.InvalidRule(
-            "；".join(f"{name}：{text}" for name, text in problems.items()),
+            "；".join(f"{LABELS[name]}{text}" for name, text in problems.items()),
             fields=problems,
             code="alarms.rule_values_out_of_range",
         )
