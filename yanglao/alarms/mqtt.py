@@ -104,6 +104,22 @@ def client(
     return made, connect
 
 
+def publisher(url: str, client_id: str = "") -> mqtt.Client:
+    """A connected client for sending device messages at QoS 1 as fast as the broker acknowledges them
+    (the simulator, the benchmark): no cap on messages in flight. ``loop_start`` has been called."""
+    made, connect = client(url=url, client_id=client_id)
+    made.max_inflight_messages_set(65535)
+    made.max_queued_messages_set(0)
+    connected = threading.Event()
+    made.on_connect = lambda *_: connected.set()
+    connect()
+    made.loop_start()
+    if not connected.wait(10):
+        made.loop_stop()
+        raise ConnectionError(f"MQTT broker at {broker(url)[0]}:{broker(url)[1]} did not answer")
+    return made
+
+
 @dataclass
 class Delivery:
     incoming: Incoming

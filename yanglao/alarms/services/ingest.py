@@ -24,16 +24,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
-from yanglao.alarms import errors, messages, rules
-from yanglao.alarms.choices import AlarmKind, DeviceStatus
-from yanglao.alarms.devicekeys import key_matches
+from yanglao.alarms import errors, messages, rules, simulation
+from yanglao.alarms.choices import AlarmKind, DeviceKind, DeviceStatus
+from yanglao.alarms.devicekeys import key_hash, key_matches
 from yanglao.alarms.models import Device, DeviceEvent
 from yanglao.alarms.services.raising import alarm_raise
 from yanglao.alarms.services.rules import rule_book
 from yanglao.core import audit
+from yanglao.core import services as core_services
+from yanglao.core.models import User
+from yanglao.people.choices import ElderStatus, LivingArrangement
 from yanglao.people.models import Elder
 
 log = logging.getLogger("yanglao.alarms.ingest")
@@ -656,3 +661,66 @@ def device_post_batch(*, body: bytes, key: str = "") -> Batch:
         raise errors.MessageMalformed(message, fields={"请求": message})
     with audit.acting_as(None, via="设备接入：HTTP"):
         return ingest_batch([_http_incoming(item, key) for item in items], path="http")
+
+
+# ---------------------------------------------------------------- simulated devices
+
+SIM_KINDS = (  # the share of each kind among simulated devices, in tenths
+    (DeviceKind.WRISTBAND, 5),
+    (DeviceKind.ONE_KEY, 2),
+    (DeviceKind.DOOR, 1),
+    (DeviceKind.MOTION, 1),
+    (DeviceKind.SMOKE, 1),
+)
+
+
+@transaction.atomic
+def simulated_devices_register(*, actor: User, count: int, secret: str) -> dict[str, int]:
+    """Make sure simulated devices ``SIM-0000001`` … ``SIM-<count>`` exist, bound in turn to the people in the
+    actor's scope (living alone first), with keys the simulator derives from ``secret``. Idempotent: existing
+    ones are kept. For demos and load tests only; one batch audit entry."""
+    if not actor.has_perm("alarms.add_device"):
+        raise PermissionDenied
+    people = list(
+        Elder.objects.for_user(actor)
+        .filter(status=ElderStatus.ACTIVE)
+        .order_by(Case(When(living_arrangement=LivingArrangement.ALONE, then=0), default=1), "pk")
+        .values_list("pk", "region_id")[: max(1, count)]
+    )
+    if not people:
+        raise errors.InvalidDevice(
+            "辖区内没有在册老人，无法登记模拟设备",
+            fields={"devices": "没有老人"},
+            code="alarms.simulation_no_people",
+        )
+    serials = [simulation.sim_serial(n) for n in range(1, count + 1)]
+    existing = set(
+        Device.objects.unscoped(reason="which simulated devices exist")
+        .filter(serial__in=serials)
+        .values_list("serial", flat=True)
+    )
+    kinds = [kind for kind, tenths in SIM_KINDS for _ in range(tenths)]
+    today = timezone.localdate()
+    made = []
+    for n, serial in enumerate(serials):
+        if serial in existing:
+            continue
+        elder_id, region_code = people[n % len(people)]
+        made.append(
+            Device(
+                serial=serial,
+                kind=kinds[n % len(kinds)],
+                elder_id=elder_id,
+                region_id=region_code,
+                key_hash=key_hash(simulation.sim_key(serial, secret)),
+                model_name="模拟设备",
+                installed_on=today,
+                note="模拟设备（simulate-devices 生成）",
+            )
+        )
+    Device.objects.bulk_create(made, batch_size=5000)
+    if made:
+        core_services.audit_batch_record(
+            actor=actor, action="device.simulate", model=Device, count=len(made), detail={"total": count}
+        )
+    return {"created": len(made), "existing": len(existing)}
