@@ -338,7 +338,10 @@ def baseline_main(args: argparse.Namespace) -> None:
     time.sleep(1)
     client.disconnect()
     client.loop_stop()
-    Path(args.out).write_text(json.dumps({"received": count, "first": first, "last": last}))
+    cpu = cpu_seconds(os.getpid())
+    Path(args.out).write_text(
+        json.dumps({"received": count, "first": first, "last": last, "cpu_seconds": cpu})
+    )
 
 
 # ---------------------------------------------------------------- the orchestrator
@@ -453,6 +456,7 @@ def baseline_phase(args, port: int, workdir: Path, homes_file: Path) -> dict:
         "received": got["received"],
         "rate_per_s": round(got["received"] / took, 1),
         "drain_after_load_s": round(max(0.0, got["last"] - window_end), 2),
+        "subscriber_cpu_seconds": round(got["cpu_seconds"], 1),
         "machine_cpu_busy": round((cpu_after[0] - cpu_before[0]) / max(1, cpu_after[1] - cpu_before[1]), 2),
     }
 
@@ -478,7 +482,7 @@ def prepare_sessions(port: int, client_ids: list[str]) -> None:
         made.loop_stop()
 
 
-def ingester(env: dict, port: int, client_id: str, log: Path) -> subprocess.Popen:
+def ingester(env: dict, port: int, client_id: str, log: Path, profile: str = "") -> subprocess.Popen:
     return subprocess.Popen(
         [
             PYTHON,
@@ -495,6 +499,7 @@ def ingester(env: dict, port: int, client_id: str, log: Path) -> subprocess.Pope
             PREFIX,
             "--report-every",
             "10",
+            *(["--profile", profile] if profile else []),
         ],
         cwd=ROOT,
         env=env,
@@ -509,7 +514,7 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
     client_ids = [f"bench-ingest-{n}" for n in range(args.ingesters)]
     prepare_sessions(port, client_ids)
     logs = workdir / "ingest.log"
-    procs = [ingester(env, port, cid, logs) for cid in client_ids]
+    procs = [ingester(env, port, cid, logs, args.profile) for cid in client_ids]
     time.sleep(3)  # the ingesters import Django and connect
 
     notified: dict[int, float] = {}
@@ -674,6 +679,7 @@ def main() -> None:
     parser.add_argument("--drain-timeout", type=float, default=300)
     parser.add_argument("--console-hook", default="", help="module:function timing the console's DOM")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--profile", default="", help="directory for the ingesters' per-thread cProfile")
     parser.add_argument("--seed", type=int, default=12)
     # child roles
     parser.add_argument("--host", default="127.0.0.1")

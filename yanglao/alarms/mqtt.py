@@ -11,7 +11,8 @@
   one (the broker redelivers those messages instead).
 - Two lanes: emergencies (SOS, fall, smoke, gas) go to their own queue and thread and are committed one by one
   at once; everything else is batched (up to ``batch_size`` messages or ``batch_wait`` seconds) by another
-  thread. An SOS never waits behind a batch of heartbeats.
+  thread. An SOS never waits behind a batch of heartbeats: the broker may send up to ``RECEIVE_MAXIMUM``
+  messages ahead of our acknowledgements, so a backlog waits in this process, where the SOS overtakes it.
 - paho reconnects by itself when the broker restarts; a database error keeps the batch and retries it after a
   pause, unacknowledged; a batch that fails for another reason is split until the one message at fault is
   found, logged (without its payload) and acknowledged, so one poisonous message cannot stop the ingester.
@@ -22,6 +23,7 @@ per-device credentials and topic ACLs may be put in front, the key check stays.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import queue
 import threading
@@ -34,7 +36,6 @@ from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
 from django.db import InterfaceError, OperationalError, connections
-from django.utils import timezone
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -46,6 +47,12 @@ log = logging.getLogger("yanglao.alarms.mqtt")
 
 DEFAULT_URL = "mqtt://127.0.0.1:1883"
 DEFAULT_PREFIX = "yanglao"
+# Messages the broker may send before we acknowledge any (MQTT 5's largest): the network thread pulls the
+# stream in as fast as it arrives, so an SOS overtakes a backlog of heartbeats in this process instead of
+# queuing behind them in the broker. It also bounds this process's memory (about 1 KB a message).
+RECEIVE_MAXIMUM = 65535
+# Every emergency payload contains its type's name; a payload without any of them cannot be one.
+EMERGENCY_HINTS = tuple(kind.encode() for kind in sorted(messages.EMERGENCY))
 
 
 def topic_filter(prefix: str = DEFAULT_PREFIX) -> str:
@@ -146,6 +153,7 @@ class Ingester:
         ingest: Callable[..., Batch] = ingest_batch,
         share_connection: Any = None,
         db_lock: threading.Lock | None = None,
+        profile_dir: str = "",
     ):
         self.prefix = prefix
         self.group = group
@@ -156,7 +164,7 @@ class Ingester:
             url=url,
             client_id=client_id,
             session_expiry=session_expiry,
-            receive_maximum=receive_maximum or 4 * batch_size,
+            receive_maximum=receive_maximum or RECEIVE_MAXIMUM,
             manual_ack=True,
         )
         self.client.on_connect = self._on_connect
@@ -174,14 +182,20 @@ class Ingester:
         self._shared = share_connection
         self._db_lock = db_lock or (threading.Lock() if share_connection is not None else None)
         self._threads: list[threading.Thread] = []
+        self._profile_dir = profile_dir  # a development aid: cProfile of each thread, written at stop
 
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
         self._connect()
+        if self._profile_dir:  # profile paho's network thread too (its loop is paho's private entry point)
+            network = self.client._thread_main
+            self.client._thread_main = lambda: self._profiled("network", network)  # type: ignore[method-assign]
         self.client.loop_start()
         for name, target in (("emergency", self._emergency_lane), ("bulk", self._bulk_lane)):
-            thread = threading.Thread(target=self._worker, args=(target,), name=f"ingest-{name}", daemon=True)
+            thread = threading.Thread(
+                target=self._worker, args=(name, target), name=f"ingest-{name}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
 
@@ -192,6 +206,20 @@ class Ingester:
             thread.join(timeout)
         self.client.disconnect()
         self.client.loop_stop()
+
+    def _profiled(self, name: str, target: Callable[[], None]) -> None:
+        if not self._profile_dir:
+            target()
+            return
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            target()
+        finally:
+            profile.disable()
+            profile.dump_stats(f"{self._profile_dir}/ingest-{name}.prof")
 
     def run(self, stop: threading.Event, report_every: float = 60.0) -> None:
         """Run until ``stop`` is set; log a line of counts every ``report_every`` seconds."""
@@ -237,15 +265,18 @@ class Ingester:
             log.warning("MQTT connection lost (%s); reconnecting", reason)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        received = timezone.now()
+        """On paho's network thread, which must keep up with the stream for an SOS to overtake a backlog:
+        only payloads that may be an emergency are decoded here; the bulk lane decodes the rest."""
+        received = dt.datetime.now(dt.UTC)
         serial = messages.topic_serial(message.topic, self.prefix)
         body: bytes | dict = message.payload
         kind = ""
-        try:
-            body = messages.decode(message.payload)
-            kind = messages.peek_type(body)
-        except messages.Malformed:
-            pass  # the service refuses and counts it
+        if any(hint in body for hint in EMERGENCY_HINTS):
+            try:
+                body = messages.decode(message.payload)
+                kind = messages.peek_type(body)
+            except messages.Malformed:
+                pass  # the service refuses and counts it
         delivery = Delivery(
             Incoming(serial=serial, body=body, received_at=received),
             message.mid,
@@ -256,13 +287,13 @@ class Ingester:
 
     # ------------------------------------------------------------ workers
 
-    def _worker(self, lane: Callable[[], None]) -> None:
+    def _worker(self, name: str, lane: Callable[[], None]) -> None:
         if self._shared is not None:
             connections["default"] = self._shared
         try:
             # Alarms raised here are audited as the system account, naming the ingester as the source.
             with audit.acting_as(None, via="设备接入：MQTT"):
-                lane()
+                self._profiled(name, lane)
         finally:
             if self._shared is None:
                 connections.close_all()

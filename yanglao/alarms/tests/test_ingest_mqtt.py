@@ -199,7 +199,7 @@ def test_a_bug_in_one_message_is_isolated_and_the_rest_is_committed(band):
     found; it is logged and let go, the others are committed."""
 
     def fussy(batch, **options):
-        if any(isinstance(i.body, dict) and i.body.get("msg_id") == "poison" for i in batch):
+        if any(b'"poison"' in (i.body if isinstance(i.body, bytes) else b"") for i in batch):
             raise RuntimeError("a bug met this message")
         return ingest_batch(batch, **options)
 

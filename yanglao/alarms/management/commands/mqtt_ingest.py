@@ -31,6 +31,7 @@ class Command(BaseCommand):
             "--session-expiry", type=int, default=86400, help="断开后会话保留秒数（默认 86400）"
         )
         parser.add_argument("--report-every", type=float, default=60.0, help="每隔多少秒记录一次计数")
+        parser.add_argument("--profile", default="", help="（开发用）各线程的 cProfile 结果写入此目录")
 
     def handle(self, *args, **options):
         url = options["url"] or settings.MQTT_URL or mqtt.DEFAULT_URL
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 batch_size=max(1, options["batch_size"]),
                 batch_wait=max(0.0, options["batch_wait"]),
                 session_expiry=max(0, options["session_expiry"]),
+                profile_dir=options["profile"],
             )
         except ValueError as exc:
             raise CommandError(f"MQTT 地址无效：{exc}") from exc
