@@ -117,6 +117,7 @@ class RuleBook:
     def __init__(self, rules: Iterable[Rule]):
         self._person: dict[tuple[str, int], Rule] = {}
         self._region: dict[str, dict[str | None, Rule]] = {}
+        self._resolved: dict[tuple[str, str, int | None], Rule] = {}  # a batch asks the same again and again
         for rule in rules:
             if rule.elder_id is not None:
                 self._person[(rule.kind, rule.elder_id)] = rule
@@ -127,11 +128,13 @@ class RuleBook:
         """The person's own rule, else the nearest region's, else the stored default, else the shipped one."""
         if elder_id is not None and (kind, elder_id) in self._person:
             return self._person[(kind, elder_id)]
-        by_region = self._region.get(kind, {})
-        for code in ancestors_and_self(region_code):
-            if code in by_region:
-                return by_region[code]
-        return by_region.get(None) or DEFAULTS[kind]
+        key = (kind, region_code, None)
+        found = self._resolved.get(key)
+        if found is None:
+            by_region = self._region.get(kind, {})
+            code = next((c for c in ancestors_and_self(region_code) if c in by_region), None)
+            found = self._resolved[key] = by_region[code] if code else (by_region.get(None) or DEFAULTS[kind])
+        return found
 
     def has_person_rule(self, kind: str, elder_id: int) -> bool:
         return (kind, elder_id) in self._person

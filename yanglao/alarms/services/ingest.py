@@ -252,13 +252,14 @@ def _check(
             flags.append("clock")
             if "clock" not in device.flagged:
                 device_flags.setdefault(device.id, set()).add("clock")
-        elif rules.late(
-            device_time=message.ts,
-            latest_known=max(filter(None, (device.last_seen_at, latest.get(device.id))), default=None),
-        ):
-            flags.append("late")
-        if "clock" not in flags:
-            latest[device.id] = max(message.ts, latest.get(device.id, message.ts))
+        else:
+            known = latest.get(device.id, device.last_seen_at)
+            if device.last_seen_at is not None and known is not None and device.last_seen_at > known:
+                known = device.last_seen_at
+            if rules.late(device_time=message.ts, latest_known=known):
+                flags.append("late")
+            if known is None or message.ts > known:
+                latest[device.id] = message.ts
         items.append(_Item(index=index, message=message, device=device, received=received, flags=flags))
     return items, device_flags
 
