@@ -17,8 +17,10 @@ simulator's traffic (``alarms/simulation.py``: heartbeats and vital signs, a pos
 ``--rate`` messages a second for ``--seconds``, open loop, plus one SOS every ``--sos-every`` seconds from a
 different one-key terminal each time. Each SOS is timed from the moment its PUBLISH is written to the socket to
 the PostgreSQL NOTIFY of its committed ``alarms.alarm`` event (LISTEN in this process). The console's page is
-measured by someone else: ``--console-hook module:function`` is called with the database URL and the SOS
-publish times while the load runs and returns the DOM latencies (seconds) it measured.
+measured by someone else: ``--console-hook module:function`` is started in a thread before the load as
+``function(database_url, stop)`` (``stop`` a ``threading.Event`` set after the drain) and returns
+``{alarm_id: wall-clock time its row appeared in the console's DOM}``; each SOS is then also timed to its
+alarm's row (``console_dom``).
 
 Afterwards: the rate each consumer sustained while the load ran and how long it needed to drain the rest, the
 ingester's rate as a share of the baseline's, the SOS latencies, CPU seconds per component, and with
@@ -542,16 +544,17 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    console_result: list = []
-    if args.console_hook:
+    console_rows: dict[int, float] = {}
+    console_thread = None
+    if args.console_hook:  # the console part's browser, timing when each alarm's row appears
         module, _, function = args.console_hook.partition(":")
         hook = getattr(importlib.import_module(module), function)
+        console_thread = threading.Thread(target=lambda: console_rows.update(hook(url, stop)), daemon=True)
+        console_thread.start()
     cpu_before = {pid: cpu_seconds(pid) for pid in pids_named("postgres") + pids_named("mosquitto")}
     machine_before = machine_cpu()
     ingest_cpu = 0.0
     pubs = run_publishers(args, port, workdir, homes_file, "ingest")
-    if args.console_hook:
-        threading.Thread(target=lambda: console_result.extend(hook(url, workdir)), daemon=True).start()
     killed_at = None
     if args.kill:
         time.sleep(args.seconds / 2)
@@ -584,6 +587,8 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
     stop.set()
     sampler.join(5)
     listener.join(5)
+    if console_thread is not None:
+        console_thread.join(60)
     cpu_after.update({pid: cpu_seconds(pid) for pid in pids_named("postgres") if pid not in cpu_after})
 
     with psycopg.connect(url, autocommit=True) as conn:
@@ -606,10 +611,12 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
             "AND payload->>'action' = 'raise'"
         ).fetchall()
     event_of_alarm = {alarm: event for event, alarm in events}
-    latencies = []
+    latencies, dom = [], []
     missing_sos = 0
     for msg_id, alarm_id in sos_rows:
         sent = published["sos"].get(msg_id)
+        if sent is not None and alarm_id in console_rows:
+            dom.append(console_rows[alarm_id] - sent)
         event = event_of_alarm.get(alarm_id)
         if sent is None or event is None or event not in notified:
             missing_sos += 1
@@ -646,7 +653,13 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
             "p99_ms": round(pct(latencies, 0.99) * 1000, 1),
             "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
         },
-        "console_dom_ms": [round(v * 1000, 1) for v in console_result] or None,
+        "console_dom": {
+            "measured": len(dom),
+            "p50_ms": round(pct(dom, 0.5) * 1000, 1),
+            "p99_ms": round(pct(dom, 0.99) * 1000, 1),
+        }
+        if dom
+        else None,
         "killed_at_s": round(killed_at - published["started_at"], 1) if killed_at else None,
         "cpu_seconds": {
             "ingesters": round(ingest_cpu, 1),
@@ -677,7 +690,9 @@ def main() -> None:
     )
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--drain-timeout", type=float, default=300)
-    parser.add_argument("--console-hook", default="", help="module:function timing the console's DOM")
+    parser.add_argument(
+        "--console-hook", default="", help="module:function(url, stop) -> {alarm id: DOM time}"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", default="", help="directory for the ingesters' per-thread cProfile")
     parser.add_argument("--seed", type=int, default=12)
