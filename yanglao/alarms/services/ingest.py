@@ -33,8 +33,8 @@ from yanglao.alarms import errors, messages, rules, simulation
 from yanglao.alarms.choices import AlarmKind, DeviceKind, DeviceStatus
 from yanglao.alarms.devicekeys import key_hash, key_matches
 from yanglao.alarms.models import Device, DeviceEvent
+from yanglao.alarms.selectors.ingest import rule_book
 from yanglao.alarms.services.raising import alarm_raise
-from yanglao.alarms.services.rules import rule_book
 from yanglao.core import audit
 from yanglao.core import services as core_services
 from yanglao.core.models import User

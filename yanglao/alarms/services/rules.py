@@ -7,15 +7,14 @@ rule above changing later does not change it silently. Field changes are audited
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import transaction
 
 from yanglao.alarms import errors, rules
 from yanglao.alarms.models import AlarmRule
+from yanglao.alarms.selectors.ingest import rule_book
 from yanglao.core import services as core_services
 from yanglao.core.errors import NotFound
 from yanglao.core.models import User
@@ -46,41 +45,6 @@ def rules_load() -> dict[str, int]:
         )
         created += made
     return {"rules": len(rules.DEFAULTS), "created": created}
-
-
-PG_RULES = """
-SELECT kind, threshold, duration_seconds, active_from, active_to, silence_until, enabled, is_default,
-       region_code, elder_id
-FROM alarms_alarmrule WHERE elder_id IS NULL OR elder_id = ANY(%s)"""
-
-
-def rule_book(*, elder_ids: Iterable[int] = ()) -> rules.RuleBook:
-    """Every stored default and region rule, and these people's own: one query (the ingester asks for a
-    batch's people at once, so on PostgreSQL the ids travel as one array parameter)."""
-    wanted = list(elder_ids)
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            return rules.RuleBook(rules.Rule(*row) for row in cursor.execute(PG_RULES, [wanted]).fetchall())
-    rows = AlarmRule.objects.filter(Q(elder__isnull=True) | Q(elder_id__in=wanted))
-    return rules.RuleBook(as_rule(row) for row in rows)
-
-
-def as_rule(row: AlarmRule) -> rules.Rule:
-    return rules.Rule(
-        kind=row.kind,
-        threshold=row.threshold,
-        duration_seconds=row.duration_seconds,
-        active_from=row.active_from,
-        active_to=row.active_to,
-        silence_until=row.silence_until,
-        enabled=row.enabled,
-        is_default=row.is_default,
-        region_code=row.region_id,
-        elder_id=row.elder_id,
-    )
 
 
 def _target(actor: User, region_code: str | None, elder_id: int | None) -> tuple[str, Elder | None]:

@@ -21,8 +21,8 @@ from django.utils import timezone
 from yanglao.alarms import rules
 from yanglao.alarms.choices import AlarmKind, DeviceKind, DeviceStatus
 from yanglao.alarms.models import Alarm, AlarmRule, Device
+from yanglao.alarms.selectors.ingest import rule_book
 from yanglao.alarms.services.raising import alarm_raise
-from yanglao.alarms.services.rules import rule_book
 from yanglao.people.choices import ElderStatus, LivingArrangement
 from yanglao.people.models import Elder
 
