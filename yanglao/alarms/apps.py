@@ -120,6 +120,11 @@ class AlarmsConfig(AppConfig):
             )
         )
         # ---- ingestion and rules (设备接入、报警规则)
+        from yanglao.alarms.services import rules as alarm_rules
+        from yanglao.core import reference
+
+        reference.register("alarms.rules", alarm_rules.rules_load)
+        navigation.register(navigation.NavItem("报警规则", "alarms:rules", "alarms.change_alarmrule"))
         _ = navigation  # each part registers its pages above
 
     def _devices_calls_sla(self):

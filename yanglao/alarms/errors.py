@@ -11,6 +11,32 @@ class DeviceRejected(DomainError):
     message = "设备消息未受理"
 
 
+class DeviceUnauthorised(DeviceRejected):
+    """Unknown device or wrong key: one answer for both, so nobody learns which device ids exist."""
+
+    code = "alarms.device_unauthorised"
+    message = "设备编号或密钥无效"
+    status = 401
+
+
+class DeviceInactive(DeviceRejected):
+    code = "alarms.device_inactive"
+    message = "该设备已停用（遗失、更换或退还），消息未受理"
+
+
+class DeviceThrottled(DeviceRejected):
+    """A device sending far more than any device should (a broken one): held back, emergencies excepted."""
+
+    code = "alarms.device_throttled"
+    message = "设备消息过于频繁，请稍后再发"
+    status = 429
+
+
+class MessageMalformed(DeviceRejected):
+    code = "alarms.message_malformed"
+    message = "设备消息格式有误"
+
+
 class InvalidDevice(DomainError):
     code = "alarms.invalid_device"
     message = "设备信息有误"

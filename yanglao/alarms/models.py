@@ -109,7 +109,9 @@ class Device(ScopedModel):
         indexes = [
             models.Index(fields=["region", "kind", "serial"], name="device_region_kind"),
             models.Index(fields=["elder", "status"], name="device_elder_status"),
-            models.Index(fields=["status", "last_seen_at"], name="device_status_seen"),
+            # No index holds last_seen_at, battery or online: every message moves them, and an indexed
+            # column would turn each of those updates into ten index insertions instead of a HOT update
+            # (decision in docs/notes/alarms-ingest.md). The offline watch scans once a minute instead.
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("alarms", "0004_devices")]
+    dependencies = [("alarms", "0003_devices")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
