@@ -1,19 +1,29 @@
 """Journey 5, the operator at 2 a.m. (desktop 1280×900): a wristband fall alarm arrives and the console shows it
 live with the sound cue; she claims it, sees who and where, the conditions, the medicines and the key holders,
 calls the person (no answer) and the daughter (answered), dispatches the community worker, records the 120 call
-and closes it with 送医. A second alarm left unclaimed escalates and shows, louder, on the supervisor's console.
+and closes it with 送医; the SLA report counts it. A second alarm left unclaimed escalates and shows, louder, on
+the supervisor's console. Both alarms arrive the way devices send them: JSON over the real Mosquitto to the
+MQTT ingester (in process, on its own topic prefix and shared-subscription group).
 """
 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from yanglao.alarms.choices import AlarmKind, DeviceKind
+from yanglao.alarms.choices import DeviceKind
+from yanglao.alarms.models import Alarm
 from yanglao.alarms.services import console as services
-from yanglao.alarms.services.raising import alarm_raise
 from yanglao.alarms.tests.builders import device
+from yanglao.alarms.tests.mqtt_support import (
+    payload,
+    publish,
+    reachable,
+    start_ingester,
+    stop_ingester,
+    unique,
+    wait_for,
+)
 from yanglao.core.testing.browser import login, shot
 from yanglao.core.testing.factories import PASSWORD
 from yanglao.people.tests import factories as people_factories
@@ -23,11 +33,28 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 LIVE = 20_000  # the event stream on the test server is answered per request and reconnects every few seconds
 
 
-def arrive(elder, band, kind=AlarmKind.FALL):
-    """A device's alarm message arrives. For now it enters where every source enters (``alarm_raise``); when the
-    MQTT ingester lands this becomes a publish to ``yanglao/devices/{band.serial}/events``."""
-    alarm, _created = alarm_raise(elder=elder, device=band, kind=kind, at=timezone.now())
-    return alarm
+@pytest.fixture
+def ingester():
+    """The MQTT ingester on the real Mosquitto, on a topic prefix of this test's own."""
+    if not reachable():
+        pytest.skip("Mosquitto is not reachable at 127.0.0.1:1883 (CI runs it)")
+    prefix = unique("journey")
+    running = start_ingester(prefix, unique("journey-group"))
+    yield prefix
+    stop_ingester(running)
+
+
+def arrive(prefix, band, kind="fall", values=None):
+    """The device sends its message over MQTT (QoS 1, the key in the payload); the ingester raises the alarm."""
+    publish(prefix, [(band.serial, payload(kind, values=values or {}))])
+    found = []
+
+    def raised():
+        found[:] = Alarm.objects.unscoped(reason="test").filter(device=band).order_by("-pk")[:1]
+        return bool(found)
+
+    wait_for(raised, what=f"the {kind} alarm of {band.serial}")
+    return found[0]
 
 
 def _beeps(page) -> int:
@@ -35,7 +62,7 @@ def _beeps(page) -> int:
 
 
 def test_the_operator_handles_a_fall_and_an_unclaimed_alarm_escalates(
-    page, browser, live_server, operator, supervisor, person, street_officer, settings
+    page, browser, live_server, operator, supervisor, person, street_officer, settings, ingester
 ):
     settings.ALARM_ESCALATE_SECONDS = 2
     person.medicines = "硝苯地平控释片 30mg 每日一次；二甲双胍 0.5g 每日三次"
@@ -58,7 +85,7 @@ def test_the_operator_handles_a_fall_and_an_unclaimed_alarm_escalates(
     before = _beeps(page)
 
     # 02:00 — the wristband reports a fall: the row appears without a reload, with the cue.
-    fall = arrive(person, band)
+    fall = arrive(ingester, band, "fall", {"lat": 31.2075, "lng": 121.444})
     row = page.locator(f"tr[data-alarm='{fall.pk}']")
     expect(row).to_contain_text("跌倒报警", timeout=LIVE)
     expect(row).to_contain_text("王秀英")
@@ -142,6 +169,14 @@ def test_the_operator_handles_a_fall_and_an_unclaimed_alarm_escalates(
     expect(page.get_by_test_id("alarm-table")).to_contain_text("测试热线坐席")
     shot(page, "alarm-list")
 
+    # The SLA report counts it: one alarm, claimed within 60 s, closed; the count links to the alarm itself.
+    page.get_by_role("link", name="接警服务水平").first.click()
+    expect(page.get_by_test_id("sla-total")).to_contain_text("1")
+    expect(page.get_by_test_id("sla-60")).to_contain_text("100.0%")
+    expect(page.get_by_test_id("sla-summary")).to_contain_text("1 / 1")
+    expect(page.get_by_test_id("sla-resolution")).to_contain_text("已结案：1")
+    shot(page, "alarm-sla-journey")
+
     # A second alarm nobody claims: it escalates to the duty supervisor, whose console cues louder.
     neighbour = people_factories.elder(
         actor=street_officer, name="张桂兰", living_arrangement="alone", region_code="310104003002"
@@ -163,7 +198,7 @@ def test_the_operator_handles_a_fall_and_an_unclaimed_alarm_escalates(
         page.wait_for_load_state("networkidle")
         boss.wait_for_load_state("networkidle")
 
-        sos = arrive(neighbour, terminal, AlarmKind.SOS)
+        sos = arrive(ingester, terminal, "sos")
         expect(boss.locator(f"tr[data-alarm='{sos.pk}']")).to_contain_text("紧急呼救", timeout=LIVE)
         expect(boss.get_by_test_id("escalation-banner")).to_have_count(0)
         moved = services.alarm_escalate_due(now=sos.raised_at + dt.timedelta(seconds=3))
