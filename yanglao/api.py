@@ -96,7 +96,10 @@ class YanglaoApi(NinjaAPI):
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
         for path in schema["paths"].values():
             for operation in path.values():
-                answers = operation.setdefault("responses", {})
+                # ninja keys its own answers by int, ours are strings: one key per code, or the JSON holds
+                # "422" twice and the docs page cannot parse it.
+                answers = {str(code): answer for code, answer in operation.get("responses", {}).items()}
+                operation["responses"] = answers
                 codes = [*ERROR_ANSWERS] if operation.get("security") else ["404", "422"]
                 for code in codes:
                     answers.setdefault(code, {"description": ERROR_ANSWERS[code], **ref})

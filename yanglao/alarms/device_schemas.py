@@ -108,7 +108,7 @@ class DeviceReplaceIn(DeviceDetails):
         return key_clean(value)
 
 
-class NoteIn(InSchema):
+class DeviceNoteIn(InSchema):
     note: str = Field("", max_length=300)
 
 

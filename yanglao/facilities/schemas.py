@@ -74,7 +74,7 @@ class ClusterOut(Schema):
     elders: int
 
 
-class SuggestionOut(Schema):
+class SiteSuggestionOut(Schema):
     rank: int
     name: str
     lat: float
@@ -93,7 +93,7 @@ class MapFacilityOut(Schema):
 class CoverageMapOut(CoverageOut):
     communities: list[CoverageRowOut]
     clusters: list[ClusterOut]
-    suggestions: list[SuggestionOut]
+    suggestions: list[SiteSuggestionOut]
     facilities: list[MapFacilityOut]
 
 

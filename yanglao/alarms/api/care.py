@@ -62,7 +62,7 @@ class ProgressOut(Schema):
     due: int
 
 
-class PlanOut(Schema):
+class CarePlanOut(Schema):
     group: str
     group_label: str
     interval_days: int | None
@@ -72,7 +72,7 @@ class PlanOut(Schema):
     )
 
 
-class PlanIn(InSchema):
+class CarePlanIn(InSchema):
     region_code: str = Field(..., min_length=12, max_length=12)
     group: Literal["living_alone", "very_old"]
     interval_days: int = Field(..., ge=1, le=services.MAX_INTERVAL_DAYS)
@@ -175,14 +175,14 @@ def _plan_rows(request: HttpRequest, region: str) -> list[dict]:
     ]
 
 
-@router.get("/alarms/care-plans", response=list[PlanOut])
+@router.get("/alarms/care-plans", response=list[CarePlanOut])
 def list_care_plans(request: HttpRequest, region: str):
     """The plan in force for each group in ``region`` (a district or street in your scope)."""
     return _plan_rows(request, region)
 
 
-@router.put("/alarms/care-plans", response=list[PlanOut])
-def set_care_plan(request: HttpRequest, payload: PlanIn):
+@router.put("/alarms/care-plans", response=list[CarePlanOut])
+def set_care_plan(request: HttpRequest, payload: CarePlanIn):
     """Set a district's (or street's) own plan for one group; answers the region's plans after it."""
     services.care_plan_set(
         actor=request.user,

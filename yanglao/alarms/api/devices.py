@@ -8,11 +8,11 @@ from ninja.pagination import paginate
 from yanglao.alarms.device_filters import DeviceFilterSet
 from yanglao.alarms.device_schemas import (
     DeviceIn,
+    DeviceNoteIn,
     DeviceOut,
     DevicePatch,
     DeviceReplaceIn,
     KeyIn,
-    NoteIn,
     RegisteredOut,
 )
 from yanglao.alarms.selectors import devices as selectors
@@ -79,12 +79,12 @@ def update_device(request: HttpRequest, device_id: int, payload: DevicePatch):
 
 
 @router.post("/devices/{int:device_id}/lost", response=DeviceOut)
-def mark_device_lost(request: HttpRequest, device_id: int, payload: NoteIn):
+def mark_device_lost(request: HttpRequest, device_id: int, payload: DeviceNoteIn):
     return _out(services.device_mark_lost(actor=request.user, device_id=device_id, note=payload.note))
 
 
 @router.post("/devices/{int:device_id}/return", response=DeviceOut)
-def return_device(request: HttpRequest, device_id: int, payload: NoteIn):
+def return_device(request: HttpRequest, device_id: int, payload: DeviceNoteIn):
     return _out(services.device_return(actor=request.user, device_id=device_id, note=payload.note))
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.http.request import RawPostDataException
 from ninja import Router, Schema, Status
+from pydantic import Field, field_validator
 
-from yanglao.alarms import messages
+from yanglao.alarms import errors, messages
 from yanglao.alarms.selectors import ingest as selectors
 from yanglao.alarms.services import ingest as ingest_services
 from yanglao.alarms.services import rules as rule_services
@@ -68,6 +70,16 @@ class DeviceBatchOut(Schema):
     results: list[DeviceBatchItemOut]
 
 
+def _body(request: HttpRequest) -> bytes:
+    """The raw JSON body; a form or multipart post (read as a form by then) is not a device message."""
+    try:
+        return request.body
+    except RawPostDataException:
+        raise errors.MessageMalformed(
+            "请求体应为 JSON（Content-Type: application/json）", code="alarms.body_not_json"
+        ) from None
+
+
 DEVICE_ANSWERS = {
     401: ErrorOut,
     422: ErrorOut,
@@ -86,7 +98,7 @@ def device_event(request: HttpRequest):
     """One device message (the MQTT payload plus ``device_id``). 202: accepted; 200: already received (the
     same ``msg_id``), nothing changed; 401: unknown device or wrong key (the same answer for both); 422: a
     malformed message or an inactive device; 429: the device sends far too often (emergencies always pass)."""
-    result = ingest_services.device_post(body=request.body, key=request.headers.get("X-Device-Key", ""))
+    result = ingest_services.device_post(body=_body(request), key=request.headers.get("X-Device-Key", ""))
     body = {"status": result.status, "msg_id": result.msg_id, "flags": list(result.flags)}
     return Status(202 if result.status == ingest_services.ACCEPTED else 200, body)
 
@@ -100,7 +112,9 @@ def device_event(request: HttpRequest):
 def device_events_batch(request: HttpRequest):
     """A JSON array of up to 500 device messages (each with its ``device_id``): one result per message, in
     order; refused messages carry the error code a single post would have answered with."""
-    batch = ingest_services.device_post_batch(body=request.body, key=request.headers.get("X-Device-Key", ""))
+    batch = ingest_services.device_post_batch(
+        body=_body(request), key=request.headers.get("X-Device-Key", "")
+    )
     counts = batch.counts
     return {
         "received": counts.received,
@@ -122,19 +136,25 @@ def device_events_batch(request: HttpRequest):
 # ---------------------------------------------------------------- rules
 
 
-class RuleOut(Schema):
+class AlarmRuleOut(Schema):
     kind: str
     label: str
     unit: str
     threshold: float | None
     duration_seconds: int
-    active_from: dt.time | None
-    active_to: dt.time | None
+    # "HH:MM", Beijing time: OpenAPI's time format demands an offset, and a daily window has none.
+    active_from: str | None = Field(None, description="生效时段起（HH:MM，北京时间）")
+    active_to: str | None = Field(None, description="生效时段止（HH:MM，北京时间）")
     silence_until: dt.datetime | None
     enabled: bool
     source: str  # own | inherited | default
     source_region: str | None  # the region an own or inherited rule belongs to
     is_default: bool  # 系统默认值: a suggested value, not from an official text
+
+    @field_validator("active_from", "active_to", mode="before")
+    @classmethod
+    def _clock(cls, value):
+        return value.strftime("%H:%M") if isinstance(value, dt.time) else value
 
 
 class RuleIn(Schema):
@@ -166,7 +186,7 @@ def _rule_out(row: selectors.RuleRow) -> dict:
     }
 
 
-@router.get("/alarms/rules", response=list[RuleOut], summary="报警规则（某区划或某位老人现行的）")
+@router.get("/alarms/rules", response=list[AlarmRuleOut], summary="报警规则（某区划或某位老人现行的）")
 def list_rules(request: HttpRequest, region: str = "", elder_id: int | None = None):
     """The rule of each kind in force for people in ``region`` (a code in your scope), or for one person
     (``elder_id``): their own, the nearest region's, or the shipped default (``is_default``)."""
@@ -175,7 +195,7 @@ def list_rules(request: HttpRequest, region: str = "", elder_id: int | None = No
     return [_rule_out(row) for row in selectors.rules_for_region(user=request.user, region_code=region)]
 
 
-@router.put("/alarms/rules/{kind}", response=RuleOut, summary="设置区划或老人自己的报警规则")
+@router.put("/alarms/rules/{kind}", response=AlarmRuleOut, summary="设置区划或老人自己的报警规则")
 def set_rule(request: HttpRequest, kind: str, payload: RuleIn):
     """A region's (``region_code``) or one person's (``elder_id``) own rule of ``kind``; fields left out keep
     the value of the rule in force there. ``silence_until`` (a silence period) is for a person's rule."""

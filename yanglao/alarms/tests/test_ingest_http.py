@@ -235,3 +235,10 @@ def test_rules_outside_ones_scope_are_not_found(officer_api, street_officer, oth
     assert street.get("/api/v1/alarms/rules", {"region": "310104003000"}).status_code == 200
     assert put_rule(street, "hr_high", {"region_code": "310104003000", "threshold": 120}).status_code == 403
     assert Client().get("/api/v1/alarms/rules", {"region": "310104000000"}).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/v1/devices/events", "/api/v1/devices/events/batch"])
+def test_a_form_post_is_refused_in_chinese_not_a_server_error(client, path):
+    answer = client.post(path, {"device_id": "x", "msg_id": "y"})  # multipart, as a form would send it
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "alarms.body_not_json" and "JSON" in answer.json()["message"]

@@ -1,0 +1,49 @@
+"""Two API schemas with one class name become one entry of the OpenAPI document (the second overwrites the
+first): the docs page then fails to parse and clients validate against the wrong shape. Names must be unique."""
+
+import collections
+import importlib
+import pkgutil
+
+import ninja
+
+import yanglao
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
+def test_no_two_api_schemas_share_a_name():
+    for module in pkgutil.walk_packages(yanglao.__path__, "yanglao."):
+        if (
+            ".tests" in module.name
+            or ".migrations" in module.name
+            or module.name.endswith(".settings.production")
+        ):
+            continue
+        if module.name.rsplit(".", 1)[-1] in ("api", "schemas") or ".api." in module.name:
+            importlib.import_module(module.name)
+    names = collections.Counter(
+        cls.__name__ for cls in _all_subclasses(ninja.Schema) if cls.__module__.startswith("yanglao.")
+    )
+    assert [name for name, n in names.items() if n > 1] == []
+
+
+def test_the_openapi_document_has_one_key_per_name():
+    """JSON keeps only strings as keys: an int 422 beside a "422" would be written twice."""
+    from yanglao.api import api
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            keys = [str(key) for key in node]
+            assert len(keys) == len(set(keys)), where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, f"{where}/{n}")
+
+    walk(api.get_openapi_schema(), "")
