@@ -31,6 +31,7 @@ from yanglao.alarms.models import Alarm, AlarmAction, VisitTask
 from yanglao.alarms.services import care
 from yanglao.alarms.services.raising import TOPIC
 from yanglao.core import audit, events, workflows
+from yanglao.core import text as core_text
 from yanglao.core.models import User
 from yanglao.core.scoping import ensure_in_scope
 from yanglao.people.models import Elder
@@ -155,14 +156,18 @@ def _publish(alarm: Alarm, action: str) -> None:
 
 
 def _note(value: str, *, required: bool = False, label: str = "说明") -> str:
-    text = (value or "").strip()
-    if required and not text:
+    """The kit's text rule (control characters refused, line breaks kept), with the console's own codes."""
+    stripped = (value or "").strip()
+    if required and not stripped:
         raise errors.AlarmRefused(f"请填写{label}", fields={"note": "必填"}, code="alarms.note_missing")
-    if len(text) > NOTE_MAX:
+    if len(stripped) > NOTE_MAX:
         raise errors.AlarmRefused(
             f"{label}不能超过 {NOTE_MAX} 个字", fields={"note": "过长"}, code="alarms.note_too_long"
         )
-    return text
+    try:
+        return core_text.clean_line(value, label=label, max_length=NOTE_MAX, required=False, one_line=False)
+    except core_text.TextError as exc:
+        raise errors.AlarmRefused(str(exc), fields={"note": str(exc)}, code="alarms.note_unreadable") from exc
 
 
 def _result(value: str) -> str:

@@ -157,6 +157,11 @@ def test_emergency_calls_and_notes_are_timed_steps(person, operator):
     with pytest.raises(errors.AlarmRefused) as empty:
         services.alarm_note_add(actor=operator, alarm_id=alarm.pk, note="  ")
     assert empty.value.code == "alarms.note_missing"
+    with pytest.raises(errors.AlarmRefused) as nul:
+        services.alarm_note_add(actor=operator, alarm_id=alarm.pk, note="已派车\x00")
+    assert nul.value.code == "alarms.note_unreadable" and "控制字符" in nul.value.message
+    kept = services.alarm_note_add(actor=operator, alarm_id=alarm.pk, note="  第一行\n第二行 ")
+    assert kept.note == "第一行\n第二行"
 
 
 def test_a_step_on_a_closed_alarm_is_refused(person, operator):
