@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -124,3 +125,16 @@ def gunicorn(url: str, port: int, workers: int = 2, *extra: str) -> tuple[subpro
         except OSError:
             time.sleep(0.3)
     return server, base
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the server started next binds it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0–100) by rank interpolation rounded to a sample; NaN for no samples."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")

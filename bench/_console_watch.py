@@ -19,8 +19,8 @@ import threading
 import time
 
 import psycopg
-from _common import ROOT
-from alarm_console import CHROMIUM, OBSERVER, PASSWORD, PYTHON, free_port
+from _common import ROOT, free_port
+from alarm_console import CHROMIUM, OBSERVER, PASSWORD, PYTHON
 
 OPERATOR = """
 from yanglao.core import services as core_services

@@ -55,7 +55,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, pg_drop, pg_fresh
+from _common import ROOT, free_port, pg_drop, pg_fresh
 
 sys.path.insert(0, str(ROOT))
 
@@ -104,12 +104,6 @@ print("SEED " + json.dumps({{"homes": homes}}))
 
 
 # ---------------------------------------------------------------- small helpers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pct(values: list[float], q: float) -> float:

@@ -34,7 +34,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, pg_drop, pg_fresh
+from _common import ROOT, free_port, pct, pg_drop, pg_fresh
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 CHROMIUM = os.environ.get("YANGLAO_CHROMIUM", "/usr/bin/chromium")
@@ -103,17 +103,6 @@ def manage(env: dict, *args: str) -> str:
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def check_in(port: int, token: str, order: dict) -> tuple[float, float, dict]:

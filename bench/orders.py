@@ -24,7 +24,6 @@ import json
 import os
 import queue
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, cli, pg_drop, pg_fresh
+from _common import ROOT, cli, free_port, pg_drop, pg_fresh
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
@@ -75,12 +74,6 @@ from yanglao.services.models import ServiceOrder
 qs = ServiceOrder.objects.unscoped(reason="bench count")
 print(qs.count(), qs.values("client_key").distinct().count())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def manage(env: dict, *args: str, stdin: str | None = None) -> str:

@@ -16,7 +16,6 @@ import argparse
 import http.cookiejar
 import json
 import re
-import socket
 import statistics
 import sys
 import threading
@@ -26,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG_ADMIN, ROOT, cli, gunicorn, pg_fresh
+from _common import PG_ADMIN, ROOT, cli, free_port, gunicorn, pg_fresh
 
 PASSWORD = "Yanglao2026demo"
 # (persona, label, path): what each of them opens on a working day.
@@ -61,12 +60,6 @@ PAGES = [
     ("assessor", "评估员任务列表", "/assessments/"),
 ]
 BASELINE = "/api/v1/me"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Session:
