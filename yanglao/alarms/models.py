@@ -111,7 +111,7 @@ class Device(ScopedModel):
             models.Index(fields=["elder", "status"], name="device_elder_status"),
             # No index holds last_seen_at, battery or online: every message moves them, and an indexed
             # column would turn each of those updates into ten index insertions instead of a HOT update
-            # (decision in docs/notes/alarms-ingest.md). The offline watch scans once a minute instead.
+            # (docs/decisions.md, 57). The offline watch scans once a minute instead.
         ]
 
     def __str__(self) -> str:

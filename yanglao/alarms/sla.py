@@ -2,7 +2,7 @@
 by hour of day, operator and street, how long handling took, and how many incoming calls were abandoned.
 Pure Python (standard library only), so every rule is enumerated in tests without a database.
 
-Definitions (docs/notes/alarms-devices.md):
+Definitions (docs/decisions.md, 55):
 
 - An alarm is *answered* when an operator claims it (接警); one closed without a claim counts as answered when
   it was closed. The answer time is that moment minus ``raised_at``.
