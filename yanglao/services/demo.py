@@ -252,6 +252,10 @@ def _demo_orders(ctx: demo.SeedContext, caregivers: dict[int, list[Caregiver]]) 
             c for c in caregivers[offering.provider_id] if offering.item.skill in c.skills
         ] or caregivers[offering.provider_id]
         caregiver = ctx.rng.choice(staff)
+        # The demo account's day is the eight jobs of ``care_day``; from today on her clients go to a colleague.
+        stand_in = next(
+            (c for c in staff + caregivers[offering.provider_id] if c.user.username != "caregiver"), caregiver
+        )
         grant = selectors.entitlements_for(elder=elder, today=today)
         weekdays = sorted(ctx.rng.sample(range(7), ctx.rng.choice((1, 2, 2))))
         hour = ctx.rng.choice((8, 9, 10, 14, 15))
@@ -261,7 +265,10 @@ def _demo_orders(ctx: demo.SeedContext, caregivers: dict[int, list[Caregiver]]) 
         while day <= today + dt.timedelta(days=DAYS_AHEAD):
             if day.weekday() in weekdays:
                 start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, ctx.rng.choice((0, 30)))))
-                order, found = _demo_visit(ctx, elder, offering, caregiver, start, now, rule, grants, grant)
+                who = caregiver
+                if day >= today and caregiver.user.username == "caregiver":
+                    who = stand_in
+                order, found = _demo_visit(ctx, elder, offering, who, start, now, rule, grants, grant)
                 orders.append(order)
                 if found:
                     breaches.append((len(orders) - 1, found, start))

@@ -21,5 +21,8 @@ def test_the_demo_caregiver_has_eight_jobs_today():
     assert {timezone.localtime(s.order.scheduled_start).date() for s in stops} == {timezone.localdate()}
     assert [s.order.scheduled_start for s in stops] == sorted(s.order.scheduled_start for s in stops)
     assert user.caregiver.name == "刘芳"
+    hers = ServiceOrder.objects.unscoped(reason="test").filter(caregiver=user.caregiver)
+    before = hers.count()  # her past visits too: the history gives her records, from today on only these eight
+    assert not hers.filter(scheduled_start__date__gt=timezone.localdate()).exists()
     demo.run(scale=0.01, seed=3, steps=["care_day"], log=lambda _: None)  # a second run adds nothing
-    assert ServiceOrder.objects.unscoped(reason="test").filter(caregiver=user.caregiver).count() == 8
+    assert hers.count() == before
