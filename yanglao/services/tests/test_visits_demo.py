@@ -22,7 +22,8 @@ def test_the_demo_caregiver_has_eight_jobs_today():
     assert [s.order.scheduled_start for s in stops] == sorted(s.order.scheduled_start for s in stops)
     assert user.caregiver.name == "刘芳"
     hers = ServiceOrder.objects.unscoped(reason="test").filter(caregiver=user.caregiver)
-    before = hers.count()  # her past visits too: the history gives her records, from today on only these eight
+    # Her past visits count too (the history gives her records); from today on she has only these eight.
+    before = hers.count()
     assert not hers.filter(scheduled_start__date__gt=timezone.localdate()).exists()
     demo.run(scale=0.01, seed=3, steps=["care_day"], log=lambda _: None)  # a second run adds nothing
     assert hers.count() == before
