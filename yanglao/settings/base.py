@@ -121,7 +121,7 @@ AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "yanglao.core.permissions.PermissionBackend",  # ModelBackend with one query for both permission sets
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # Django's rules, wrapped to answer in Chinese whatever language is active (yanglao/core/passwords.py).
