@@ -186,17 +186,19 @@ class Elder(ScopedModel):
             return "未评估" if kind == "none" else "已过期"
         return self.ability_level_name or f"{self.ability_level} 级"
 
+    as_record_fields = (
+        "birth_date",
+        "living_arrangement",
+        "economic_status",
+        "family_planning_special",
+        "disability_grade",
+        "ability_level",
+        "ability_valid_until",
+    )
+
     def as_record(self) -> dict:
         """The fields the pure group rules read."""
-        return {
-            "birth_date": self.birth_date,
-            "living_arrangement": self.living_arrangement,
-            "economic_status": self.economic_status,
-            "family_planning_special": self.family_planning_special,
-            "disability_grade": self.disability_grade,
-            "ability_level": self.ability_level,
-            "ability_valid_until": self.ability_valid_until,
-        }
+        return {name: getattr(self, name) for name in self.as_record_fields}
 
 
 class EmergencyContact(models.Model):

@@ -236,7 +236,8 @@ class Caregiver(ScopedModel):
 
 class MonthlyAllowance(ScopedModel):
     """A person's government-purchased allowance for one month, from the basic service lists in force on the
-    month's first day (created by the month's first order). Orders lock this row, so it is never spent twice."""
+    month's first day (granted by the nightly job, or made by the month's first order when that comes first).
+    Orders lock this row, so it is never spent twice."""
 
     scope_elder_field = "elder"
 

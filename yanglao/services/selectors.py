@@ -93,14 +93,19 @@ class Entitlements:
     monthly_yuan: Decimal
 
 
-def entitlements_for(*, elder: Elder, today: dt.date | None = None) -> Entitlements:
-    """What the basic service lists in force for the person's community give them this month."""
+def entitlements_for(
+    *, elder: Elder, today: dt.date | None = None, lists: list[BasicServiceList] | None = None
+) -> Entitlements:
+    """What the basic service lists in force for the person's community give them this month (``lists``:
+    those lists, when the caller read them once for many people of one community)."""
     today = today or timezone.localdate()
     person_groups = [g.code for g in people_selectors.elder_groups(elder, today)]
     level = groups.ability_current(elder.as_record(), today)
     rows = [
         row
-        for service_list in basic_lists_in_force(region_code=elder.region_id, today=today)
+        for service_list in (
+            lists if lists is not None else basic_lists_in_force(region_code=elder.region_id, today=today)
+        )
         for row in service_list.rows.all()
         if entitlements.applies(
             entitlements.Terms(row.target_groups, row.min_ability_level),

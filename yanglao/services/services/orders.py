@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from yanglao.core import events, text, workflows
+from yanglao.core import divisions, events, text, workflows
 from yanglao.core import services as core_services
 from yanglao.core.errors import NotFound
 from yanglao.core.models import User
@@ -226,6 +226,52 @@ def _allowance(elder: Elder, month: dt.date) -> MonthlyAllowance:
     except IntegrityError:
         pass  # another order created it first: lock theirs
     return rows.select_for_update().get(elder=elder, month=month)
+
+
+def allowances_grant(*, month: dt.date, region_code: str = "") -> int:
+    """Every active person's allowance row for ``month`` whose lists in force give hours or money, made ahead
+    by the daily job so that a month's first order only locks its row instead of working out the person's
+    entitlements (a third of placing it). Idempotent: a row that exists (an order made it first) is kept.
+    Returns the rows made. ``region_code``: only people under that region."""
+    from yanglao.services import selectors
+
+    month = _month(month)
+    people = Elder.objects.unscoped(reason="the daily allowance grant covers every community").filter(
+        status=ElderStatus.ACTIVE
+    )
+    if region_code:
+        lo, hi = divisions.subtree_range(region_code)
+        people = people.filter(region__gte=lo, region__lt=hi)
+    have = set(
+        MonthlyAllowance.objects.unscoped(reason="the daily allowance grant")
+        .filter(month=month, elder__in=people)
+        .values_list("elder_id", flat=True)
+    )
+    lists_of: dict[str, list] = {}
+    made: list[MonthlyAllowance] = []
+    fields = ("pk", "region_id", *Elder.as_record_fields)
+    for elder in people.only(*fields).order_by("pk").iterator(chunk_size=2000):
+        if elder.pk in have:
+            continue
+        if elder.region_id not in lists_of:
+            lists_of[elder.region_id] = selectors.basic_lists_in_force(
+                region_code=elder.region_id, today=month
+            )
+        if not lists_of[elder.region_id]:
+            continue
+        grant = selectors.entitlements_for(elder=elder, today=month, lists=lists_of[elder.region_id])
+        if grant.monthly_hours or grant.monthly_yuan:
+            made.append(
+                MonthlyAllowance(
+                    elder_id=elder.pk,
+                    region_id=elder.region_id,
+                    month=month,
+                    hours_granted=grant.monthly_hours,
+                    yuan_granted=grant.monthly_yuan,
+                )
+            )
+    MonthlyAllowance.objects.bulk_create(made, batch_size=2000, ignore_conflicts=True)
+    return len(made)
 
 
 @transaction.atomic
