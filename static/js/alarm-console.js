@@ -1,7 +1,7 @@
 // The alarm console (报警处置台) and the caller's screen. No inline script (the Content-Security-Policy forbids
 // it) and no innerHTML: values go into the page with textContent only.
 //   [data-since="ISO time"]  an age that ticks every second ("1 分 05 秒");
-//   #alarm-console           the queue: a sound cue (Web Audio beeps, no audio file) for each new alarm and,
+//   #alarm-console           the queue (#console-live, reloaded into the stable #console-feed): a sound cue (Web Audio beeps, no audio file) for each new alarm and,
 //                            while alarms wait unclaimed, a reminder every 5 s; for a supervisor with escalated
 //                            alarms the cue is louder, higher and every 2 s. Browsers allow sound only after a
 //                            click, hence the visible 声音已开启 / 点击开启声音 toggle (remembered per browser);
@@ -140,8 +140,8 @@
     // The event stream is the fast path; should it die (a proxy restart, a refused reconnect: an EventSource
     // never retries after an error status), the queue still refreshes itself every 15 s.
     window.setInterval(function () {
-      const box = live();
-      if (box && window.htmx && document.visibilityState !== "hidden") window.htmx.trigger(box, "yanglao:event", {});
+      const feed = document.getElementById("console-feed");
+      if (feed && window.htmx && document.visibilityState !== "hidden") window.htmx.trigger(feed, "yanglao:event", {});
     }, SAFETY_REFRESH_MS);
   }
   tickAges();
