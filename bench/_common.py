@@ -127,6 +127,15 @@ def gunicorn(url: str, port: int, workers: int = 2, *extra: str) -> tuple[subpro
     return server, base
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its threads, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now (the server started next binds it)."""
     with socket.socket() as s:

@@ -18,7 +18,8 @@ simulator's traffic (``alarms/simulation.py``: heartbeats and vital signs, a pos
 different one-key terminal each time. Each SOS is timed from the moment its PUBLISH is written to the socket to
 the PostgreSQL NOTIFY of its committed ``alarms.alarm`` event (LISTEN in this process). The console's page is
 measured by someone else: ``--console-hook module:function`` is started in a thread before the load as
-``function(database_url, stop)`` (``stop`` a ``threading.Event`` set after the drain) and returns
+``function(database_url, stop, ready)`` (``stop`` a ``threading.Event`` set after the drain; the load starts
+once the hook sets ``ready``) and returns
 ``{alarm_id: wall-clock time its row appeared in the console's DOM}``; each SOS is then also timed to its
 alarm's row (``console_dom``).
 
@@ -55,7 +56,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, free_port, pg_drop, pg_fresh
+from _common import ROOT, cpu_seconds, free_port, pg_drop, pg_fresh
 
 sys.path.insert(0, str(ROOT))
 
@@ -118,15 +119,6 @@ def manage(env: dict, *args: str, stdin: str | None = None) -> str:
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
     return done.stdout
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process and its threads, from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pids_named(name: str) -> list[int]:
@@ -543,8 +535,15 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
     if args.console_hook:  # the console part's browser, timing when each alarm's row appears
         module, _, function = args.console_hook.partition(":")
         hook = getattr(importlib.import_module(module), function)
-        console_thread = threading.Thread(target=lambda: console_rows.update(hook(url, stop)), daemon=True)
+        ready = threading.Event()
+        console_thread = threading.Thread(
+            target=lambda: console_rows.update(hook(url, stop, ready)), daemon=True
+        )
         console_thread.start()
+        # The operator is at the console, its event stream open, before the first device speaks: an SOS
+        # raised while the browser still starts would be timed to the page's first paint.
+        if not ready.wait(180):
+            raise SystemExit("the console hook never became ready")
     cpu_before = {pid: cpu_seconds(pid) for pid in pids_named("postgres") + pids_named("mosquitto")}
     machine_before = machine_cpu()
     ingest_cpu = 0.0
@@ -606,12 +605,22 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
         ).fetchall()
     event_of_alarm = {alarm: event for event, alarm in events}
     latencies, dom = [], []
+    stages = []  # (publish → committed, → event in the page, → row in the DOM) for each SOS the console saw
+    page_events = console_rows.pop("events", {}) if isinstance(console_rows.get("events"), dict) else {}
     missing_sos = 0
     for msg_id, alarm_id in sos_rows:
         sent = published["sos"].get(msg_id)
+        event = event_of_alarm.get(alarm_id)
         if sent is not None and alarm_id in console_rows:
             dom.append(console_rows[alarm_id] - sent)
-        event = event_of_alarm.get(alarm_id)
+            if event in notified and alarm_id in page_events:
+                stages.append(
+                    (
+                        notified[event] - sent,
+                        page_events[alarm_id] - notified[event],
+                        console_rows[alarm_id] - page_events[alarm_id],
+                    )
+                )
         if sent is None or event is None or event not in notified:
             missing_sos += 1
             continue
@@ -651,6 +660,14 @@ def ingest_phase(args, port: int, workdir: Path, homes_file: Path, url: str, env
             "measured": len(dom),
             "p50_ms": round(pct(dom, 0.5) * 1000, 1),
             "p99_ms": round(pct(dom, 0.99) * 1000, 1),
+            "max_ms": round(max(dom) * 1000, 1),
+            # where the slowest went: committed, event in the page, row in the DOM (ms after the previous)
+            "slowest_stages_ms": [
+                [round(x * 1000) for x in stage] for stage in sorted(stages, key=sum, reverse=True)[:5]
+            ],
+            "stage_p99_ms": [round(pct([st[i] for st in stages], 0.99) * 1000) for i in range(3)]
+            if stages
+            else None,
         }
         if dom
         else None,
@@ -685,7 +702,7 @@ def main() -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--drain-timeout", type=float, default=300)
     parser.add_argument(
-        "--console-hook", default="", help="module:function(url, stop) -> {alarm id: DOM time}"
+        "--console-hook", default="", help="module:function(url, stop, ready) -> {alarm id: DOM time}"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", default="", help="directory for the ingesters' per-thread cProfile")

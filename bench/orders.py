@@ -2,7 +2,8 @@
 
 A fresh PostgreSQL database gets the catalogue, one street's people (``--people``, each living alone so the
 district's list entitles them to government-purchased hours), two providers serving the street (one
-government-purchased, one self-paid) and an advisor with an API token. gunicorn serves it with two sync
+government-purchased, one self-paid), an advisor with an API token, and this month's and next month's
+allowance rows as the nightly grant makes them (services.tasks.grant_allowances). gunicorn serves it with two sync
 workers as production would. An open-loop generator then sends ``POST /api/v1/services/orders`` at
 ``--rate`` per second for ``--seconds`` (each request a new client key, a random person and slot), and the
 same rate of ``GET /api/v1/me`` as the baseline; latency is measured from each request's scheduled send time,
@@ -33,7 +34,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, cli, free_port, pg_drop, pg_fresh
+from _common import ROOT, cli, cpu_seconds, free_port, pg_drop, pg_fresh
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
@@ -66,6 +67,12 @@ for n, (code, contract) in enumerate([("SH-ZJ", Decimal(38)), ("SH-ZC", None)]):
     )
     o.areas.set([street])
     offerings.append(o.pk)
+# What the nightly job (services.tasks.grant_allowances) has made by the time families order: this month's and
+# next month's allowance rows, so a month's first order spends its row instead of creating it.
+from yanglao.services import services
+this_month = dt.date.today().replace(day=1)
+for month in (this_month, (this_month + dt.timedelta(days=32)).replace(day=1)):
+    services.allowances_grant(month=month)
 print(json.dumps({{"token": token, "people": [p.pk for p in people], "offerings": offerings}}))
 """
 
@@ -216,8 +223,26 @@ def main() -> None:
         time.sleep(1)
         warm = run_load(port, setup["token"], me, 50, 2, 8)
         assert warm["statuses"].get(200), warm
+        workers = [
+            int(p)
+            for p in subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+            ).stdout.split()
+        ]
+
+        def worker_cpu() -> float:
+            return sum(cpu_seconds(p) for p in workers)
+
+        spent = worker_cpu()
         baseline = run_load(port, setup["token"], me, args.rate, args.seconds, args.threads)
+        baseline["worker_cpu_ms_per_request"] = round(
+            (worker_cpu() - spent) * 1000 / max(1, sum(baseline["statuses"].values())), 2
+        )
+        spent = worker_cpu()
         orders = run_load(port, setup["token"], order, args.rate, args.seconds, args.threads)
+        orders["worker_cpu_ms_per_request"] = round(
+            (worker_cpu() - spent) * 1000 / max(1, sum(orders["statuses"].values())), 2
+        )
         replayed_keys = keys[:200]
 
         def replay(i: int):
@@ -247,7 +272,9 @@ def main() -> None:
     print(
         f"orders: {orders['achieved_per_s']}/s, p95 {orders['p95_ms']} ms "
         f"= {orders['p95_ms'] / baseline['p95_ms']:.1f} × /api/v1/me p95 {baseline['p95_ms']} ms; "
-        f"201 answers {created}, rows {count} (distinct keys {distinct}); replays made no rows: {count == created}"
+        f"201 answers {created}, rows {count} (distinct keys {distinct}); replays made no rows: {count == created}; "
+        f"worker CPU per order {orders['worker_cpu_ms_per_request']} ms "
+        f"(/api/v1/me {baseline['worker_cpu_ms_per_request']} ms)"
     )
 
 
