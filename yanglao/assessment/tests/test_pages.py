@@ -19,9 +19,9 @@ from yanglao.people.tests import factories as people_factories
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, permissions, scope, one query for the page of rows (no count, no query per row): the same
-# for 3 rows or 60.
-LIST_QUERIES = 9
+# Session, user, permissions (one query, decision 59), scope, one query for the page of rows (no count, no query
+# per row): the same for 3 rows or 60.
+LIST_QUERIES = 8
 
 
 @pytest.fixture
