@@ -197,6 +197,9 @@ OFFERING_FIELDS = (
     *("item__code", "item__name", "item__unit", "item__standard_minutes", "item__skill"),
     *("provider__name", "provider__region_id", "provider__kind"),
 )
+# What an order and an allowance read of the person (their name for the answer, the fields the group rules
+# read): loading every column decrypts the ID number, phone and address for nothing.
+ELDER_FIELDS = ("pk", "name", "region_id", *Elder.as_record_fields)
 CLOCK_SLACK = dt.timedelta(minutes=5)  # a phone's clock a little behind the server's is not "in the past"
 
 
@@ -204,25 +207,30 @@ def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def _new_allowance(elder: Elder, month: dt.date, lists: list | None = None) -> MonthlyAllowance:
+    """The person's allowance row for ``month`` (unsaved), from what the lists in force on its first day give
+    them; ``lists``: those lists when the caller read them once for a whole community."""
+    from yanglao.services import selectors
+
+    grant = selectors.entitlements_for(elder=elder, today=month, lists=lists)
+    return MonthlyAllowance(
+        elder_id=elder.pk,
+        region_id=elder.region_id,
+        month=month,
+        hours_granted=grant.monthly_hours,
+        yuan_granted=grant.monthly_yuan,
+    )
+
+
 def _allowance(elder: Elder, month: dt.date) -> MonthlyAllowance:
-    """The month's allowance row, locked; created from the lists in force on its first use."""
+    """The month's allowance row, locked; made here when the nightly grant has not made it yet."""
     rows = MonthlyAllowance.objects.unscoped(reason="the order's own person, already checked in scope")
     found = rows.select_for_update().filter(elder=elder, month=month).first()
     if found is not None:
         return found
-    from yanglao.services import selectors
-
-    whole = Elder.objects.unscoped(reason="the order's own person, already checked in scope").get(pk=elder.pk)
-    grant = selectors.entitlements_for(elder=whole, today=month)
     try:
         with transaction.atomic():
-            MonthlyAllowance.objects.create(
-                elder=elder,
-                region_id=elder.region_id,
-                month=month,
-                hours_granted=grant.monthly_hours,
-                yuan_granted=grant.monthly_yuan,
-            )
+            _new_allowance(elder, month).save()
     except IntegrityError:
         pass  # another order created it first: lock theirs
     return rows.select_for_update().get(elder=elder, month=month)
@@ -230,27 +238,26 @@ def _allowance(elder: Elder, month: dt.date) -> MonthlyAllowance:
 
 def allowances_grant(*, month: dt.date, region_code: str = "") -> int:
     """Every active person's allowance row for ``month`` whose lists in force give hours or money, made ahead
-    by the daily job so that a month's first order only locks its row instead of working out the person's
-    entitlements (a third of placing it). Idempotent: a row that exists (an order made it first) is kept.
-    Returns the rows made. ``region_code``: only people under that region."""
+    by the nightly job so that a month's first order only locks its row instead of working out the person's
+    entitlements. Idempotent: a row that exists (an order made it first) is kept. Returns the rows made.
+    ``region_code``: only people under that region."""
     from yanglao.services import selectors
 
     month = _month(month)
-    people = Elder.objects.unscoped(reason="the daily allowance grant covers every community").filter(
+    people = Elder.objects.unscoped(reason="the nightly allowance grant covers every community").filter(
         status=ElderStatus.ACTIVE
     )
     if region_code:
         lo, hi = divisions.subtree_range(region_code)
         people = people.filter(region__gte=lo, region__lt=hi)
     have = set(
-        MonthlyAllowance.objects.unscoped(reason="the daily allowance grant")
+        MonthlyAllowance.objects.unscoped(reason="the nightly allowance grant")
         .filter(month=month, elder__in=people)
         .values_list("elder_id", flat=True)
     )
     lists_of: dict[str, list] = {}
     made: list[MonthlyAllowance] = []
-    fields = ("pk", "region_id", *Elder.as_record_fields)
-    for elder in people.only(*fields).order_by("pk").iterator(chunk_size=2000):
+    for elder in people.only(*ELDER_FIELDS).order_by("pk").iterator(chunk_size=2000):
         if elder.pk in have:
             continue
         if elder.region_id not in lists_of:
@@ -259,17 +266,9 @@ def allowances_grant(*, month: dt.date, region_code: str = "") -> int:
             )
         if not lists_of[elder.region_id]:
             continue
-        grant = selectors.entitlements_for(elder=elder, today=month, lists=lists_of[elder.region_id])
-        if grant.monthly_hours or grant.monthly_yuan:
-            made.append(
-                MonthlyAllowance(
-                    elder_id=elder.pk,
-                    region_id=elder.region_id,
-                    month=month,
-                    hours_granted=grant.monthly_hours,
-                    yuan_granted=grant.monthly_yuan,
-                )
-            )
+        row = _new_allowance(elder, month, lists_of[elder.region_id])
+        if row.hours_granted or row.yuan_granted:
+            made.append(row)
     MonthlyAllowance.objects.bulk_create(made, batch_size=2000, ignore_conflicts=True)
     return len(made)
 
@@ -305,12 +304,11 @@ def order_place(
                 "该幂等键已被使用", fields={"client_key": "已被使用"}, code="services.client_key_reused"
             )
         return repeats.get()
-    # Only what the order needs: loading every column decrypts the person's ID, phone and address for nothing.
     elder = (
         Elder.objects.for_user(actor)
         .select_for_update()
         .filter(pk=elder_id)
-        .only("pk", "name", "region_id", "status")
+        .only(*ELDER_FIELDS, "status")
         .first()
     )
     if elder is None:

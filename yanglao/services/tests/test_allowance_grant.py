@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from yanglao.people.models import Elder
 from yanglao.people.tests import factories as people_factories
-from yanglao.services import services
+from yanglao.services import services, tasks
 from yanglao.services.models import MonthlyAllowance
 from yanglao.services.tests import builders as b
 
@@ -64,3 +65,13 @@ def test_a_region_limits_the_grant(street_officer):
     assert services.allowances_grant(month=month, region_code="310104004000") == 0
     assert services.allowances_grant(month=month, region_code="310104003000") == 1
     assert set(rows(month)) == {inside.pk}
+
+
+def test_the_nightly_job_grants_this_month_and_next(street_officer):
+    b.entitle("4")
+    person = people_factories.elder(actor=street_officer, name="独居庚", living_arrangement="alone")
+    this_month = timezone.localdate().replace(day=1)
+    next_month = (this_month + dt.timedelta(days=32)).replace(day=1)
+    assert tasks.grant_allowances.call_local() == {f"{this_month:%Y-%m}": 1, f"{next_month:%Y-%m}": 1}
+    assert set(rows(this_month)) == set(rows(next_month)) == {person.pk}
+    assert tasks.grant_allowances.call_local() == {f"{this_month:%Y-%m}": 0, f"{next_month:%Y-%m}": 0}
