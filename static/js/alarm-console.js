@@ -1,8 +1,9 @@
 // The alarm console (报警处置台) and the caller's screen. No inline script (the Content-Security-Policy forbids
 // it) and no innerHTML: values go into the page with textContent only.
 //   [data-since="ISO time"]  an age that ticks every second ("1 分 05 秒");
-//   #alarm-console           the queue (#console-live, reloaded into the stable #console-feed): a sound cue (Web Audio beeps, no audio file) for each new alarm and,
-//                            while alarms wait unclaimed, a reminder every 5 s; for a supervisor with escalated
+//   #alarm-console           the queue (#console-live, reloaded inside the stable #console-feed): a sound cue
+//                            (Web Audio beeps, no audio file) for each new alarm and, while alarms wait
+//                            unclaimed, a reminder every 5 s; for a supervisor with escalated
 //                            alarms the cue is louder, higher and every 2 s. Browsers allow sound only after a
 //                            click, hence the visible 声音已开启 / 点击开启声音 toggle (remembered per browser);
 //                            the queue also refreshes itself every 15 s in case the event stream died;
