@@ -165,3 +165,7 @@ class AlarmsConfig(AppConfig):
             navigation.register(
                 navigation.NavItem(label, url_name, permission), before="core:organisation_list"
             )
+
+        from yanglao.alarms import indicators as module_indicators
+
+        module_indicators.register()  # the cockpit's measures and indicators (core.indicators)

@@ -27,3 +27,7 @@ class CoreConfig(AppConfig):
         from yanglao.core import exports, list_exports
 
         exports.register(list_exports.ORGANISATIONS)
+
+        from yanglao.core import indicators
+
+        indicators.register_measure(indicators.RESIDENTS)

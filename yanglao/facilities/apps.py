@@ -53,3 +53,7 @@ class FacilitiesConfig(AppConfig):
             before="core:organisation_list",
         )
         navigation.register_panel(navigation.HomePanel("facilities:home_panel", "facilities.change_facility"))
+
+        from yanglao.facilities import indicators as module_indicators
+
+        module_indicators.register()  # the cockpit's measures and indicators (core.indicators)

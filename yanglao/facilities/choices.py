@@ -21,10 +21,27 @@ class FacilityKind(models.TextChoices):
     RESIDENTIAL_STATION = "residential_station", "小区养老服务驿站"
 
 
+# Facilities whose beds are elderly-care beds (养老床位); day-care places are counted apart.
+RESIDENTIAL_KINDS = (
+    "institution",
+    "elder_care_home",
+    "regional_centre",
+    "county_hardship_facility",
+    "rural_happiness_home",
+)
+# Facilities counted as a street's comprehensive centre (街道综合为老服务中心 / 区域性养老服务中心).
+CENTRE_KINDS = ("community_centre", "regional_centre")
+
+
 class OperatingModel(models.TextChoices):
     PUBLIC = "public", "公办"
     PRIVATE = "private", "民办"
     PUBLIC_PRIVATE = "public_private", "公建民营"
+
+
+# 民营养老床位 (seed 003's ≥ 50 %): beds run by social operators, whoever built the house.
+PRIVATE_SOCIAL = ("private", "public_private")
+OPERATING_FILTER_CHOICES = [*OperatingModel.choices, ("private_social", "民营（民办及公建民营）")]
 
 
 class BedState(models.TextChoices):

@@ -14,7 +14,12 @@ from django.db.models.functions import Coalesce
 
 from yanglao.core import licences
 from yanglao.core.lists import ScopedFilterSet, SortFilter
-from yanglao.facilities.choices import FacilityKind
+from yanglao.facilities.choices import (
+    OPERATING_FILTER_CHOICES,
+    PRIVATE_SOCIAL,
+    RESIDENTIAL_KINDS,
+    FacilityKind,
+)
 from yanglao.facilities.models import Bed, Facility
 
 LICENCE_CHOICES = [(s.kind, s.label) for s in (licences.EXPIRED, licences.DUE, licences.VALID, licences.NONE)]
@@ -56,6 +61,15 @@ class FacilityFilterSet(ScopedFilterSet):
     licence = django_filters.ChoiceFilter(
         label="许可或备案", choices=LICENCE_CHOICES, empty_label="全部许可状态", method="filter_licence"
     )
+    residential = django_filters.BooleanFilter(label="设有养老床位的机构", method="filter_residential")
+    operating_model = django_filters.ChoiceFilter(
+        label="运营方式",
+        choices=OPERATING_FILTER_CHOICES,
+        empty_label="全部运营方式",
+        method="filter_operating",
+    )
+    open_to_community = django_filters.BooleanFilter(label="向社区开放")
+    meals = django_filters.BooleanFilter(label="有供餐能力", method="filter_meals")
     sort = SortFilter(
         {"region": ("按所在区划", ("region", "name", "pk")), "name": ("按名称", ("name", "pk"))}
     )
@@ -78,6 +92,18 @@ class FacilityFilterSet(ScopedFilterSet):
 
     def filter_licence(self, qs, name, value):
         return qs.filter(licence_q(value, self.today))
+
+    def filter_residential(self, qs, name, value):
+        return qs.filter(kind__in=RESIDENTIAL_KINDS) if value else qs.exclude(kind__in=RESIDENTIAL_KINDS)
+
+    def filter_operating(self, qs, name, value):
+        """民营 (``private_social``) is what seed 003 counts: 民办 and 公建民营 together."""
+        if value == "private_social":
+            return qs.filter(operating_model__in=PRIVATE_SOCIAL)
+        return qs.filter(operating_model=value)
+
+    def filter_meals(self, qs, name, value):
+        return qs.filter(meal_capacity__gt=0) if value else qs.exclude(meal_capacity__gt=0)
 
 
 class PublicFacilityFilterSet(ScopedFilterSet):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from yanglao.core import divisions
 from yanglao.core.models import Region, User
 from yanglao.facilities import coverage, filters, geo, network
-from yanglao.facilities.choices import BedType
+from yanglao.facilities.choices import RESIDENTIAL_KINDS, BedType
 from yanglao.facilities.models import Bed, BedStay, Facility, OccupancySnapshot
 from yanglao.people.models import Elder, LifeEvent
 
@@ -292,14 +292,6 @@ def coverage_map(
     }
 
 
-# Facilities whose beds are elderly-care beds (养老床位); day-care places are counted apart.
-RESIDENTIAL_KINDS = (
-    "institution",
-    "elder_care_home",
-    "regional_centre",
-    "county_hardship_facility",
-    "rural_happiness_home",
-)
 # Medical facilities are in the network but not in the elderly-care floor area (0.2 m² per resident); the
 # community standard (40 m² per 1,000 residents) counts community facilities, not the institutions.
 NOT_CARE_FLOOR_AREA = ("health_centre",)

@@ -79,3 +79,7 @@ class PeopleConfig(AppConfig):
             navigation.NavItem("迁出转移", "people:transfer_list", "people.view_eldertransfer"),
             before="core:organisation_list",
         )
+
+        from yanglao.people import indicators as module_indicators
+
+        module_indicators.register()  # the cockpit's measures and indicators (core.indicators)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import reduce
+from operator import or_
 
 import django_filters
 from django.db.models import Q, TextField
@@ -17,11 +19,14 @@ from yanglao.core.models import Region, User
 from yanglao.core.scoping import code_range_q
 from yanglao.people import groups, identity
 from yanglao.people.choices import EconomicStatus, ElderStatus, LivingArrangement, TransferStatus
+from yanglao.people.identity import birthday_years_ago
 from yanglao.people.models import Elder, ElderTransfer
 
 ABILITY_CHOICES = [
     ("none", "未评估"),
     ("expired", "评估已过期"),
+    ("assessed", "评估在有效期内"),
+    ("disabled", "失能（1–4级）"),
     ("0", "能力完好"),
     ("1", "轻度失能"),
     ("2", "中度失能"),
@@ -30,12 +35,21 @@ ABILITY_CHOICES = [
 ]
 
 
+def hardship_q(today: dt.date) -> Q:
+    """特殊困难老年人: anyone in one of ``groups.HARDSHIP_GROUPS`` on ``today``."""
+    return reduce(or_, (Q(**groups.BY_CODE[code].lookups(today)) for code in groups.HARDSHIP_GROUPS))
+
+
 def ability_q(value: str, today: dt.date) -> Q:
     """The ability filter: a level counts only while its assessment is valid (GB/T 42195 levels 0–4)."""
     if value == "none":
         return Q(ability_level__isnull=True)
     if value == "expired":  # assessed, but the level no longer counts (groups.ability_current)
         return Q(ability_level__isnull=False) & ~Q(**groups.ability_current_lookups(today))
+    if value == "assessed":
+        return Q(**groups.ability_current_lookups(today))
+    if value == "disabled":
+        return Q(**groups.BY_CODE["disabled"].lookups(today))
     if value.isdigit():
         return Q(ability_level=int(value)) & (
             Q(ability_valid_until__isnull=True) | Q(ability_valid_until__gte=today)
@@ -112,6 +126,10 @@ class ElderFilterSet(ScopedFilterSet):
         empty_label="全部年龄",
         method="filter_age_band",
     )
+    age_min = django_filters.NumberFilter(
+        label="年满（周岁）", method="filter_age_min", min_value=0, max_value=130
+    )
+    hardship = django_filters.BooleanFilter(label="特殊困难老年人", method="filter_hardship")
     status = django_filters.ChoiceFilter(label="状态", choices=ElderStatus.choices, empty_label="全部状态")
     living_arrangement = django_filters.ChoiceFilter(
         label="居住情况", choices=LivingArrangement.choices, empty_label="全部居住情况"
@@ -147,6 +165,12 @@ class ElderFilterSet(ScopedFilterSet):
 
     def filter_age_band(self, qs, name, value):
         return qs.filter(**groups.age_band_lookups(value, self.today))
+
+    def filter_age_min(self, qs, name, value):
+        return qs.filter(birth_date__lte=birthday_years_ago(self.today, int(value)))
+
+    def filter_hardship(self, qs, name, value):
+        return qs.filter(hardship_q(self.today)) if value else qs.exclude(hardship_q(self.today))
 
     def filter_ability(self, qs, name, value):
         return qs.filter(ability_q(value, self.today))

@@ -92,6 +92,20 @@ GROUPS: tuple[Group, ...] = (
 )
 BY_CODE = {g.code: g for g in GROUPS}
 
+# 特殊困难老年人 (seed 001's monthly visit rate; the national visiting guidance names these groups): living
+# alone or only with a spouse, aged 80+, disabled (失能) or severely disabled (重残), family-planning special
+# families, extreme poverty and 低保.
+HARDSHIP_GROUPS = (
+    "living_alone",
+    "all_elderly",
+    "oldest_old",
+    "disabled",
+    "severe_disability",
+    "family_planning",
+    "extreme_poverty",
+    "dibao",
+)
+
 # Age bands (PRODUCT.md / issue: 60–69, 70–79, 80–89, 90–99, 100+), as [low, high) ages.
 AGE_BANDS: dict[str, tuple[str, int, int | None]] = {
     "60-69": ("60–69岁", 60, 70),

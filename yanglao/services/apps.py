@@ -213,3 +213,7 @@ class ServicesConfig(AppConfig):
         navigation.register_panel(
             navigation.HomePanel("services:family_panel", "services.view_serviceorder", roles=family)
         )
+
+        from yanglao.services import indicators as module_indicators
+
+        module_indicators.register()  # the cockpit's measures and indicators (core.indicators)

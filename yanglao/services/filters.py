@@ -10,6 +10,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from yanglao.core import divisions
+from yanglao.core.indicators import Period
 from yanglao.core.lists import ScopedFilterSet, SortFilter
 from yanglao.services import quality_rules, rules
 from yanglao.services.choices import (
@@ -82,6 +83,9 @@ class OrderFilterSet(ScopedFilterSet):
         empty_label="全部服务类型",
     )
     street = django_filters.CharFilter(label="街道（区划代码）", method="filter_street", max_length=12)
+    served_month = django_filters.CharFilter(
+        label="签退月份（YYYY-MM）", method="filter_served_month", max_length=7
+    )
     sort = SortFilter(
         {
             "soonest": ("预约时间由近及远", ("scheduled_start", "pk")),
@@ -100,6 +104,14 @@ class OrderFilterSet(ScopedFilterSet):
 
     def filter_street(self, qs, name, value):
         return qs.in_region(value.strip())
+
+    def filter_served_month(self, qs, name, value):
+        """Orders served (checked out) in a month: what the cockpit's service figures count."""
+        try:
+            period = Period.parse(value)
+        except ValueError:
+            return qs.none()
+        return qs.filter(served_in(period))
 
 
 class SettlementFilterSet(ScopedFilterSet):
@@ -139,6 +151,18 @@ class SettlementFilterSet(ScopedFilterSet):
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+SERVED = (OrderStatus.CHECKED_OUT, OrderStatus.CONFIRMED, OrderStatus.RATED)
+
+
+def served_in(period: Period) -> Q:
+    """Orders served in a month: checked out within it (local time) and not cancelled since."""
+    return Q(
+        status__in=SERVED,
+        checked_out_at__gte=_day_start(period.start),
+        checked_out_at__lt=_day_start(period.end + dt.timedelta(days=1)),
+    )
 
 
 class _RegionProviderFilters(ScopedFilterSet):
