@@ -32,6 +32,7 @@ from yanglao.core.api import public_router as public_core_router
 from yanglao.core.api import router as core_router
 from yanglao.core.errors import DomainError
 from yanglao.core.schemas import ErrorOut
+from yanglao.dashboard.api import router as dashboard_router
 from yanglao.facilities.api import public_router as public_facilities_router
 from yanglao.facilities.api import router as facilities_router
 from yanglao.people.api import router as people_router
@@ -190,5 +191,6 @@ api.add_router("/", assessment_router)
 api.add_router("/", facilities_router)
 api.add_router("/", services_router)
 api.add_router("/", alarms_router)
+api.add_router("/", dashboard_router)
 api.add_router("/public", public_facilities_router)
 api.add_router("/public", public_core_router)

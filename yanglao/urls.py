@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("yanglao.facilities.urls")),
     path("", include("yanglao.services.urls")),
     path("", include("yanglao.alarms.urls")),
+    path("", include("yanglao.dashboard.urls")),
     path("", include("yanglao.core.urls")),
 ]

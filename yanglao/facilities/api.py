@@ -142,7 +142,7 @@ def get_coverage_map(request: HttpRequest, params: Query[CoverageMapQuery]):
     )
 
 
-@router.get("/indicators", response=IndicatorsOut)
+@router.get("/facility-indicators", response=IndicatorsOut)
 def get_indicators(request: HttpRequest, region: str):
     """Planning indicators: beds per 1,000 elders by type, floor area per 1,000 residents, gaps."""
     _require_region(request, region)

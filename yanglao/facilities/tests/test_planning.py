@@ -200,7 +200,7 @@ def test_planning_and_bed_api(client, town, operator, other_street_officer):
     assert body["suggestions"][0]["gain"] == 20 and body["communities"]
     bad = client.get(url + "&candidates=东,31.2,abc")
     assert bad.status_code == 422 and "候选点" in bad.json()["message"]
-    indicators = client.get("/api/v1/indicators?region=310104003000").json()
+    indicators = client.get("/api/v1/facility-indicators?region=310104003000").json()
     assert indicators["total"]["beds_total"] == 1
     client.force_login(provider)
     admitted = client.post(
@@ -221,7 +221,7 @@ def test_planning_and_bed_api(client, town, operator, other_street_officer):
     assert discharged.status_code == 200 and discharged.json()["discharge_reason"] == "transfer"
     client.force_login(other_street_officer)
     assert client.get(url).status_code == 404
-    assert client.get("/api/v1/indicators?region=310104003000").status_code == 404
+    assert client.get("/api/v1/facility-indicators?region=310104003000").status_code == 404
     assert client.get(f"/api/v1/facilities/{home.pk}/beds").status_code == 404
 
 
