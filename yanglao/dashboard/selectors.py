@@ -17,6 +17,7 @@ from yanglao.core.indicators import Indicator, Part, Period
 from yanglao.core.models import Region, User
 from yanglao.dashboard import progress
 from yanglao.dashboard.choices import FactSource, Status
+from yanglao.dashboard.errors import PeriodRefused
 from yanglao.dashboard.models import MeasureFact, MeasureRun, PlanTarget
 from yanglao.dashboard.services import ancestors
 
@@ -166,7 +167,11 @@ def period_for(text: str | None, *, today: dt.date | None = None) -> Period:
     try:
         return Period.parse(text)
     except ValueError:
-        raise NotFound from None
+        raise PeriodRefused(
+            "统计期应为“年-月”，如 2026-12",
+            fields={"period": "格式应为 YYYY-MM"},
+            code="dashboard.period_invalid",
+        ) from None
 
 
 def _runs(periods: list[Period]) -> dict[dt.date, dict[str, str]]:

@@ -78,11 +78,13 @@ def test_a_street_officer_cannot_open_another_region(client, counted, street_off
     assert client.get(url).status_code == 404
 
 
-def test_bad_period_and_unknown_indicator_are_404_not_500(client, counted):
+def test_bad_period_is_422_in_chinese_and_unknown_indicator_404(client, counted):
     client.force_login(counted)
-    assert client.get("/dashboard/?period=2026-13").status_code == 404
+    page = client.get("/dashboard/?period=2026-13")
+    assert page.status_code == 422 and "统计期应为" in page.content.decode()
     assert client.get("/dashboard/indicators/no_such/").status_code == 404
-    assert client.get("/api/v1/indicators?period=garbage").status_code == 404
+    answer = client.get("/api/v1/indicators?period=garbage")
+    assert answer.status_code == 422 and answer.json()["code"] == "dashboard.period_invalid"
 
 
 def test_people_without_the_right_get_403(client, counted, provider_staff):
@@ -190,3 +192,15 @@ def test_refresh_needs_the_right_and_a_post(client, counted, street_officer):
     client.force_login(counted)
     assert client.get("/dashboard/refresh/").status_code == 405
     assert client.post("/dashboard/refresh/", {"next": "https://evil.example/"})["Location"] == "/dashboard/"
+
+
+def test_command_line_refuses_a_bad_or_future_period_in_chinese(counted):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="统计期应为"):
+        call_command("kpi", region=XUHUI, period="2026/12", stdout=io.StringIO())
+    future = str(Period.of(timezone.localdate()).shift(2))
+    with pytest.raises(CommandError, match="尚未开始"):
+        call_command(
+            "kpi", region=XUHUI, period=future, refresh=True, stdout=io.StringIO(), stderr=io.StringIO()
+        )

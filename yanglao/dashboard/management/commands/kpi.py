@@ -8,7 +8,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from yanglao.core import audit
-from yanglao.core.errors import NotFound
+from yanglao.core.errors import DomainError, NotFound
 from yanglao.core.indicators import Period
 from yanglao.dashboard import selectors, services
 
@@ -26,13 +26,14 @@ class Command(BaseCommand):
         try:
             if refresh:
                 with audit.acting_as(None, via="命令行：yanglao kpi --refresh"):
-                    done = services.refresh(period=Period.parse(period) if period else Period.of(_today()))
+                    month = selectors.period_for(period) if period else Period.of(_today())
+                    done = services.refresh(period=month)
                 self.stderr.write(f"已汇总 {done.period}：{done.rows} 行，{done.seconds:.1f} 秒")
             data = selectors.overview(user=None, region_code=region, period_text=period or None)
         except NotFound as exc:
-            raise CommandError(f"区划 {region} 或统计期 {period} 不存在") from exc
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(f"区划 {region} 不存在") from exc
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         answer = selectors.as_json(data)
         if json:
             self.stdout.write(_dumps(answer))
