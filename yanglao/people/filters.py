@@ -35,9 +35,16 @@ ABILITY_CHOICES = [
 ]
 
 
-def hardship_q(today: dt.date) -> Q:
-    """特殊困难老年人: anyone in one of ``groups.HARDSHIP_GROUPS`` on ``today``."""
-    return reduce(or_, (Q(**groups.BY_CODE[code].lookups(today)) for code in groups.HARDSHIP_GROUPS))
+def hardship_q(today: dt.date, prefix: str = "") -> Q:
+    """特殊困难老年人: anyone in one of ``groups.HARDSHIP_GROUPS`` on ``today`` (``prefix``: through a
+    relation, e.g. ``"elder__"`` from an order, so the rule is a join and never a list of ids)."""
+    return reduce(
+        or_,
+        (
+            Q(**{prefix + k: v for k, v in groups.BY_CODE[code].lookups(today).items()})
+            for code in groups.HARDSHIP_GROUPS
+        ),
+    )
 
 
 def ability_q(value: str, today: dt.date) -> Q:

@@ -44,19 +44,13 @@ def count_visited(period: Period, today: dt.date):
     rows = (
         _served(period)
         .filter(item__service_type=ServiceType.VISITING)
-        .filter(elder__in=_hardship_ids(period, today))
+        .filter(hardship_q(period.as_of(today), prefix="elder__"))
         .values("region")
         .annotate(n=Count("elder", distinct=True))
         .values_list("region", "n")
     )
     for region, n in rows:
         yield region, "", float(n)
-
-
-def _hardship_ids(period: Period, today: dt.date):
-    from yanglao.people.models import Elder
-
-    return Elder.objects.unscoped(reason=REASON).filter(hardship_q(period.as_of(today))).values("pk")
 
 
 def order_list(region: str, period: Period, **params: str) -> str:
