@@ -11,7 +11,7 @@ from yanglao.dashboard import selectors
 router = Router(tags=["驾驶舱"])
 
 
-class IndicatorOut(Schema):
+class IndicatorFigureOut(Schema):
     code: str
     name: str
     value: float | None
@@ -26,15 +26,15 @@ class IndicatorOut(Schema):
     projected_date: str | None
 
 
-class IndicatorsOut(Schema):
+class IndicatorFiguresOut(Schema):
     region: str
     region_name: str
     period: str
     computed_at: str | None
-    indicators: list[IndicatorOut]
+    indicators: list[IndicatorFigureOut]
 
 
-@router.get("/indicators", response=IndicatorsOut)
+@router.get("/indicators", response=IndicatorFiguresOut)
 def get_indicators(request: HttpRequest, region: str = "", period: str = ""):
     """Every indicator of the library for a region (default: the user's own) and month (YYYY-MM; default:
     the latest counted), with its target, status and projected date; null where there is no data."""

@@ -210,8 +210,10 @@ class _Index:
     def part(self, region: str, start: dt.date, part: Part) -> float | None:
         if part.measure not in self.runs.get(start, {}):
             return None
-        dims = self.by.get((region, start, part.measure), {})
-        return float(sum(v for d, v in dims.items() if not part.dims or d in part.dims))
+        dims = self.by.get((region, start, part.measure))
+        if dims is None and indicators.MEASURES[part.measure].attribute:
+            return None  # a region whose population nobody entered: unknown, not zero
+        return float(sum(v for d, v in (dims or {}).items() if not part.dims or d in part.dims))
 
     def estimated(self, start: dt.date, indicator: Indicator) -> bool:
         parts = [p for p in (indicator.numerator_part, indicator.denominator_part) if p is not None]

@@ -116,6 +116,7 @@ def test_no_data_is_none_not_zero(counted):
     assert f["assessed_share_disabled"].value is None
     assert f["assessed_share_disabled"].status == "no_data"
     assert f["facility_area_per_person"].value is None
+    assert f["facility_area_per_person"].denominator is None  # unknown population, not zero people
     # 湖南路 was counted (zero beds) but has no beds to take a share of.
     hunan = values(counted, HUNAN)
     assert hunan["beds_total"].value == 0
