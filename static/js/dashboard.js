@@ -75,7 +75,7 @@
     document.querySelectorAll("[data-chart]").forEach((el) => {
       const kind = el.dataset.chart;
       const key = el.dataset.key;
-      const s = (data.trends && data.trends[key]) || data[key];
+      const s = data[key];
       if (!s) return;
       if (kind === "spark") spark(el, s);
       else if (kind === "history") history(el, s);

@@ -5,10 +5,8 @@ claim, at most 60 s after being raised)."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from yanglao.alarms.models import Alarm
@@ -41,8 +39,12 @@ def count_alarms(period: Period, today: dt.date):
 
 
 def alarm_records(region: str, dim: str, period: Period) -> str:
-    query = {"street": region, "raised_from": period.start.isoformat(), "raised_to": period.end.isoformat()}
-    return reverse("alarms:alarm_list") + "?" + urlencode(query)
+    return indicators.records_url(
+        "alarms:alarm_list",
+        street=region,
+        raised_from=period.start.isoformat(),
+        raised_to=period.end.isoformat(),
+    )
 
 
 def register() -> None:

@@ -60,6 +60,17 @@ def parent_of(code: str) -> str | None:
     return code[:shorter].ljust(12, "0")
 
 
+def ancestors_and_self(code: str) -> list[str]:
+    """A 12-digit code and the codes of the divisions above it, most specific first (community → street →
+    county → city → province)."""
+    out = [code]
+    for keep in (9, 6, 4, 2):
+        ancestor = code[:keep].ljust(12, "0")
+        if ancestor not in out:
+            out.append(ancestor)
+    return out
+
+
 def subtree_range(code: str) -> tuple[str, str]:
     """The half-open range of every code under ``code``, itself included."""
     head = prefix(code)

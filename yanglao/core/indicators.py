@@ -63,9 +63,6 @@ class Period:
         index = self.year * 12 + self.month - 1 + months
         return Period(index // 12, index % 12 + 1)
 
-    def months_since(self, other: Period) -> int:
-        return (self.year - other.year) * 12 + self.month - other.month
-
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
@@ -91,9 +88,6 @@ class Measure:
     dims: tuple[tuple[str, str], ...] = ()  # (dimension code, Chinese label) when the rows are split
     records: Callable[[str, str, Period], str | None] | None = None
     attribute: bool = False  # a region's own figure (常住人口), not added up from the regions below it
-
-    def dim_label(self, dim: str) -> str:
-        return dict(self.dims).get(dim, dim)
 
 
 @dataclass(frozen=True)
@@ -128,7 +122,6 @@ class Indicator:
     decimals: int = 1
     category: str = ""
     definition: str = ""  # how it is counted, in Chinese, shown beside the figure
-    lower_is_better: bool = False
     breakdown: bool = False
     order: int = 100
 
@@ -158,6 +151,15 @@ class Indicator:
         if not denominator:
             return None
         return round(numerator / denominator * self.factor, self.decimals)
+
+
+def records_url(url_name: str, **params: str) -> str:
+    """A list page's URL with the filters that select what a measure counted (empty filters left out)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return reverse(url_name) + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
 def grouped(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from yanglao.core import selectors as core_selectors
-from yanglao.dashboard.selectors import Detail, Figure, Overview
+from yanglao.dashboard.selectors import Detail, Figure
 
 STATUS_COLOURS = {"met": "#2fb344", "on_track": "#206bc4", "lagging": "#d63939", "no_data": "#9aa0ac"}
 
@@ -20,6 +20,7 @@ def _series(figure: Figure) -> dict:
 
 
 def sparklines(figures: list[Figure]) -> dict[str, dict]:
+    """Each figure's 24 months by indicator code (the overview's, the wall's and the report's small charts)."""
     return {f.indicator.code: _series(f) for f in figures}
 
 
@@ -52,11 +53,3 @@ def lagging_map(d: Detail) -> dict | None:
         props["value"] = child.value if child else None
         props["colour"] = STATUS_COLOURS.get(props["status"], "#9aa0ac")
     return {"geo": geo, "unit": d.figure.indicator.unit}
-
-
-def wall(o: Overview) -> dict:
-    return {"trends": sparklines(o.with_targets)}
-
-
-def report(r) -> dict:
-    return {"trends": sparklines(r.overview.with_targets)}

@@ -85,7 +85,7 @@ def backfill_history(ctx: demo.SeedContext, current: Period, region_code: str = 
     now_rows = list(
         MeasureFact.objects.unscoped(reason="demo back-fill reads this month's stocks")
         .filter(period=current.start, measure__in=stocks)
-        .filter(Q(region__gte=low, region__lt=high) | Q(region__in=services.ancestors(region_code)))
+        .filter(Q(region__gte=low, region__lt=high) | Q(region__in=divisions.ancestors_and_self(region_code)))
         .values_list("region", "measure", "dim", "value")
     )
     made = 0

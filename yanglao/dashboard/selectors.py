@@ -19,7 +19,6 @@ from yanglao.dashboard import progress
 from yanglao.dashboard.choices import FactSource, Status
 from yanglao.dashboard.errors import PeriodRefused
 from yanglao.dashboard.models import MeasureFact, MeasureRun, PlanTarget
-from yanglao.dashboard.services import ancestors
 
 HISTORY_MONTHS = 24
 
@@ -100,6 +99,12 @@ class Figure:
         if measure.records is None:
             return None
         return measure.records(self.region.code, ",".join(part.dims), self.period)
+
+    @property
+    def sources(self) -> list[str]:
+        """Where the figure's counts come from (数据来源), numerator first."""
+        parts = [p for p in (self.indicator.numerator_part, self.indicator.denominator_part) if p is not None]
+        return [f"{m.source}·{m.name}" for m in (indicators.MEASURES[p.measure] for p in parts)]
 
     @property
     def numerator_records(self) -> str | None:
@@ -233,8 +238,13 @@ def targets_for(*, region: Region, year: int) -> dict[str, Target]:
 
 
 def targets_for_many(*, regions: list[Region], year: int) -> dict[str, dict[str, Target]]:
-    """``targets_for`` of several regions in two queries (a page's child regions)."""
-    chains = {r.code: ancestors(r.code) for r in regions}
+    """``targets_for`` of several regions in two queries (a page's child regions).
+
+    Unscoped on purpose, and only along each region's own chain of divisions: the regions themselves were
+    checked by ``region_for`` (or are children of one that was), and a district's target for a share is the
+    target its streets are held to, shown to a street official as 沿用…目标 though the district's row is
+    outside their scope. No other region's target can come through."""
+    chains = {r.code: divisions.ancestors_and_self(r.code) for r in regions}
     codes = sorted({c for chain in chains.values() for c in chain})
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     rows = list(
@@ -369,7 +379,9 @@ def children_of(region: Region) -> list[Region]:
 
 def trail(*, user: User | None, region: Region) -> list[Region]:
     """The regions from the user's highest visible one down to ``region`` (for drilling back up)."""
-    chain = [c for c in ancestors(region.code) if user is None or user.in_scope(c)]
+    chain = [
+        c for c in reversed(divisions.ancestors_and_self(region.code)) if user is None or user.in_scope(c)
+    ]
     rows = {r.code: r for r in Region.objects.filter(code__in=chain)}
     return [rows[c] for c in chain if c in rows]
 
@@ -469,7 +481,9 @@ def targets_of(*, user: User, region: Region, code: str) -> list[PlanTarget]:
     """Every current target for one indicator in the region and the regions above it the user may see."""
     return list(
         PlanTarget.objects.for_user(user)
-        .filter(region__in=ancestors(region.code), indicator=code, superseded_at__isnull=True)
+        .filter(
+            region__in=divisions.ancestors_and_self(region.code), indicator=code, superseded_at__isnull=True
+        )
         .select_related("region")
         .order_by("target_year", "region")
     )

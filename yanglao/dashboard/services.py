@@ -35,15 +35,6 @@ class RefreshResult:
     skipped: list[str]  # stock measures left as they were (a closed month)
 
 
-def ancestors(code: str) -> list[str]:
-    """The code and every division above it (district, city, province), as 12-digit codes."""
-    level = divisions.level_of(code)
-    out = []
-    for lvl in divisions.LEVELS[: divisions.LEVELS.index(level) + 1]:
-        out.append(code[: divisions.PREFIX_LENGTH[lvl]].ljust(12, "0"))
-    return out
-
-
 def roll_up(
     rows: Iterable[tuple[str, str, float]], *, attribute: bool = False
 ) -> dict[tuple[str, str], float]:
@@ -51,12 +42,7 @@ def roll_up(
     a region attribute (常住人口) stays on its own region."""
     totals: dict[tuple[str, str], float] = defaultdict(float)
     for code, dim, value in rows:
-        try:
-            targets = [code] if attribute else ancestors(code)
-        except divisions.DivisionCodeError:
-            log.warning("measure row with a malformed region code %r skipped", code)
-            continue
-        for target in targets:
+        for target in [code] if attribute else divisions.ancestors_and_self(code):
             totals[(target, dim)] += value
     return totals
 
@@ -66,7 +52,10 @@ def refresh(
 ) -> RefreshResult:
     """Count every registered measure for ``period`` and replace its facts, in one transaction so a page
     never reads a half-written month. A month in progress takes stocks and flows; a closed month only
-    recounts flows (orders, alarms): its stocks are whatever was taken while it ran."""
+    recounts flows (orders, alarms): its stocks are whatever was taken while it ran.
+
+    No actor: the figures follow from the records whoever asks, so the facts of every region are replaced
+    (the cockpit's button needs ``dashboard.refresh_indicators``; pages read the facts through the scope)."""
     today = today or timezone.localdate()
     now_period = Period.of(today)
     if period > now_period:

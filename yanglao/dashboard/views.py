@@ -95,7 +95,7 @@ def wall(request: HttpRequest) -> HttpResponse:
         "dashboard/wall.html",
         {
             "o": data,
-            "charts": charts.wall(data),
+            "charts": charts.sparklines(data.with_targets),
             "now": timezone.localtime(),
             "time_zone": settings.TIME_ZONE,
         },
@@ -114,7 +114,9 @@ def report(request: HttpRequest) -> HttpResponse:
         model=MeasureFact,
         detail={"region": data.overview.region.code, "period": str(data.overview.period)},
     )
-    return render(request, "dashboard/report.html", {"r": data, "charts": charts.report(data)})
+    return render(
+        request, "dashboard/report.html", {"r": data, "charts": charts.sparklines(data.overview.with_targets)}
+    )
 
 
 @login_required
@@ -176,17 +178,17 @@ def target_list(request: HttpRequest) -> HttpResponse:
 @permission_required("dashboard.view_plantarget", raise_exception=True)
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.target_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "dashboard/target_detail.html",
-        {
-            "t": target,
-            "versions": selectors.target_history(user=request.user, lineage=target.lineage or target.pk),
-            "indicator": selectors.indicator_of(target.indicator),
-            "withdraw_form": WithdrawForm(),
-            "can_edit": request.user.has_perm("dashboard.change_plantarget") and target.current,
-        },
-    )
+    return render(request, "dashboard/target_detail.html", _target_context(request, target))
+
+
+def _target_context(request: HttpRequest, target) -> dict:
+    """The target page: the version shown, all versions of its lineage, and whether it may be changed."""
+    return {
+        "t": target,
+        "versions": selectors.target_history(user=request.user, lineage=target.lineage or target.pk),
+        "indicator": selectors.indicator_of(target.indicator),
+        "can_edit": request.user.has_perm("dashboard.change_plantarget") and target.current,
+    }
 
 
 def _target_fields(data: dict) -> dict:
@@ -260,11 +262,5 @@ def target_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success_url=lambda t: reverse("dashboard:target_detail", args=[t.pk]),
         message="规划目标已撤销",
-        form_name="withdraw_form",
-        context=lambda: {
-            "t": target,
-            "versions": selectors.target_history(user=request.user, lineage=target.lineage or target.pk),
-            "indicator": selectors.indicator_of(target.indicator),
-            "can_edit": True,
-        },
+        context=lambda: _target_context(request, target),
     )

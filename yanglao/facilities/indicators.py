@@ -6,10 +6,8 @@ nightly job took then."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.db.models import Sum
-from django.urls import reverse
 
 from yanglao.core import divisions, indicators
 from yanglao.core.indicators import Indicator, Measure, Period, Rows, grouped
@@ -91,7 +89,7 @@ def count_communities(period: Period, today: dt.date):
 
 
 def facility_list(**params: str) -> str:
-    return reverse("facilities:list") + "?" + urlencode({k: v for k, v in params.items() if v})
+    return indicators.records_url("facilities:list", **params)
 
 
 def beds_records(region: str, dim: str, period: Period) -> str:

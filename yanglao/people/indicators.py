@@ -4,10 +4,8 @@ ability, and the special-hardship group the visiting targets are set for."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from yanglao.core import indicators
 from yanglao.core.indicators import Indicator, Measure, Period, Rows, grouped
@@ -55,7 +53,7 @@ def count_hardship(period: Period, today: dt.date) -> Rows:
 
 
 def elder_list(**params: str) -> str:
-    return reverse("people:elder_list") + "?" + urlencode({k: v for k, v in params.items() if v})
+    return indicators.records_url("people:elder_list", **params)
 
 
 def ages_records(region: str, dim: str, period: Period) -> str:

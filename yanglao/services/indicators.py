@@ -4,10 +4,8 @@ late starts, and the special-hardship people visited. All are flows, so any mont
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from yanglao.core import indicators
 from yanglao.core.indicators import Indicator, Measure, Period
@@ -54,20 +52,18 @@ def count_visited(period: Period, today: dt.date):
 
 
 def order_list(region: str, period: Period, **params: str) -> str:
-    query = {"street": region, "served_month": str(period), **params}
-    return reverse("services:order_list") + "?" + urlencode({k: v for k, v in query.items() if v})
+    return indicators.records_url("services:order_list", street=region, served_month=str(period), **params)
 
 
 def served_records(region: str, dim: str, period: Period) -> str:
     if dim == "late":
-        day = dt.date.isoformat
-        query = {
-            "kind": "late",
-            "street": region,
-            "raised_from": day(period.start),
-            "raised_to": day(period.end),
-        }
-        return reverse("services:alert_list") + "?" + urlencode(query)
+        return indicators.records_url(
+            "services:alert_list",
+            kind="late",
+            street=region,
+            raised_from=period.start.isoformat(),
+            raised_to=period.end.isoformat(),
+        )
     return order_list(region, period)
 
 
@@ -120,7 +116,6 @@ def register() -> None:
             factor=100,
             category="居家服务",
             order=41,
-            lower_is_better=True,
             definition="当月完成的工单中被服务质量监控标记为迟到的比例。",
         ),
         Indicator(

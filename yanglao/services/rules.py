@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from yanglao.core.divisions import ancestors_and_self
+
+__all__ = ["ancestors_and_self"]  # re-exported: the services and alarms rules read it from here
+
 R = TypeVar("R")
 
 CONTINUE, WARN, BLOCK, END = "continue", "warn", "block", "end"
@@ -36,16 +40,6 @@ class Breach:
     kind: str  # "far_in" | "far_out" | "late" | "early" | "short" | "photos"
     action: str  # continue | warn | block | end
     message: str  # Chinese, for the caregiver and the monitor
-
-
-def ancestors_and_self(code: str) -> list[str]:
-    """A 12-digit code and its ancestors' codes, most specific first (community → street → county → …)."""
-    out = [code]
-    for keep in (9, 6, 4, 2):
-        ancestor = code[:keep].ljust(12, "0")
-        if ancestor not in out:
-            out.append(ancestor)
-    return out
 
 
 def most_specific(rules: Mapping[str | None, R], region_code: str) -> R | None:

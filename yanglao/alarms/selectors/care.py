@@ -40,19 +40,10 @@ def care_plan_table() -> PlanTable:
     return table
 
 
-def _ancestors_and_self(code: str) -> list[str]:
-    out = [code]
-    parent = divisions.parent_of(code)
-    while parent is not None:
-        out.append(parent)
-        parent = divisions.parent_of(parent)
-    return out
-
-
 def plan_for(table: PlanTable, group: str, region_code: str) -> CareCallPlan | None:
     """The plan in force for ``group`` in ``region_code``: the nearest region's, else the default."""
     by_region = table.get(group, {})
-    for code in _ancestors_and_self(region_code):
+    for code in divisions.ancestors_and_self(region_code):
         if code in by_region:
             return by_region[code]
     return by_region.get(None)

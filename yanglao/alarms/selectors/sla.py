@@ -28,15 +28,6 @@ def sla_filterset(
     return SlaAlarmFilterSet(params, user=user, now=now)
 
 
-def _ancestors(code: str) -> list[str]:
-    out: list[str] = []
-    current: str | None = code
-    while current:
-        out.append(current)
-        current = divisions.parent_of(current)
-    return out
-
-
 def report_region(*, user: User, street: str = "") -> str:
     """The region a report is about: the street asked for (in scope), else the user's first region."""
     if street and len(street) == 12 and street.isdigit() and user.in_scope(street):
@@ -55,7 +46,7 @@ def sla_targets(*, region_code: str) -> Targets:
     """The targets of the nearest region at or above ``region_code`` that set its own, else the defaults."""
     if not region_code:
         return Targets(sla.targets(), None)
-    codes = _ancestors(region_code)
+    codes = divisions.ancestors_and_self(region_code)
     rows = {t.region_id: t for t in SlaTarget.objects.filter(region_id__in=codes).select_related("region")}
     for code in codes:
         if code in rows:

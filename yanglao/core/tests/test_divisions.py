@@ -65,3 +65,15 @@ def test_every_shipped_row_sits_inside_its_parent_range():
         sum(1 for r in rows if r["code"].startswith("310104") and divisions.level_of(r["code"]) == "village")
         == 313
     )
+
+
+def test_ancestors_and_self_runs_from_the_code_up_to_its_province():
+    assert divisions.ancestors_and_self("310104003001") == [
+        "310104003001",
+        "310104003000",
+        "310104000000",
+        "310100000000",
+        "310000000000",
+    ]
+    assert divisions.ancestors_and_self("310104000000") == ["310104000000", "310100000000", "310000000000"]
+    assert divisions.ancestors_and_self("310000000000") == ["310000000000"]

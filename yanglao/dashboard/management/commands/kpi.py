@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from yanglao.core import audit
 from yanglao.core.errors import DomainError, NotFound
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         try:
             if refresh:
                 with audit.acting_as(None, via="命令行：yanglao kpi --refresh"):
-                    month = selectors.period_for(period) if period else Period.of(_today())
+                    month = selectors.period_for(period) if period else Period.of(timezone.localdate())
                     done = services.refresh(period=month)
                 self.stderr.write(f"已汇总 {done.period}：{done.rows} 行，{done.seconds:.1f} 秒")
             data = selectors.overview(user=None, region_code=region, period_text=period or None)
@@ -50,12 +51,6 @@ class Command(BaseCommand):
                 f"{row['code']:<30} {row['name']:<24} {value:>12} {row['unit']:<4} {target} {row['status_label']}"
                 + (f" 预计 {row['projected_date']}" if row["projected_date"] else "")
             )
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def _dumps(answer: dict) -> str:

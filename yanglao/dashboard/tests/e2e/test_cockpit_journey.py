@@ -128,3 +128,27 @@ def test_the_wall_screen_fills_1920_by_1080(browser, live_server, district):
     assert "高龄独居" not in text  # no personal data
     shot(page, "cockpit-wall")
     context.close()
+
+
+def test_the_director_revises_and_withdraws_a_target_keeping_its_versions(page, live_server, district):
+    login(page, live_server, district.username, core_factories.PASSWORD)
+    page.get_by_role("link", name="规划目标").first.click()
+    targets = page.get_by_test_id("targets")
+    expect(targets).to_contain_text("护理型床位占比")
+    targets.get_by_role("link", name="修改记录").first.click()
+    page.get_by_role("link", name="修改目标").click()
+    page.get_by_label("目标值").fill("65")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".invalid-feedback, .alert-danger").first).to_be_visible()  # no reason given: refused
+    page.get_by_label("修改原因").fill("区政府调整年度目标")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_test_id("target-value")).to_contain_text("65.0")
+    versions = page.get_by_test_id("versions")
+    expect(versions.locator("tbody tr")).to_have_count(2)
+    expect(versions).to_contain_text("区政府调整年度目标")
+    shot(page, "cockpit-target-versions")
+    page.get_by_label("撤销原因").fill("规划废止")
+    page.get_by_role("button", name="撤销目标").click()
+    expect(page.get_by_test_id("target-value")).to_contain_text("已撤销")
+    page.get_by_role("link", name="驾驶舱").first.click()
+    expect(page.get_by_test_id("target-table")).to_contain_text("本区划尚未设定规划目标")
