@@ -52,6 +52,7 @@ def _out(elder, detail: bool = False) -> dict:
                     "disability_grade",
                     "medical_insurance",
                     "family_doctor_signed",
+                    "local_hukou",
                     "chronic_conditions",
                     "death_date",
                 )

@@ -36,6 +36,7 @@ _OPTIONAL = (
     ("disability_grade", "残疾等级", ()),
     ("medical_insurance", "医保类型", ()),
     ("family_doctor_signed", "家庭医生签约", ()),
+    ("local_hukou", "本市户籍", ("是否本市户籍",)),
     ("chronic_conditions", "慢性病", ()),
     ("lat", "纬度", ()),
     ("lng", "经度", ()),

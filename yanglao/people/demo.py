@@ -130,6 +130,7 @@ def seed_people(ctx: demo.SeedContext) -> None:
             else ("", None),
             "insurance": rng.choices(["employee", "resident", "public"], weights=[70, 27, 3])[0],
             "doctor": rng.random() < 0.6,
+            "local": rng.random() < 0.93,
             "contacts": [
                 (
                     _name(rng, rng.random() < 0.5),
@@ -210,6 +211,7 @@ def _insert(people: list[dict]) -> int:
                         disability_grade=p["disability"][1],
                         medical_insurance=p["insurance"],
                         family_doctor_signed=p["doctor"],
+                        local_hukou=p["local"],
                     )
                 )
             elders = Elder.objects.bulk_create(elders, batch_size=2000)

@@ -100,6 +100,8 @@ class Elder(ScopedModel):
         "医保类型", max_length=16, blank=True, default="", choices=MedicalInsurance.choices
     )
     family_doctor_signed = models.BooleanField("家庭医生签约", default=False)
+    # 户籍: whether the household registration is in this city (some allowances are for local residents only).
+    local_hukou = models.BooleanField("本市户籍", default=True)
     chronic_conditions = models.JSONField("慢性病", default=list, blank=True)
     medicines = EncryptedTextField(
         "常用药物", blank=True, default=""

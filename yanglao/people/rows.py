@@ -109,6 +109,8 @@ def row_to_input(cells: dict[str, object]) -> tuple[dict, list[tuple[str, str]]]
             data[TEXT[column]] = cell_text(value)
         elif column == "家庭医生签约":
             data["family_doctor_signed"] = _flag(value, column, problems)
+        elif column == "本市户籍":
+            data["local_hukou"] = _flag(value, column, problems)
         elif column == "残疾等级":
             grade = identity.clean_text(value)
             data["disability_grade"] = columns.GRADE_WORDS.get(grade)
@@ -203,6 +205,7 @@ def elder_values(data: ElderIn) -> dict:
         "disability_grade": data.disability_grade,
         "medical_insurance": data.medical_insurance,
         "family_doctor_signed": data.family_doctor_signed,
+        "local_hukou": data.local_hukou,
         "chronic_conditions": data.chronic_conditions,
         "row_hash": row_hash(data),
     }

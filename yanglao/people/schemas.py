@@ -70,6 +70,7 @@ class ElderBase(BaseModel):
     disability_grade: int | None = Field(None, ge=1, le=4)
     medical_insurance: MedicalInsurance = MedicalInsurance.NONE
     family_doctor_signed: bool = False
+    local_hukou: bool = True
     chronic_conditions: list[str] = []
     lat: float | None = Field(None, ge=3, le=54)
     lng: float | None = Field(None, ge=73, le=136)
@@ -170,6 +171,7 @@ class ElderDetailOut(ElderOut):
     disability_grade: int | None
     medical_insurance: str
     family_doctor_signed: bool
+    local_hukou: bool
     chronic_conditions: list[str]
     death_date: dt.date | None
     contacts: list[ContactOut] = []

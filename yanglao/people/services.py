@@ -68,6 +68,7 @@ ELDER_FIELDS = (
     "disability_grade",
     "medical_insurance",
     "family_doctor_signed",
+    "local_hukou",
     "chronic_conditions",
     "row_hash",
 )

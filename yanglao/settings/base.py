@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "yanglao.facilities",
     "yanglao.services",
     "yanglao.alarms",
+    "yanglao.benefits",
     "yanglao.dashboard",
 ]
 
