@@ -27,6 +27,7 @@ from ninja.utils import check_csrf
 
 from yanglao.alarms.api import router as alarms_router
 from yanglao.assessment.api import router as assessment_router
+from yanglao.benefits.api import router as benefits_router
 from yanglao.core import apidocs, schemas, services
 from yanglao.core.api import public_router as public_core_router
 from yanglao.core.api import router as core_router
@@ -191,6 +192,7 @@ api.add_router("/", assessment_router)
 api.add_router("/", facilities_router)
 api.add_router("/", services_router)
 api.add_router("/", alarms_router)
+api.add_router("/", benefits_router)
 api.add_router("/", dashboard_router)
 api.add_router("/public", public_facilities_router)
 api.add_router("/public", public_core_router)

@@ -100,3 +100,7 @@ class BenefitsConfig(AppConfig):
             )
         )
         panels.register(panels.ElderPanel("benefits:elder_panel", "benefits.view_payment"))
+
+        from yanglao.benefits import indicators as module_indicators
+
+        module_indicators.register()  # the cockpit's measures and indicators (core.indicators)

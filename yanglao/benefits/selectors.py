@@ -253,6 +253,18 @@ def recovery_totals(*, user: User) -> dict:
 # ---------------------------------------------------------------- the person
 
 
+def elder_get(*, user: User, elder_id: int, action: str = "view") -> Elder:
+    found = Elder.objects.for_user(user, action=action).filter(pk=elder_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def family_people(*, user: User) -> list[Elder]:
+    """The people a family account is linked to (its scope is its links)."""
+    return list(Elder.objects.for_user(user).order_by("pk")[:10])
+
+
 def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 

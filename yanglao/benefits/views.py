@@ -27,6 +27,7 @@ from yanglao.benefits.forms import (
     RecoverySettleForm,
 )
 from yanglao.core import pages, workflows
+from yanglao.core.choices import Role
 from yanglao.core.errors import NotFound
 from yanglao.people.models import Elder
 
@@ -39,10 +40,7 @@ def _int(value: str | None) -> int:
 
 
 def _elder(request: HttpRequest, pk: int, action: str = "view") -> Elder:
-    found = Elder.objects.for_user(request.user, action=action).filter(pk=pk).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return selectors.elder_get(user=request.user, elder_id=pk, action=action)
 
 
 # ---------------------------------------------------------------- batches
@@ -433,7 +431,9 @@ def elder_benefits(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("benefits.view_payment", raise_exception=True)
 def family_benefits(request: HttpRequest) -> HttpResponse:
     """The family's phone: each linked person's benefits (a family account sees only its own people)."""
-    people = Elder.objects.for_user(request.user).order_by("pk")[:10]
+    if request.user.role != Role.FAMILY:
+        raise Http404
+    people = selectors.family_people(user=request.user)
     return render(
         request,
         "benefits/family_benefits.html",
