@@ -95,9 +95,9 @@ def build(url: str, people: int) -> None:
                 CASE WHEN random() < 0.03 THEN 'lost_only_child' ELSE '' END,
                 random() < 0.93,
                 x.instrument, x.level, x.until,
-                CASE WHEN g % 100 = 0 THEN 'deceased' ELSE 'active' END,
-                CASE WHEN g % 100 = 0 THEN current_date - (g % 300) END,
-                CASE WHEN g % 100 = 0 THEN current_date - (g % 300) END
+                CASE WHEN g %% 100 = 0 THEN 'deceased' ELSE 'active' END,
+                CASE WHEN g %% 100 = 0 THEN current_date - (g %% 300) END,
+                CASE WHEN g %% 100 = 0 THEN current_date - (g %% 300) END
             FROM generate_series(1, %s) g
             JOIN committees c ON c.n = g %% %s
             CROSS JOIN (SELECT * FROM people_elder ORDER BY id LIMIT 1) e

@@ -38,7 +38,15 @@ def batch_records(region: str, dim: str, period: Period) -> str:
 def register() -> None:
     source = "福利补贴"
     indicators.register_measure(
-        Measure("benefit_recipients", "享受补贴的老年人", "人", source, count_recipients, flow=True, records=batch_records)
+        Measure(
+            "benefit_recipients",
+            "享受补贴的老年人",
+            "人",
+            source,
+            count_recipients,
+            flow=True,
+            records=batch_records,
+        )
     )
     indicators.register_measure(
         Measure("benefit_yuan", "补贴发放金额", "元", source, sum_paid, flow=True, records=batch_records)

@@ -211,6 +211,19 @@ def policy_get(*, user: User, policy_id: int) -> BenefitPolicy:
     return found
 
 
+def own_policy_region(*, user: User, policy: BenefitPolicy) -> str | None:
+    """Where the user's revision of ``policy`` goes: the policy's own region when it is theirs, else their
+    district (or city) below it, whose own version then overrides it; None when they have neither."""
+    if user.in_scope(policy.region_id):
+        return policy.region_id
+    for region in user.regions.all():
+        if divisions.level_of(region.code) in ("city", "county") and divisions.contains(
+            policy.region_id, region.code
+        ):
+            return region.code
+    return None
+
+
 def applications(*, user: User, status: str = "", after: int = 0) -> list[BenefitApplication]:
     rows = BenefitApplication.objects.for_user(user).select_related("elder", "region")
     if status:

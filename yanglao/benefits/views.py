@@ -222,7 +222,9 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @permission_required("benefits.manage_policy", raise_exception=True)
 def policy_revise(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_get(user=request.user, policy_id=pk)
-    if not request.user.in_scope(policy.region_id):
+    # A district revising its city's policy makes its own first version, which then overrides the city's.
+    target = selectors.own_policy_region(user=request.user, policy=policy)
+    if target is None:
         raise NotFound()
     initial = {
         "min_age": policy.rule.get("min_age"),
@@ -244,7 +246,7 @@ def policy_revise(request: HttpRequest, pk: int) -> HttpResponse:
         rule.update({k: True for k in ("local_hukou", "exclude_institution") if data[k]})
         return services.policy_save(
             actor=request.user,
-            region_code=policy.region_id,
+            region_code=target,
             code=policy.code,
             name=policy.name,
             effective_from=services.month_parse(data["effective_from"]),
@@ -262,7 +264,7 @@ def policy_revise(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         template="benefits/policy_form.html",
-        context={"policy": policy},
+        context={"policy": policy, "own": target == policy.region_id},
         save=save,
         success_url=lambda p: reverse("benefits:policy_list"),
         message=lambda p: f"已保存{p.name}第 {p.version} 版，自 {p.effective_from:%Y年%m月} 起执行",

@@ -171,3 +171,25 @@ def test_a_cancelled_batch_frees_the_month(client, district_officer, batch):
     assert batch.status == "cancelled"
     again = services.batch_prepare(actor=district_officer, month="2026-10", region_code=XUHUI)
     assert again.pk != batch.pk and PaymentBatch.objects.unscoped(reason="test").count() == 2
+
+
+def test_a_district_revising_its_citys_policy_gets_its_own_version(client, district_officer):
+    policies(region="310100000000")
+    city = BenefitPolicy.objects.unscoped(reason="test").get(code="oldest_old_allowance")
+    client.force_login(district_officer)
+    data = {
+        "effective_from": "2026-11",
+        "min_age": 80,
+        "local_hukou": "on",
+        "band_0": "900",
+        "band_1": "600",
+        "band_2": "200",
+    }
+    assert client.post(reverse("benefits:policy_revise", args=[city.pk]), data).status_code == 302
+    own = BenefitPolicy.objects.unscoped(reason="test").get(code="oldest_old_allowance", region_id=XUHUI)
+    assert own.version == 1
+    city.refresh_from_db()
+    assert city.effective_to is None  # the city's version is untouched
+    old = person(age=85)
+    batch = services.batch_prepare(actor=district_officer, month="2026-11", region_code=XUHUI)
+    assert batch.total_yuan == 200 and old.pk
