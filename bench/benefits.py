@@ -166,7 +166,7 @@ def baseline(month: dt.date) -> tuple[float, int]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns} FROM people_elder WHERE region_code >= %s AND region_code < '310105000000' "  # noqa: S608
+            f"SELECT {columns} FROM people_elder WHERE region_code >= %s AND region_code < '310105000000' "
             "AND (status = 'active' OR death_date >= %s)",
             [DISTRICT, month],
         )
