@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("yanglao.services.urls")),
     path("", include("yanglao.alarms.urls")),
     path("", include("yanglao.benefits.urls")),
+    path("", include("yanglao.ltc.urls")),
     path("", include("yanglao.dashboard.urls")),
     path("", include("yanglao.core.urls")),
 ]

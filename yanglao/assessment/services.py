@@ -348,13 +348,27 @@ def assessment_review(
         )
         return {**reviewed, "valid_until": valid_until}
 
-    return workflows.transition(
+    done = workflows.transition(
         actor=actor,
         workflow=WORKFLOW,
         obj_id=assessment_id,
         action="approve" if approve else "return",
         changes=approve_ if approve else give_back,
     )
+    if approve and done.status == Status.APPROVED:
+        for hook in APPROVAL_HOOKS:
+            hook(done)
+    return done
+
+
+# Modules above that wait for a result (长护险 reads its care level from an approved ltc-2021 assessment)
+# register here; each hook gets the approved assessment inside the approval's transaction.
+APPROVAL_HOOKS: list = []
+
+
+def register_approval_hook(hook) -> None:
+    if hook not in APPROVAL_HOOKS:
+        APPROVAL_HOOKS.append(hook)
 
 
 @transaction.atomic

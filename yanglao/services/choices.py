@@ -87,6 +87,7 @@ class Channel(models.TextChoices):
     ADVISOR = "advisor", "养老顾问代下单"
     HOTLINE = "hotline", "热线代下单"
     PLAN = "plan", "周期服务计划"
+    LTC = "ltc", "长护险照护计划"
     API = "api", "接口"
 
 

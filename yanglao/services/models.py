@@ -648,6 +648,17 @@ class ServicePlan(ScopedModel):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     generated_until = models.DateField("已生成至", null=True, blank=True)
+    # A plan made for another scheme (长护险: ``ltc``) places its orders under that channel, which keeps them
+    # out of this module's settlement, and sends each to the plan's named caregiver when they are free.
+    channel = models.CharField("下单方式", max_length=10, default="plan")
+    caregiver = models.ForeignKey(
+        "services.Caregiver",
+        verbose_name="指定护理员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "周期服务计划"

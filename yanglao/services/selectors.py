@@ -16,7 +16,7 @@ from yanglao.people import selectors as people_selectors
 from yanglao.people.choices import ElderStatus
 from yanglao.people.models import Elder
 from yanglao.services import entitlements, errors, filters, pricing, quality_rules, rules, slots, visiting
-from yanglao.services.choices import OrderStatus
+from yanglao.services.choices import Channel, OrderStatus
 from yanglao.services.models import (
     BasicServiceList,
     BasicServiceListRow,
@@ -239,6 +239,7 @@ def settlement_lines(*, settlement: Settlement):
             scheduled_start__lt=end,
             status__in=COUNTED,
         )
+        .exclude(channel=Channel.LTC)
         .filter(
             # A submitted statement's figures were computed at submission: an order confirmed later is not in
             # them (it is paid through an adjustment), so it is not a line of the statement either.
@@ -281,6 +282,7 @@ def settlement_providers(*, month: dt.date, provider_id: int | None = None) -> l
     with_orders = (
         ServiceOrder.objects.unscoped(reason="monthly settlement command")
         .filter(scheduled_start__gte=start, scheduled_start__lt=end)
+        .exclude(channel=Channel.LTC)
         .values_list("provider_id", flat=True)
         .distinct()
     )

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yanglao.services",
     "yanglao.alarms",
     "yanglao.benefits",
+    "yanglao.ltc",
     "yanglao.dashboard",
 ]
 

@@ -21,9 +21,9 @@ from yanglao.people.choices import ElderStatus
 from yanglao.people.models import Elder
 from yanglao.services import errors, rules, slots
 from yanglao.services.choices import BreachAction, Channel, ConfirmVia, OrderStatus
-from yanglao.services.models import ServiceOffering, ServiceOrder, ServicePlan
+from yanglao.services.models import Caregiver, ServiceOffering, ServiceOrder, ServicePlan
 from yanglao.services.services.alerts import alerts_raise, family_notify
-from yanglao.services.services.orders import MAX_DAYS_AHEAD, order_place
+from yanglao.services.services.orders import MAX_DAYS_AHEAD, caregiver_suggestions, order_place
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +142,12 @@ def plan_create(
     quantity: Decimal | int = 1,
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
+    channel: str = Channel.PLAN,
+    caregiver_id: int | None = None,
 ) -> ServicePlan:
     """A recurring plan for a person in the actor's reach: "every Tuesday and Friday at 9:00, 助浴". Its
-    orders are placed by ``plan_generate`` for the coming two weeks, in the creator's name."""
+    orders are placed by ``plan_generate`` for the coming two weeks, in the creator's name. A scheme above
+    this module (长护险) gives its own ``channel`` and may name the provider's caregiver who goes."""
     if not actor.has_perm("services.add_serviceplan") or not actor.has_perm("services.add_serviceorder"):
         raise PermissionDenied
     elder = Elder.objects.for_user(actor).filter(pk=elder_id).first()
@@ -185,6 +188,19 @@ def plan_create(
             fields={"starts_on": "日期无效"},
             code="services.plan_dates",
         )
+    if channel not in (Channel.PLAN, Channel.LTC):
+        raise errors.InvalidOrder("下单方式无效", fields={"channel": "无效"}, code="services.plan_channel")
+    if (
+        caregiver_id is not None
+        and not Caregiver.objects.unscoped(reason="the offering's own caregivers")
+        .filter(pk=caregiver_id, provider_id=offering.provider_id, active=True)
+        .exists()
+    ):
+        raise errors.InvalidOrder(
+            "指定的护理员不属于该服务机构或不在岗",
+            fields={"caregiver": "不可选"},
+            code="services.plan_caregiver",
+        )
     plan = ServicePlan.objects.create(
         elder=elder,
         region_id=elder.region_id,
@@ -195,6 +211,8 @@ def plan_create(
         starts_on=first,
         ends_on=ends_on,
         created_by=actor,
+        channel=channel,
+        caregiver_id=caregiver_id,
     )
     audit.record(actor=actor, action="plan.create", obj=plan, detail={"weekdays": plan.weekdays})
     return plan
@@ -217,6 +235,29 @@ def plan_stop(*, actor: User, plan_id: int, reason: str = "家属停止") -> Ser
         _stop(plan, reason or "停止")
         audit.record(actor=actor, action="plan.stop", obj=plan, detail={"reason": plan.stop_reason})
     return plan
+
+
+def _to_planned_caregiver(order_id: int, caregiver_id: int) -> None:
+    """Send a plan's order to the caregiver the plan names when they hold the skill and are free in the slot
+    (the provider's dispatch rule); otherwise it waits in the provider's queue like any other order."""
+    order = (
+        ServiceOrder.objects.unscoped(reason="a plan's own new order")
+        .select_related("elder", "item")
+        .select_for_update()
+        .get(pk=order_id)
+    )
+    if order.status != OrderStatus.APPROVED:
+        return
+    if caregiver_id not in {cid for cid, _ in caregiver_suggestions(order=order)}:
+        log.info("plan order %s: caregiver %s not free, left for dispatch", order_id, caregiver_id)
+        return
+    order.caregiver_id, order.status = caregiver_id, OrderStatus.DISPATCHED
+    order.save(update_fields=["caregiver", "status"])
+    events.publish_on_commit(
+        "services.order",
+        {"id": order.pk, "action": "dispatch", "state": order.status},
+        region_code=order.region_id,
+    )
 
 
 def plan_generate(*, now: dt.datetime | None = None, days_ahead: int = 14) -> dict[str, int]:
@@ -260,12 +301,14 @@ def plan_generate(*, now: dt.datetime | None = None, days_ahead: int = 14) -> di
                         offering_id=plan.offering_id,
                         scheduled_start=start,
                         quantity=plan.quantity,
-                        channel=Channel.PLAN,
-                        note="周期服务计划",
+                        channel=plan.channel or Channel.PLAN,
+                        note=Channel(plan.channel or Channel.PLAN).label,
                     )
                     ServiceOrder.objects.unscoped(reason="link the plan's own order").filter(
                         pk=order.pk
                     ).update(plan=plan)
+                    if plan.caregiver_id:
+                        _to_planned_caregiver(order.pk, plan.caregiver_id)
             except (DomainError, PermissionDenied) as exc:
                 stats["refused"] += 1
                 log.info("plan %s day %s refused: %s", plan.pk, day, getattr(exc, "code", type(exc).__name__))

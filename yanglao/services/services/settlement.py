@@ -24,7 +24,7 @@ from yanglao.core import audit, events, text, workflows
 from yanglao.core.errors import NotFound
 from yanglao.core.models import Organisation, User
 from yanglao.services import errors
-from yanglao.services.choices import ExceptionDecision, OrderStatus, SettlementStatus
+from yanglao.services.choices import Channel, ExceptionDecision, OrderStatus, SettlementStatus
 from yanglao.services.models import (
     ServiceAlert,
     ServiceOrder,
@@ -80,8 +80,10 @@ def is_system(actor: User) -> bool:
 
 def _month_orders(settlement: Settlement):
     start, end = month_bounds(settlement.month)
-    return ServiceOrder.objects.unscoped(reason=REASON).filter(
-        provider_id=settlement.provider_id, scheduled_start__gte=start, scheduled_start__lt=end
+    return (
+        ServiceOrder.objects.unscoped(reason=REASON)
+        .filter(provider_id=settlement.provider_id, scheduled_start__gte=start, scheduled_start__lt=end)
+        .exclude(channel=Channel.LTC)  # 长护险 visits are settled with the LTC fund (the ltc module)
     )
 
 
@@ -92,6 +94,7 @@ def _sync_exceptions(settlement: Settlement, actor: User) -> None:
         ServiceAlert.objects.unscoped(reason=REASON)
         .filter(
             order__provider_id=settlement.provider_id,
+            order__channel__in=[c for c in Channel.values if c != Channel.LTC],
             order__scheduled_start__gte=start,
             order__scheduled_start__lt=end,
             order__status__in=COUNTED,

@@ -13,6 +13,7 @@ SHIPPED = {  # code: (name, type, unit, minutes, skill, photos) — the data fil
     "SH-ZC": ("助餐（送餐上门）", "daily_living", "meal", 20, "general", 0),
     "SH-ZY": ("助浴", "daily_living", "visit", 60, "care_worker", 0),
     "SH-ZJ": ("助洁（居室清洁）", "daily_living", "hour", 60, "general", 2),
+    "LTC-JJ": ("长护险居家照护（生活照料）", "basic_care", "hour", 60, "care_worker", 0),
     "SH-XY": ("洗衣", "daily_living", "visit", 60, "general", 0),
     "SH-ZX": ("助行（陪同出行）", "daily_living", "visit", 60, "general", 0),
     "JC-SMHL": ("上门生活护理", "basic_care", "visit", 60, "care_worker", 0),
