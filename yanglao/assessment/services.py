@@ -335,17 +335,22 @@ def assessment_review(
         valid_until = add_months(timezone.localdate(), months)
         previous = (
             Assessment.objects.unscoped(reason="supersede the person's earlier result")
-            .filter(elder_id=assessment.elder_id, status=Status.APPROVED)
+            .filter(
+                elder_id=assessment.elder_id,
+                status=Status.APPROVED,
+                instrument__in=family(assessment.instrument),
+            )
             .exclude(pk=assessment.pk)
         )
         previous.update(status=Status.SUPERSEDED, superseded_by=assessment)
-        people_services.elder_set_ability(
-            elder_id=assessment.elder_id,
-            level=assessment.final_level,
-            name=assessment.level_name,
-            instrument=assessment.instrument,
-            valid_until=valid_until,
-        )
+        if assessment.instrument in ABILITY_INSTRUMENTS:
+            people_services.elder_set_ability(
+                elder_id=assessment.elder_id,
+                level=assessment.final_level,
+                name=assessment.level_name,
+                instrument=assessment.instrument,
+                valid_until=valid_until,
+            )
         return {**reviewed, "valid_until": valid_until}
 
     done = workflows.transition(
@@ -393,6 +398,18 @@ def assessment_dispute(*, actor: User, assessment_id: int, note: str) -> Assessm
     )
 
 
+# The instruments whose approved result is the person's ability level (能力等级, the 失能 group, the basic
+# service list and the allowances read it); they replace one another. ltc-2021 gives the long-term-care
+# level, which the ltc module keeps on its application: it neither replaces nor is replaced by an ability
+# assessment.
+ABILITY_INSTRUMENTS = ("gbt42195-2022", "mzt039-2013")
+
+
+def family(instrument: str) -> tuple[str, ...]:
+    """The instruments an approved result of ``instrument`` supersedes."""
+    return ABILITY_INSTRUMENTS if instrument in ABILITY_INSTRUMENTS else (instrument,)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
     month_index = day.month - 1 + months
@@ -438,7 +455,7 @@ def assessment_rescore(*, instrument: str, reason: str) -> dict[str, int]:
             counts["checked"] += 1
             if (result.total, result.preliminary_level, result.final_level) != (total, preliminary, final):
                 changed.append((result, pk))
-                if status == Status.APPROVED:
+                if status == Status.APPROVED and instrument in ABILITY_INSTRUMENTS:
                     levels.append((elder_id, result, valid_until))
         if changed:
             with transaction.atomic():

@@ -5,7 +5,8 @@ def _district_staff(user) -> bool:
     """Batches are a district's (or a city's): a street's staff work on claims and the person page instead."""
     if not user.has_perm("benefits.view_paymentbatch"):
         return False
-    return user.is_superuser or any(r.code[6:] == "000000" for r in user.regions.all())
+    # scope_ranges is cached on the request's user (the page's own scoped reads computed it already).
+    return user.is_superuser or any(lo[6:] == "000000" for lo, _hi in user.scope_ranges())
 
 
 class BenefitsConfig(AppConfig):

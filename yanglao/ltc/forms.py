@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 
 from yanglao.ltc.choices import CareSetting, ExtraChoice, IssueDecision, LtcApplicant
@@ -24,7 +26,16 @@ class LtcApplicationForm(forms.Form):
 class HomePlanForm(forms.Form):
     caregiver_id = forms.TypedChoiceField(label="护理员（所属定点服务机构）", coerce=int)
     weekdays = forms.TypedMultipleChoiceField(label="每周服务日", coerce=int, choices=WEEKDAY_CHOICES)
-    start_time = forms.TimeField(label="上门时间", input_formats=["%H:%M"])
+    start_time = forms.TypedChoiceField(
+        label="上门时间",
+        coerce=lambda v: dt.datetime.strptime(v, "%H:%M").time(),
+        choices=[
+            (f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}")
+            for h in range(8, 18)
+            for m in (0, 30)
+            if (h, m) <= (17, 30)
+        ],
+    )
     extra_choice = forms.ChoiceField(
         label="额外待遇（照护5、6级）", choices=ExtraChoice.choices, required=False
     )

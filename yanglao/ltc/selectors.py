@@ -98,13 +98,14 @@ def designated_caregivers(*, elder: Elder) -> list[Caregiver]:
     serving = ServiceOffering.objects.unscoped(reason="providers serving the person's home").filter(
         active=True, item__unit="hour", areas__code__in=divisions.ancestors_and_self(elder.region_id)
     )
-    providers = serving.values_list("provider_id", flat=True).distinct()
-    return list(
+    skills = dict(serving.values_list("provider_id", "item__skill"))
+    found = (
         Caregiver.objects.unscoped(reason="the caregivers a plan may name")
-        .filter(provider_id__in=providers, active=True)
+        .filter(provider_id__in=list(skills), active=True)
         .select_related("provider")
-        .order_by("provider__name", "name")[:200]
+        .order_by("provider__name", "name")
     )
+    return [c for c in found if skills[c.provider_id] in c.skills][:200]
 
 
 def institutions(*, elder: Elder) -> list[Organisation]:
@@ -195,7 +196,13 @@ def yearly_report(*, user: User, region_code: str, year: int) -> dict:
         .annotate(total=Sum("total_yuan"), fund=Sum("fund_yuan"), personal=Sum("personal_yuan"))
         .order_by("month")
     )
-    zero = Decimal("0.00")
+
+    def cents(value) -> Decimal:
+        return Decimal(value or 0).quantize(scheme.CENT)
+
+    for row in by_month:
+        for key in ("total", "fund", "personal"):
+            row[key] = cents(row[key])
     return {
         "year": year,
         "region": region_code,
@@ -203,11 +210,11 @@ def yearly_report(*, user: User, region_code: str, year: int) -> dict:
         "people_institution": served[CareSetting.INSTITUTION],
         "providers": sum(kinds.values()),
         "providers_by_kind": dict(kinds),
-        "total_yuan": totals["total"] or zero,
-        "fund_yuan": totals["fund"] or zero,
-        "personal_yuan": totals["personal"] or zero,
-        "cash_yuan": totals["cash"] or zero,
-        "hours": totals["hours"] or zero,
+        "total_yuan": cents(totals["total"]),
+        "fund_yuan": cents(totals["fund"]),
+        "personal_yuan": cents(totals["personal"]),
+        "cash_yuan": cents(totals["cash"]),
+        "hours": cents(totals["hours"]),
         "days": totals["days"] or 0,
         "statements": totals["statements"],
         "by_month": by_month,

@@ -25,6 +25,14 @@ from yanglao.ltc.forms import (
 )
 
 
+def _month(value: str | None):
+    """``?month=YYYY-MM`` or this month; a bad value is this month (it only chooses what to show)."""
+    try:
+        return timezone.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
 def _int(value: str | None) -> int:
     try:
         return max(0, int(value or 0))
@@ -70,7 +78,7 @@ def application_new(request: HttpRequest, elder: int) -> HttpResponse:
 
 def _application_context(request: HttpRequest, app, plan_form=None) -> dict:
     plan = selectors.plan_for(user=request.user, application=app)
-    month = timezone.localdate().replace(day=1)
+    month = _month(request.GET.get("month"))
     line, visits = selectors.plan_month(plan=plan, month=month) if plan else (None, [])
     care = None
     if app.care_level:
@@ -85,6 +93,9 @@ def _application_context(request: HttpRequest, app, plan_form=None) -> dict:
     if can_plan and plan_form is None:
         plan_form = _plan_form(app, None, care)
     return {
+        "previous_month": (month - timezone.timedelta(days=1)).replace(day=1),
+        "next_month": (month.replace(day=28) + timezone.timedelta(days=4)).replace(day=1),
+        "this_month": timezone.localdate().replace(day=1),
         "app": app,
         "plan": plan,
         "line": line,

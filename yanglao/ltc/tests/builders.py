@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from yanglao.assessment import instruments
 from yanglao.assessment import services as assessment_services
 from yanglao.core.choices import Role
 from yanglao.core.testing import factories
 from yanglao.ltc import services
+from yanglao.ltc.demo import answers_for
 from yanglao.services.models import Caregiver, ServiceItem, ServiceOffering, ServiceOrder
 
 SHANGHAI = "310000000000"
@@ -41,23 +41,6 @@ def provider(region="310104003001", price="65.00"):
     )
     manager = factories.user(role=Role.PROVIDER, organisation=org, username=f"ltc_manager_{n}")
     return org, worker, manager
-
-
-def answers_for(level: int) -> dict:
-    """ltc-2021 answers giving the matrix result ``level`` (3: C1 all lowest, C2 and C3 highest)."""
-    data = instruments.get("ltc-2021")
-    low = {3: "C1", 5: "C1"}.get(level)
-    out = {}
-    for dim in data["dimensions"]:
-        for item in dim["items"]:
-            scores = [o["score"] for o in item["options"]]
-            if level == 5:
-                out[item["code"]] = min(scores)
-            elif dim["code"] == low:
-                out[item["code"]] = min(scores)
-            else:
-                out[item["code"]] = max(scores)
-    return out
 
 
 def assess(app, level, *, requester, reviewer):

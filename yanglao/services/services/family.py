@@ -190,17 +190,24 @@ def plan_create(
         )
     if channel not in (Channel.PLAN, Channel.LTC):
         raise errors.InvalidOrder("下单方式无效", fields={"channel": "无效"}, code="services.plan_channel")
-    if (
-        caregiver_id is not None
-        and not Caregiver.objects.unscoped(reason="the offering's own caregivers")
-        .filter(pk=caregiver_id, provider_id=offering.provider_id, active=True)
-        .exists()
-    ):
-        raise errors.InvalidOrder(
-            "指定的护理员不属于该服务机构或不在岗",
-            fields={"caregiver": "不可选"},
-            code="services.plan_caregiver",
+    if caregiver_id is not None:
+        named = (
+            Caregiver.objects.unscoped(reason="the offering's own caregivers")
+            .filter(pk=caregiver_id, provider_id=offering.provider_id, active=True)
+            .first()
         )
+        if named is None:
+            raise errors.InvalidOrder(
+                "指定的护理员不属于该服务机构或不在岗",
+                fields={"caregiver": "不可选"},
+                code="services.plan_caregiver",
+            )
+        if offering.item.skill not in named.skills:
+            raise errors.InvalidOrder(
+                f"指定的护理员没有“{offering.item.name}”所需的资质",
+                fields={"caregiver": "资质不符"},
+                code="services.plan_caregiver_skill",
+            )
     plan = ServicePlan.objects.create(
         elder=elder,
         region_id=elder.region_id,
