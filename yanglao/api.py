@@ -36,6 +36,7 @@ from yanglao.core.schemas import ErrorOut
 from yanglao.dashboard.api import router as dashboard_router
 from yanglao.facilities.api import public_router as public_facilities_router
 from yanglao.facilities.api import router as facilities_router
+from yanglao.ltc.api import router as ltc_router
 from yanglao.people.api import router as people_router
 from yanglao.services.api import router as services_router
 
@@ -193,6 +194,7 @@ api.add_router("/", facilities_router)
 api.add_router("/", services_router)
 api.add_router("/", alarms_router)
 api.add_router("/", benefits_router)
+api.add_router("/", ltc_router)
 api.add_router("/", dashboard_router)
 api.add_router("/public", public_facilities_router)
 api.add_router("/public", public_core_router)

@@ -81,7 +81,9 @@ def seed_ltc(ctx: demo.SeedContext) -> None:
     provider = homes[1]
     workers = [
         c
-        for c in Caregiver.objects.unscoped(reason="demo seed").filter(provider=provider, active=True).order_by("pk")
+        for c in Caregiver.objects.unscoped(reason="demo seed")
+        .filter(provider=provider, active=True)
+        .order_by("pk")
         if "care_worker" in c.skills
     ]
     if not workers:

@@ -73,3 +73,15 @@ def deliver(order: ServiceOrder, *, minutes=60, day=None):
         served_minutes=minutes,
         confirmed_at=start + dt.timedelta(minutes=minutes + 1),
     )
+
+
+def home_plan(actor, app, org, worker, weekdays=(1, 2, 3, 4, 5)):
+    """A level-4 home plan (five weekdays at 9:00) with the provider's caregiver."""
+    return services.plan_create(
+        actor=actor,
+        application_id=app.pk,
+        provider_id=org.pk,
+        caregiver_id=worker.pk,
+        weekdays=list(weekdays),
+        start_time=dt.time(9),
+    )

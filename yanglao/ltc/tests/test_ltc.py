@@ -11,7 +11,7 @@ from yanglao.core.testing import factories
 from yanglao.ltc import services
 from yanglao.ltc.errors import InvalidCarePlan, InvalidLtcSettlement
 from yanglao.ltc.models import LtcVisitIssue
-from yanglao.ltc.tests.builders import assess, deliver, provider, scheme
+from yanglao.ltc.tests.builders import assess, deliver, home_plan, provider, scheme
 from yanglao.people.tests import factories as people_factories
 from yanglao.services import services as services_services
 from yanglao.services.models import ServiceOrder
@@ -83,14 +83,7 @@ def test_a_level_four_plan_is_five_visits_a_week_through_services_and_settles_at
             weekdays=[1, 3, 5],
             start_time=dt.time(9),
         )
-    plan = services.plan_create(
-        actor=district_officer,
-        application_id=app.pk,
-        provider_id=org.pk,
-        caregiver_id=worker.pk,
-        weekdays=[1, 2, 3, 4, 5],
-        start_time=dt.time(9),
-    )
+    plan = home_plan(district_officer, app, org, worker)
     assert (plan.visits_per_week, plan.minutes_per_visit, plan.hourly_yuan) == (5, 60, Decimal("65.00"))
     stats = services_services.plan_generate(days_ahead=14)
     orders = list(
@@ -128,14 +121,7 @@ def test_a_level_four_plan_is_five_visits_a_week_through_services_and_settles_at
 def test_ltc_visits_stay_out_of_the_services_settlement(setup, street_officer, district_officer):
     org, worker, manager, _person, app = setup
     assess(app, 3, requester=street_officer, reviewer=district_officer)
-    services.plan_create(
-        actor=district_officer,
-        application_id=app.pk,
-        provider_id=org.pk,
-        caregiver_id=worker.pk,
-        weekdays=[1, 2, 3, 4, 5],
-        start_time=dt.time(9),
-    )
+    home_plan(district_officer, app, org, worker)
     services_services.plan_generate(days_ahead=7)
     month = timezone.localdate().replace(day=1)
     for order in ServiceOrder.objects.unscoped(reason="test").filter(channel="ltc"):
@@ -149,14 +135,7 @@ def test_the_yearly_report_sums_the_approved_months(setup, street_officer, distr
 
     org, worker, manager, _person, app = setup
     assess(app, 3, requester=street_officer, reviewer=district_officer)
-    plan = services.plan_create(
-        actor=district_officer,
-        application_id=app.pk,
-        provider_id=org.pk,
-        caregiver_id=worker.pk,
-        weekdays=[1, 2, 3, 4, 5],
-        start_time=dt.time(9),
-    )
+    plan = home_plan(district_officer, app, org, worker)
     services_services.plan_generate(days_ahead=7)
     month = timezone.localdate().replace(day=1)
     for order in ServiceOrder.objects.unscoped(reason="test").filter(plan_id=plan.service_plan_id)[:3]:
