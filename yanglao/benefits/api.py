@@ -1,12 +1,15 @@
-"""The benefits API (thin): batches as the page shows them, and one person's benefits with the reasons."""
+"""The benefits API (thin): batches as the page shows them, the lines, claims and recoveries lists with the
+pages' filters, and one person's benefits with the reasons."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": ninja reads the paginated views' annotations through its wrapper.
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
-from yanglao.benefits import selectors
+from yanglao.benefits import filters, selectors
+from yanglao.core import lists
 
 router = Router(tags=["福利补贴"])
 
@@ -126,3 +129,114 @@ def person_benefits(request: HttpRequest, elder_id: int):
             for p in b["history"]
         ],
     }
+
+
+PaymentFilterIn = lists.filter_schema(filters.PaymentFilterSet, "BenefitPaymentFilterIn")
+ApplicationFilterIn = lists.filter_schema(filters.ApplicationFilterSet, "BenefitApplicationFilterIn")
+RecoveryFilterIn = lists.filter_schema(filters.RecoveryFilterSet, "BenefitRecoveryFilterIn")
+
+
+class PaymentLineOut(Schema):
+    id: int
+    batch: int
+    elder: int
+    name: str
+    region: str
+    policy: str
+    policy_name: str
+    month: str
+    kind: str
+    band: str
+    amount_yuan: str
+    status: str
+    basis: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    elder: int
+    name: str
+    region: str
+    policy: str
+    policy_name: str
+    applicant: str
+    status: str
+    status_label: str
+    submitted_at: str
+
+
+class RecoveryOut(Schema):
+    id: int
+    elder: int
+    name: str
+    region: str
+    policy: str
+    month: str
+    amount_yuan: str
+    reason: str
+    status: str
+
+
+@router.get("/benefit-payments", response=list[PaymentLineOut])
+@paginate(lists.KeysetPagination)
+def list_payments(request: HttpRequest, params: Query[PaymentFilterIn]):  # type: ignore[valid-type]
+    """Batch lines in scope with the page's filters (``batch``, ``policy``, ``status``, ``kind``), by keyset."""
+    return lists.Listed(
+        selectors.payment_filterset(user=request.user, params=lists.schema_params(params)),
+        out=lambda p: {
+            "id": p.pk,
+            "batch": p.batch_id,
+            "elder": p.elder_id,
+            "name": p.elder.name,
+            "region": p.region_id,
+            "policy": p.policy_code,
+            "policy_name": p.policy.name,
+            "month": f"{p.month:%Y-%m}",
+            "kind": p.kind,
+            "band": p.band,
+            "amount_yuan": f"{p.amount:.2f}",
+            "status": p.status,
+            "basis": p.basis,
+        },
+    )
+
+
+@router.get("/benefit-applications", response=list[ApplicationOut])
+@paginate(lists.KeysetPagination)
+def list_applications(request: HttpRequest, params: Query[ApplicationFilterIn]):  # type: ignore[valid-type]
+    """Claims in scope, newest first, by keyset."""
+    return lists.Listed(
+        selectors.application_filterset(user=request.user, params=lists.schema_params(params)),
+        out=lambda a: {
+            "id": a.pk,
+            "elder": a.elder_id,
+            "name": a.elder.name,
+            "region": a.region_id,
+            "policy": a.policy_code,
+            "policy_name": a.policy_name,
+            "applicant": a.applicant,
+            "status": a.status,
+            "status_label": a.get_status_display(),
+            "submitted_at": a.submitted_at.isoformat(),
+        },
+    )
+
+
+@router.get("/benefit-recoveries", response=list[RecoveryOut])
+@paginate(lists.KeysetPagination)
+def list_recoveries(request: HttpRequest, params: Query[RecoveryFilterIn]):  # type: ignore[valid-type]
+    """The recovery ledger in scope (open ones unless ``status`` says otherwise), by keyset."""
+    return lists.Listed(
+        selectors.recovery_filterset(user=request.user, params=lists.schema_params(params)),
+        out=lambda r: {
+            "id": r.pk,
+            "elder": r.elder_id,
+            "name": r.elder.name,
+            "region": r.region_id,
+            "policy": r.policy_code,
+            "month": f"{r.month:%Y-%m}",
+            "amount_yuan": f"{r.amount:.2f}",
+            "reason": r.reason,
+            "status": r.status,
+        },
+    )

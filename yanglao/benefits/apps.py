@@ -18,7 +18,8 @@ class BenefitsConfig(AppConfig):
         """What the module declares to the kit (docs/development/adding-a-module.md, in that order)."""
         from auditlog.registry import auditlog
 
-        from yanglao.benefits import models, services
+        from yanglao.benefits import exports, models, services
+        from yanglao.core import exports as core_exports
         from yanglao.core import navigation, roles, workflows
         from yanglao.core.choices import Role
         from yanglao.people import panels
@@ -83,6 +84,8 @@ class BenefitsConfig(AppConfig):
             ],
         )
 
+        for listed in (exports.PAYMENTS, exports.APPLICATIONS, exports.RECOVERIES):
+            core_exports.register(listed)
         workflows.register(services.APPLICATION_WORKFLOW)
         workflows.register(services.BATCH_WORKFLOW)
         people_services.register_move_hook(services.follow_move)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from yanglao.benefits import batching, rules
+from yanglao.benefits import batching, filters, rules
 from yanglao.benefits.choices import (
     ApplicationStatus,
     BatchStatus,
@@ -87,6 +87,12 @@ def _named(rows: list) -> list:
     for row in rows:
         row.policy_name = names.get(row.policy_code, "") if row.policy_code else ""
     return rows
+
+
+def payment_sums(rows) -> dict:
+    """Lines, people and yuan of a filtered list, to set beside the batch page's figures."""
+    agg = rows.order_by().aggregate(n=Count("pk"), people=Count("elder", distinct=True), yuan=Sum("amount"))
+    return {"n": agg["n"], "people": agg["people"], "yuan": agg["yuan"] or Decimal("0.00")}
 
 
 def batch_findings(*, user: User, batch: PaymentBatch, kind: str = "", after: int = 0) -> list[BatchFinding]:
@@ -224,13 +230,16 @@ def own_policy_region(*, user: User, policy: BenefitPolicy) -> str | None:
     return None
 
 
-def applications(*, user: User, status: str = "", after: int = 0) -> list[BenefitApplication]:
-    rows = BenefitApplication.objects.for_user(user).select_related("elder", "region")
-    if status:
-        rows = rows.filter(status=status)
-    if after:
-        rows = rows.filter(pk__lt=after)
-    return list(rows.order_by("-pk")[:50])
+def application_filterset(*, user: User, params=None) -> filters.ApplicationFilterSet:
+    return filters.ApplicationFilterSet(params, user=user)
+
+
+def payment_filterset(*, user: User, params=None) -> filters.PaymentFilterSet:
+    return filters.PaymentFilterSet(params, user=user)
+
+
+def recovery_filterset(*, user: User, params=None) -> filters.RecoveryFilterSet:
+    return filters.RecoveryFilterSet(params, user=user)
 
 
 def application_get(*, user: User, application_id: int) -> BenefitApplication:
@@ -243,15 +252,6 @@ def application_get(*, user: User, application_id: int) -> BenefitApplication:
     if found is None:
         raise NotFound()
     return found
-
-
-def recoveries(*, user: User, status: str = RecoveryStatus.OPEN, after: int = 0) -> list[Recovery]:
-    rows = Recovery.objects.for_user(user).select_related("elder")
-    if status:
-        rows = rows.filter(status=status)
-    if after:
-        rows = rows.filter(pk__lt=after)
-    return list(rows.order_by("-pk")[:50])
 
 
 def recovery_totals(*, user: User) -> dict:

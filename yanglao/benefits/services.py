@@ -657,6 +657,12 @@ def adjustment_add(
     """A correction of a month already paid (补发 positive, 扣减 negative), paid in the next batch."""
     elder = _person(actor, elder_id, "benefits.add_benefitadjustment")
     first = month_parse(month)
+    known = batching.PolicyBook(elder.region_id).for_code(
+        batching._district(elder.region_id), str(policy_code), first
+    )
+    if known is None:
+        message = "该补贴项目不在老人所在区实施"
+        raise InvalidAdjustment(message, fields={"policy_code": message}, code="benefits.adjustment_policy")
     try:
         value = Decimal(str(amount).strip()).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.benefits import paymentfile, rules, selectors, services
-from yanglao.benefits.choices import ApplicationStatus, BatchStatus, FindingKind, RecoveryStatus
+from yanglao.benefits import exports, paymentfile, rules, selectors, services
+from yanglao.benefits.choices import BatchStatus, FindingKind
 from yanglao.benefits.forms import (
     AccountForm,
     AdjustmentForm,
@@ -26,7 +26,7 @@ from yanglao.benefits.forms import (
     PolicyVersionForm,
     RecoverySettleForm,
 )
-from yanglao.core import pages, workflows
+from yanglao.core import lists, pages, workflows
 from yanglao.core.choices import Role
 from yanglao.core.errors import NotFound
 from yanglao.people.models import Elder
@@ -277,18 +277,35 @@ def policy_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("benefits.view_benefitapplication", raise_exception=True)
 def application_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    rows = selectors.applications(user=request.user, status=status, after=_int(request.GET.get("after")))
+    fs = selectors.application_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "benefits/application_list.html", "benefits/_application_rows.html")
     return render(
-        request,
-        "benefits/application_list.html",
-        {
-            "applications": rows,
-            "statuses": ApplicationStatus.choices,
-            "status": status,
-            "more": len(rows) == 50,
-        },
+        request, template, {**lists.page_context(request, fs), "policies": selectors.policy_names()}
     )
+
+
+@login_required
+@permission_required("benefits.view_benefitapplication", raise_exception=True)
+def application_export(request: HttpRequest) -> HttpResponse:
+    return exports.APPLICATIONS.respond(request)
+
+
+@login_required
+@permission_required("benefits.view_payment", raise_exception=True)
+def payment_list(request: HttpRequest) -> HttpResponse:
+    """A batch's lines, filtered by policy and status: where each figure of the batch page can be checked."""
+    fs = selectors.payment_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "benefits/payment_list.html", "benefits/_payment_rows.html")
+    context = {**lists.page_context(request, fs), "policies": selectors.policy_names()}
+    if request.GET.get("batch") and fs.form.is_valid():
+        context["sums"] = selectors.payment_sums(fs.qs)  # one batch's lines: cheap to add up, and checkable
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("benefits.view_payment", raise_exception=True)
+def payment_export(request: HttpRequest) -> HttpResponse:
+    return exports.PAYMENTS.respond(request)
 
 
 def _claim_policies(elder: Elder):
@@ -364,14 +381,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _recovery_context(request: HttpRequest) -> dict:
-    status = request.GET.get("status", RecoveryStatus.OPEN)
-    rows = selectors.recoveries(user=request.user, status=status, after=_int(request.GET.get("after")))
+    fs = selectors.recovery_filterset(user=request.user, params=request.GET)
     return {
-        "recoveries": rows,
-        "statuses": RecoveryStatus.choices,
-        "status": status,
+        **lists.page_context(request, fs),
         "totals": selectors.recovery_totals(user=request.user),
-        "more": len(rows) == 50,
         "can_settle": request.user.has_perm("benefits.settle_recovery"),
         "settle_form": RecoverySettleForm(),
     }
@@ -380,7 +393,14 @@ def _recovery_context(request: HttpRequest) -> dict:
 @login_required
 @permission_required("benefits.view_recovery", raise_exception=True)
 def recovery_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "benefits/recovery_list.html", _recovery_context(request))
+    template = lists.fragment(request, "benefits/recovery_list.html", "benefits/_recovery_rows.html")
+    return render(request, template, _recovery_context(request))
+
+
+@login_required
+@permission_required("benefits.view_recovery", raise_exception=True)
+def recovery_export(request: HttpRequest) -> HttpResponse:
+    return exports.RECOVERIES.respond(request)
 
 
 @login_required

@@ -1,12 +1,14 @@
-"""The LTC API (thin): statements as the page shows them, and one person's claim and plan."""
+"""The LTC API (thin): the claims list with the page's filters, and the statements as the page shows them."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": ninja reads the paginated view's annotations through its wrapper.
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
-from yanglao.ltc import selectors
+from yanglao.core import lists
+from yanglao.ltc import filters, selectors
 
 router = Router(tags=["长期护理保险"])
 
@@ -65,3 +67,40 @@ def get_settlement(request: HttpRequest, settlement_id: int):
     if not request.user.has_perm("ltc.view_ltcsettlement"):
         raise PermissionDenied
     return _out(selectors.settlement_get(user=request.user, settlement_id=settlement_id))
+
+
+LtcApplicationFilterIn = lists.filter_schema(filters.LtcApplicationFilterSet, "LtcApplicationFilterIn")
+
+
+class LtcApplicationOut(Schema):
+    id: int
+    elder: int
+    name: str
+    region: str
+    applicant: str
+    setting: str
+    status: str
+    status_label: str
+    care_level: int | None
+    valid_until: str | None
+
+
+@router.get("/ltc-applications", response=list[LtcApplicationOut])
+@paginate(lists.KeysetPagination)
+def list_applications(request: HttpRequest, params: Query[LtcApplicationFilterIn]):  # type: ignore[valid-type]
+    """Claims in scope, newest first, by keyset: follow ``next``."""
+    return lists.Listed(
+        selectors.application_filterset(user=request.user, params=lists.schema_params(params)),
+        out=lambda a: {
+            "id": a.pk,
+            "elder": a.elder_id,
+            "name": a.elder.name,
+            "region": a.region_id,
+            "applicant": a.applicant,
+            "setting": a.setting,
+            "status": a.status,
+            "status_label": a.get_status_display(),
+            "care_level": a.care_level,
+            "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+        },
+    )

@@ -11,9 +11,10 @@ class LtcConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from yanglao.assessment import services as assessment_services
+        from yanglao.core import exports as core_exports
         from yanglao.core import navigation, roles, workflows
         from yanglao.core.choices import Role
-        from yanglao.ltc import models, services
+        from yanglao.ltc import exports, models, services
         from yanglao.people import panels
 
         auditlog.register(models.LtcScheme)
@@ -59,6 +60,7 @@ class LtcConfig(AppConfig):
         )
         roles.register(Role.FAMILY, ["ltc.view_ltcapplication", "ltc.view_careplan"])
 
+        core_exports.register(exports.APPLICATIONS)
         workflows.register(services.SETTLEMENT_WORKFLOW)
         assessment_services.register_approval_hook(services.on_assessment_approved)
 

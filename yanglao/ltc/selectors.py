@@ -12,7 +12,7 @@ from django.utils import timezone
 from yanglao.core import divisions
 from yanglao.core.errors import NotFound
 from yanglao.core.models import Organisation, User
-from yanglao.ltc import scheme, settling
+from yanglao.ltc import filters, scheme, settling
 from yanglao.ltc.choices import CareSetting, LtcSettlementStatus, LtcStatus, PlanStatus
 from yanglao.ltc.models import CarePlan, LtcApplication, LtcSettlement, LtcSettlementLine, LtcVisitIssue
 from yanglao.people.models import Elder
@@ -20,13 +20,8 @@ from yanglao.services.choices import Channel
 from yanglao.services.models import Caregiver, ServiceOffering, ServiceOrder
 
 
-def applications(*, user: User, status: str = "", after: int = 0) -> list[LtcApplication]:
-    rows = LtcApplication.objects.for_user(user).select_related("elder", "region")
-    if status:
-        rows = rows.filter(status=status)
-    if after:
-        rows = rows.filter(pk__lt=after)
-    return list(rows.order_by("-pk")[:50])
+def application_filterset(*, user: User, params=None) -> filters.LtcApplicationFilterSet:
+    return filters.LtcApplicationFilterSet(params, user=user)
 
 
 def application_get(*, user: User, application_id: int) -> LtcApplication:

@@ -129,9 +129,10 @@ def ltc_apply(
         )
     provider = None
     if applicant == LtcApplicant.PROVIDER:
+        lo, hi = divisions.subtree_range(_district(elder.region_id))
         provider = (
             Organisation.objects.unscoped(reason="a designated provider named on a claim")
-            .filter(pk=provider_id)
+            .filter(pk=provider_id, region__gte=lo, region__lt=hi)
             .first()
         )
         if provider is None:
@@ -233,11 +234,17 @@ def plan_create(
         raise NotFound()
     if app.status != LtcStatus.QUALIFIED or app.care_level is None or app.valid_until is None:
         raise InvalidCarePlan("该申请尚未评估为享受等级，或已有照护计划", code="ltc.plan_not_qualified")
+    # A designated provider of the person's district: a home-care one is further checked by the services plan
+    # (its offering must serve the person's community).
+    lo, hi = divisions.subtree_range(_district(app.region_id))
     provider = (
-        Organisation.objects.unscoped(reason="the designated provider chosen").filter(pk=provider_id).first()
+        Organisation.objects.unscoped(reason="the designated provider chosen")
+        .filter(pk=provider_id, region__gte=lo, region__lt=hi)
+        .first()
     )
     if provider is None:
-        raise InvalidCarePlan("请选择定点服务机构", fields={"provider": "必选"}, code="ltc.plan_provider")
+        message = "请选择老人所在区（县）的定点服务机构"
+        raise InvalidCarePlan(message, fields={"provider": message}, code="ltc.plan_provider")
     params = params_for(app.region_id)
     first = starts_on or timezone.localdate()
     if first > app.valid_until:

@@ -6,6 +6,7 @@ app_name = "ltc"
 
 urlpatterns = [
     path("ltc/", views.application_list, name="application_list"),
+    path("ltc/export/", views.application_export, name="application_export"),
     path("ltc/new/<int:elder>/", views.application_new, name="application_new"),
     path("ltc/applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("ltc/applications/<int:pk>/plan/", views.plan_new, name="plan_new"),

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import pages, workflows
-from yanglao.ltc import report, selectors, services, statements
+from yanglao.core import lists, pages, workflows
+from yanglao.ltc import exports, report, selectors, services, statements
 from yanglao.ltc.choices import CareSetting, LtcApplicant, LtcSettlementStatus, LtcStatus
 from yanglao.ltc.forms import (
     HomePlanForm,
@@ -46,13 +46,15 @@ def _int(value: str | None) -> int:
 @login_required
 @permission_required("ltc.view_ltcapplication", raise_exception=True)
 def application_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    rows = selectors.applications(user=request.user, status=status, after=_int(request.GET.get("after")))
-    return render(
-        request,
-        "ltc/application_list.html",
-        {"applications": rows, "statuses": LtcStatus.choices, "status": status, "more": len(rows) == 50},
-    )
+    fs = selectors.application_filterset(user=request.user, params=request.GET)
+    template = lists.fragment(request, "ltc/application_list.html", "ltc/_application_rows.html")
+    return render(request, template, lists.page_context(request, fs))
+
+
+@login_required
+@permission_required("ltc.view_ltcapplication", raise_exception=True)
+def application_export(request: HttpRequest) -> HttpResponse:
+    return exports.APPLICATIONS.respond(request)
 
 
 @login_required

@@ -182,3 +182,18 @@ def test_another_districts_official_cannot_prepare_here(setup):
 
     with pytest.raises(NotFound):
         services.batch_prepare(actor=outsider, month="2026-10", region_code=XUHUI)
+
+
+def test_an_adjustment_names_a_policy_of_the_persons_district(setup, district_officer):
+    from yanglao.benefits.errors import InvalidAdjustment
+
+    who = person()
+    with pytest.raises(InvalidAdjustment, match="不在老人所在区实施"):
+        services.adjustment_add(
+            actor=district_officer,
+            elder_id=who.pk,
+            policy_code="no_such",
+            month="2026-10",
+            amount="50",
+            reason="补发",
+        )

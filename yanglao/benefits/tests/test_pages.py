@@ -193,3 +193,12 @@ def test_a_district_revising_its_citys_policy_gets_its_own_version(client, distr
     old = person(age=85)
     batch = services.batch_prepare(actor=district_officer, month="2026-11", region_code=XUHUI)
     assert batch.total_yuan == 200 and old.pk
+
+
+def test_each_figure_of_the_batch_opens_the_lines_that_make_it(client, district_officer, batch):
+    client.force_login(district_officer)
+    page = client.get(reverse("benefits:batch_detail", args=[batch.pk])).content.decode()
+    link = f"/benefits/payments/?batch={batch.pk}&amp;policy=oldest_old_allowance&amp;status=pay"
+    assert link in page
+    lines = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "符合条件的明细：2 笔，2 人，合计 600.00 元" in lines

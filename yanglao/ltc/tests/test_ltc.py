@@ -149,3 +149,22 @@ def test_the_yearly_report_sums_the_approved_months(setup, street_officer, distr
         Decimal("195.00"),
         Decimal("175.50"),
     )
+
+
+def test_a_provider_outside_the_persons_district_is_refused(setup, street_officer, district_officer):
+    from yanglao.core.testing import factories as core_factories
+
+    _org, worker, _manager, _person, app = setup
+    assess(app, 3, requester=street_officer, reviewer=district_officer)
+    elsewhere = core_factories.organisation(
+        region_code="310105000000", name="长宁某机构", kind="home_service"
+    )
+    with pytest.raises(InvalidCarePlan, match="老人所在区（县）的定点服务机构"):
+        services.plan_create(
+            actor=district_officer,
+            application_id=app.pk,
+            provider_id=elsewhere.pk,
+            caregiver_id=worker.pk,
+            weekdays=[1, 2, 3, 4, 5],
+            start_time=dt.time(9),
+        )

@@ -81,7 +81,10 @@ def test_the_operator_handles_a_fall_and_an_unclaimed_alarm_escalates(
     expect(toggle).to_have_text("声音已开启（点击关闭）")
     console = page.get_by_test_id("alarm-console")
     expect(console).to_have_attribute("data-sound", "on")
-    page.wait_for_function("document.getElementById('alarm-console').dataset.beeps !== '0'")  # the test beep
+    # Predicates as functions: a bare expression is re-evaluated with eval(), which the page's CSP forbids.
+    page.wait_for_function(
+        "() => document.getElementById('alarm-console').dataset.beeps !== '0'"
+    )  # test beep
     before = _beeps(page)
 
     # 02:00 — the wristband reports a fall: the row appears without a reload, with the cue.
@@ -90,7 +93,7 @@ def test_the_operator_handles_a_fall_and_an_unclaimed_alarm_escalates(
     expect(row).to_contain_text("跌倒报警", timeout=LIVE)
     expect(row).to_contain_text("王秀英")
     expect(row).to_contain_text("独居")
-    page.wait_for_function(f"Number(document.getElementById('alarm-console').dataset.beeps) > {before}")
+    page.wait_for_function(f"() => Number(document.getElementById('alarm-console').dataset.beeps) > {before}")
     expect(console).to_have_attribute("data-cue", "normal")
     expect(page).to_have_title("（1）报警处置台 · 养老服务综合平台")
     shot(page, "alarm-console-new-fall")
