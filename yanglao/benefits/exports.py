@@ -125,5 +125,5 @@ RECOVERIES = exports.ListExport(
     clear_headers=RECOVERY_HEADERS,
     row=_recovery_row,
     permission="benefits.view_recovery",
-    prepare_context=lambda user: {"names": selectors.policy_names()},
+    prepare_context=lambda user: {"names": selectors.policy_names(user=user)},
 )

@@ -76,14 +76,17 @@ def batch_regions(*, user: User) -> list[Region]:
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 
-def policy_names() -> dict[str, str]:
-    """Code → name (the latest version's), so pages never show a policy's code."""
-    rows = BenefitPolicy.objects.unscoped(reason="policies are public rules").order_by("version")
-    return dict(rows.values_list("code", "name"))
+def policy_names(*, user: User) -> dict[str, str]:
+    """Code → name of the policies the user's regions are under or set (their latest versions), so pages
+    never show a policy's code and never name another district's policies."""
+    names: dict[str, str] = {}
+    for p in sorted(policies(user=user), key=lambda p: p.version):
+        names[p.code] = p.name
+    return names
 
 
-def _named(rows: list) -> list:
-    names = policy_names()
+def _named(rows: list, user: User) -> list:
+    names = policy_names(user=user)
     for row in rows:
         row.policy_name = names.get(row.policy_code, "") if row.policy_code else ""
     return rows
@@ -99,7 +102,7 @@ def batch_findings(*, user: User, batch: PaymentBatch, kind: str = "", after: in
     rows = BatchFinding.objects.for_user(user).filter(batch=batch, pk__gt=after).select_related("elder")
     if kind:
         rows = rows.filter(kind=kind)
-    return _named(list(rows.order_by("pk")[:PAGE]))
+    return _named(list(rows.order_by("pk")[:PAGE]), user)
 
 
 def batch_finding_counts(*, user: User, batch: PaymentBatch) -> list[tuple[str, str, int]]:
@@ -121,7 +124,8 @@ def batch_stops(*, user: User, batch: PaymentBatch, after: int = 0) -> list[Paym
             .filter(batch=batch, pk__gt=after)
             .select_related("elder")
             .order_by("pk")[:PAGE]
-        )
+        ),
+        user,
     )
 
 
@@ -132,7 +136,8 @@ def batch_recoveries(*, user: User, batch: PaymentBatch) -> list[Recovery]:
             .filter(found_in=batch)
             .select_related("elder")
             .order_by("pk")[:PAGE]
-        )
+        ),
+        user,
     )
 
 

@@ -280,7 +280,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
     fs = selectors.application_filterset(user=request.user, params=request.GET)
     template = lists.fragment(request, "benefits/application_list.html", "benefits/_application_rows.html")
     return render(
-        request, template, {**lists.page_context(request, fs), "policies": selectors.policy_names()}
+        request,
+        template,
+        {**lists.page_context(request, fs), "policies": selectors.policy_names(user=request.user)},
     )
 
 
@@ -296,7 +298,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     """A batch's lines, filtered by policy and status: where each figure of the batch page can be checked."""
     fs = selectors.payment_filterset(user=request.user, params=request.GET)
     template = lists.fragment(request, "benefits/payment_list.html", "benefits/_payment_rows.html")
-    context = {**lists.page_context(request, fs), "policies": selectors.policy_names()}
+    context = {**lists.page_context(request, fs), "policies": selectors.policy_names(user=request.user)}
     if request.GET.get("batch") and fs.form.is_valid():
         context["sums"] = selectors.payment_sums(fs.qs)  # one batch's lines: cheap to add up, and checkable
     return render(request, template, context)
