@@ -72,4 +72,11 @@ class LtcConfig(AppConfig):
             navigation.NavItem("长护险结算", "ltc:settlement_list", "ltc.view_ltcsettlement"),
             before="alarms:console",
         )
+        navigation.register(
+            navigation.NavItem("长护险", "ltc:family", "ltc.view_ltcapplication", roles=(Role.FAMILY,))
+        )
         panels.register(panels.ElderPanel("ltc:elder_panel", "ltc.view_ltcapplication"))
+
+        from yanglao.ltc import indicators as module_indicators
+
+        module_indicators.register()  # the cockpit's measures and indicators (core.indicators)

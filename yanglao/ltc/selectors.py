@@ -43,6 +43,11 @@ def elder_get(*, user: User, elder_id: int, action: str = "view") -> Elder:
     return found
 
 
+def family_people(*, user: User) -> list[Elder]:
+    """The people a family account is linked to (its scope is its links)."""
+    return list(Elder.objects.for_user(user).order_by("pk")[:10])
+
+
 def plan_for(*, user: User, application: LtcApplication) -> CarePlan | None:
     return (
         CarePlan.objects.for_user(user)

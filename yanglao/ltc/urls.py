@@ -11,6 +11,7 @@ urlpatterns = [
     path("ltc/applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("ltc/applications/<int:pk>/plan/", views.plan_new, name="plan_new"),
     path("ltc/people/<int:pk>/panel/", views.elder_panel, name="elder_panel"),
+    path("ltc/family/", views.family, name="family"),
     path("ltc/settlements/", views.settlement_list, name="settlement_list"),
     path("ltc/settlements/prepare/", views.settlement_prepare, name="settlement_prepare"),
     path("ltc/settlements/<int:pk>/", views.settlement_detail, name="settlement_detail"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yanglao.core import lists, pages, workflows
+from yanglao.core.choices import Role
 from yanglao.ltc import exports, report, selectors, services, statements
 from yanglao.ltc.choices import CareSetting, LtcApplicant, LtcSettlementStatus, LtcStatus
 from yanglao.ltc.forms import (
@@ -162,6 +163,20 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success_url=lambda plan: reverse("ltc:application_detail", args=[app.pk]),
         message="已制定照护计划，上门服务工单将按计划生成",
+    )
+
+
+@login_required
+@permission_required("ltc.view_ltcapplication", raise_exception=True)
+def family(request: HttpRequest) -> HttpResponse:
+    """The family's phone: each linked person's claim, plan and this month's visits."""
+    if request.user.role != Role.FAMILY:
+        raise Http404
+    people = selectors.family_people(user=request.user)
+    return render(
+        request,
+        "ltc/family.html",
+        {"people": [{"elder": e, "l": selectors.person_ltc(user=request.user, elder=e)} for e in people]},
     )
 
 

@@ -149,3 +149,26 @@ def test_the_cli_settles_every_provider(capsys, district_officer, qualified):
         call_command("ltc_settle", "--month", "2026-13")
     assert refused.value.returncode == 2
     assert Decimal(rows[0]["fund_yuan"]) / Decimal(rows[0]["total_yuan"]) == Decimal("0.9")
+
+
+def test_the_family_sees_its_persons_plan_on_the_phone(client, street_officer, district_officer, qualified):
+    from yanglao.core.choices import Role
+    from yanglao.core.testing import factories
+    from yanglao.people import services as people_services
+
+    org, worker, _manager, person, app = qualified
+    home_plan(district_officer, app, org, worker)
+    stranger = people_factories.elder(actor=street_officer, name="赵无关")
+    services.ltc_apply(actor=street_officer, elder_id=stranger.pk, applicant="self", applicant_name="本人")
+    daughter = factories.user(role=Role.FAMILY, username="ltc_daughter")
+    people_services.family_link(
+        actor=street_officer, elder_id=person.pk, username="ltc_daughter", relation="daughter"
+    )
+    client.force_login(daughter)
+    page = client.get(reverse("ltc:family")).content.decode()
+    assert (
+        "照护4级" in page
+        and "每周 5 次（周一、周二、周三、周四、周五）09:00" in page
+        and "赵无关" not in page
+    )
+    assert client.get(reverse("ltc:settlement_list")).status_code == 403

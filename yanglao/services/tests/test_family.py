@@ -145,6 +145,7 @@ def test_family_navigation_shows_only_family_pages(daughter, street_officer):
         "services:family_plans",
         "people:family_join",
         "benefits:family_benefits",
+        "ltc:family",
     }
     staff = {item["name"] for item in navigation.items_for(street_officer)}
     assert "services:family_home" not in staff and "people:elder_list" in staff
