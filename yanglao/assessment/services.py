@@ -9,8 +9,6 @@ refused step names the current state. A confirmed submission is never edited.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +24,7 @@ from yanglao.assessment.models import Assessment
 from yanglao.core import services as core_services
 from yanglao.core import workflows
 from yanglao.core.models import User
+from yanglao.core.months import add_months  # the validity of a result: the same day months later
 from yanglao.people import selectors as people_selectors
 from yanglao.people import services as people_services
 
@@ -408,13 +407,6 @@ ABILITY_INSTRUMENTS = ("gbt42195-2022", "mzt039-2013")
 def family(instrument: str) -> tuple[str, ...]:
     """The instruments an approved result of ``instrument`` supersedes."""
     return ABILITY_INSTRUMENTS if instrument in ABILITY_INSTRUMENTS else (instrument,)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 RESCORE_CHUNK = 5000

@@ -34,7 +34,7 @@ from yanglao.benefits.models import (
     PayeeAccount,
     Payment,
 )
-from yanglao.core import divisions
+from yanglao.core import divisions, months
 from yanglao.facilities.choices import RESIDENTIAL_KINDS
 from yanglao.facilities.models import BedStay
 from yanglao.people.choices import ElderStatus, TransferStatus
@@ -56,10 +56,6 @@ PERSON_COLUMNS = (
     "ability_level",
     "ability_valid_until",
 )
-
-
-def previous_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
 
 
 @dataclass
@@ -413,7 +409,7 @@ def _adjustments(
 
 def _stops(out: Computed, book: PolicyBook, lo: str, hi: str) -> None:
     """Who was paid under a monthly policy last month and is not in this batch, and why."""
-    before = previous_month(out.month)
+    before = months.previous_month(out.month)
     now = {
         (ln[0], out.policies[ln[2]].code)
         for ln in out.lines

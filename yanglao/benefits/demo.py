@@ -14,7 +14,7 @@ from django.utils import timezone
 from yanglao.benefits import services
 from yanglao.benefits.choices import Applicant, ApplicationStatus
 from yanglao.benefits.models import BenefitApplication, BenefitPolicy, PayeeAccount, Payment
-from yanglao.core import audit, demo
+from yanglao.core import audit, demo, months
 from yanglao.core import services as core_services
 from yanglao.core.crypto import blind_index
 from yanglao.core.models import User
@@ -24,12 +24,6 @@ from yanglao.people.identity import birthday_years_ago
 from yanglao.people.models import Elder
 
 BANKS = ("中国工商银行", "中国农业银行", "中国银行", "中国建设银行", "交通银行", "上海农商银行")
-
-
-def _months_back(first: dt.date, n: int) -> dt.date:
-    for _ in range(n):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    return first
 
 
 def _history(at: dt.datetime, *, approved: bool) -> list[dict]:
@@ -70,7 +64,7 @@ def seed_benefits(ctx: demo.SeedContext) -> None:
     first = today.replace(day=1)
     with transaction.atomic(), audit.acting_as(None, via="seed"):
         services.policies_load(
-            actor=audit.system_actor(), region_code=demo.XUHUI, effective_from=_months_back(first, 12)
+            actor=audit.system_actor(), region_code=demo.XUHUI, effective_from=months.months_back(first, 12)
         )
         people = Elder.objects.unscoped(reason="demo seed").filter(
             region__gte=demo.XUHUI, region__lt="310105000000", status=ElderStatus.ACTIVE
@@ -119,11 +113,11 @@ def seed_benefits(ctx: demo.SeedContext) -> None:
             batch_size=2000,
         )
     for back in (3, 2):
-        month = _months_back(first, back)
+        month = months.months_back(first, back)
         batch = services.batch_prepare(actor=maker, month=month, region_code=demo.XUHUI)
         services.batch_approve(actor=checker, batch_id=batch.pk)
     # A death from the public-security exchange file, arriving after two months were paid for the person.
-    paid = _months_back(first, 3)
+    paid = months.months_back(first, 3)
     late = (
         Payment.objects.unscoped(reason="demo seed")
         .filter(
@@ -145,5 +139,5 @@ def seed_benefits(ctx: demo.SeedContext) -> None:
         )
     ctx.log(
         f"福利补贴：北京标准 3 项政策（演示），发放账户 {len(accounts)} 个，失能护理补贴申请 {len(claims)} 件；"
-        f"{_months_back(first, 3):%Y年%m月}、{_months_back(first, 2):%Y年%m月}批次已审批，上月批次待编制"
+        f"{months.months_back(first, 3):%Y年%m月}、{months.months_back(first, 2):%Y年%m月}批次已审批，上月批次待编制"
     )

@@ -17,12 +17,14 @@ A band may name ``min_age``, ``max_age``, ``economic_statuses``, ``family_planni
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from yanglao.core.months import month_end
+from yanglao.people.identity import age_on
 
 ECONOMIC_LABELS = {
     "extreme_poverty": "特困供养",
@@ -58,14 +60,6 @@ BAND_KEYS = {
 
 class RuleError(ValueError):
     """A rule or band that cannot be read: the message is the Chinese sentence the editor shows."""
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from yanglao.benefits.models import (
     PaymentStop,
     Recovery,
 )
-from yanglao.core import divisions
+from yanglao.core import divisions, months
 from yanglao.core.errors import NotFound
 from yanglao.core.models import Region, User
 from yanglao.people.models import Elder
@@ -283,10 +283,6 @@ def family_people(*, user: User) -> list[Elder]:
     return list(Elder.objects.for_user(user).order_by("pk")[:10])
 
 
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 @dataclass(frozen=True)
 class Entitlement:
     """One policy for the person this month: paid or not, the amount, and the rule's reading of the record."""
@@ -341,7 +337,7 @@ def person_benefits(*, user: User, elder: Elder, today: dt.date | None = None) -
         .values_list("month", flat=True)
         .first()
     )
-    month = next_month(last_paid) if last_paid else today.replace(day=1)
+    month = months.next_month(last_paid) if last_paid else today.replace(day=1)
     record = _person_record(elder, month)
     claims = {
         a.policy_code: a

@@ -46,7 +46,7 @@ from yanglao.benefits.models import (
     PaymentStop,
     Recovery,
 )
-from yanglao.core import audit, bulkwrite, divisions, text, workflows
+from yanglao.core import audit, bulkwrite, divisions, months, text, workflows
 from yanglao.core.crypto import blind_index
 from yanglao.core.errors import NotFound
 from yanglao.core.models import Region, User
@@ -70,14 +70,9 @@ def _note(value: Any, label: str, field: str, *, required: bool = False, limit: 
 
 def month_parse(value: object) -> dt.date:
     """``YYYY-MM`` (or a date) → the month's first day."""
-    if isinstance(value, dt.date):
-        return value.replace(day=1)
-    raw = str(value or "").strip()
-    try:
-        parsed = dt.datetime.strptime(raw, "%Y-%m").date()
-    except ValueError:
-        parsed = None
-    if parsed is None or len(raw) != 7 or not 2000 <= parsed.year <= 2100:
+    parsed = months.parse(value)
+    if parsed is None:
+        raw = str(value or "").strip()
         message = f"发放月份应写作“年-月”，例如 2026-11（收到：{raw[:20] or '空'}）"
         raise InvalidBatch(message, fields={"month": message}, code="benefits.bad_month")
     return parsed

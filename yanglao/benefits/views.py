@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 
 from django import forms as django_forms
@@ -26,7 +25,7 @@ from yanglao.benefits.forms import (
     PolicyVersionForm,
     RecoverySettleForm,
 )
-from yanglao.core import lists, pages, workflows
+from yanglao.core import lists, months, pages, workflows
 from yanglao.core.choices import Role
 from yanglao.core.errors import NotFound
 from yanglao.people.models import Elder
@@ -52,7 +51,7 @@ def _prepare_form(request: HttpRequest, data=None) -> BatchPrepareForm | None:
     regions = selectors.batch_regions(user=request.user)
     if not regions:
         return None
-    previous = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    previous = months.previous_month(timezone.localdate())
     initial = {"month": f"{previous:%Y-%m}", "region": regions[0].code}
     return BatchPrepareForm(data, regions=regions, initial=initial)
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yanglao.assessment import instruments
-from yanglao.core import demo
+from yanglao.core import demo, months
 from yanglao.core import services as core_services
 from yanglao.core.models import Organisation, User
 from yanglao.ltc import services
@@ -54,12 +54,6 @@ def answers_for(level: int) -> dict:
             out[item["code"]] = pick
             total += pick
     return out
-
-
-def _back(first: dt.date, n: int) -> dt.date:
-    for _ in range(n):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    return first
 
 
 @demo.step("ltc", needs=("service_orders", "assessments", "accounts"))
@@ -151,7 +145,7 @@ def seed_ltc(ctx: demo.SeedContext) -> None:
             apps.append(app)
     qualified = [a for a in apps if a.status == LtcStatus.QUALIFIED]
     waiting = qualified.pop() if qualified else None  # one waits for the official to make its plan
-    started = _back(first, 2)
+    started = months.months_back(first, 2)
     plans = []
     for n, app in enumerate(qualified):
         with transaction.atomic():
@@ -175,7 +169,7 @@ def seed_ltc(ctx: demo.SeedContext) -> None:
     from yanglao.services import services as services_services
 
     services_services.plan_generate(days_ahead=14)
-    before, last = _back(first, 2), _back(first, 1)
+    before, last = months.months_back(first, 2), months.months_back(first, 1)
     from yanglao.ltc.models import LtcVisitIssue
 
     services.settlement_prepare(actor=manager, month=before)
@@ -233,7 +227,7 @@ def _institution_plan(street, district, agency, assessors, result):
         assessment_services.assessment_confirm(actor=assessors[1], assessment_id=app.assessment_id)
         assessment_services.assessment_review(actor=district, assessment_id=app.assessment_id, approve=True)
         plan = services.plan_create(actor=district, application_id=app.pk, provider_id=stay.operator_id)
-        started = max(stay.admitted_on, _back(timezone.localdate().replace(day=1), 2))
+        started = max(stay.admitted_on, months.months_back(timezone.localdate().replace(day=1), 2))
         CarePlan.objects.unscoped(reason="demo seed").filter(pk=plan.pk).update(starts_on=started)
     return plan
 

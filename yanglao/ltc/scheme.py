@@ -12,12 +12,13 @@ where they are shown, and a region edits its own.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+from yanglao.core.months import add_months
 
 CENT = Decimal("0.01")
 DEFAULTS: dict[str, Any] = {
@@ -121,12 +122,6 @@ def care_level(params: Mapping[str, Any], assessment_level: int) -> int:
 
 def qualifies(params: Mapping[str, Any], level: int) -> bool:
     return level in params["qualifying_levels"]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def valid_until(params: Mapping[str, Any], approved: dt.date, assessment_until: dt.date | None) -> dt.date:

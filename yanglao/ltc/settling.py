@@ -19,6 +19,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from yanglao.core import divisions
+from yanglao.core.months import month_end
 from yanglao.facilities.choices import RESIDENTIAL_KINDS
 from yanglao.facilities.models import BedStay
 from yanglao.ltc import scheme
@@ -49,10 +50,6 @@ PLAN_COLUMNS = (
     "service_plan_id",
     "status",
 )
-
-
-def month_end(month: dt.date) -> dt.date:
-    return scheme.add_months(month, 1) - dt.timedelta(days=1)
 
 
 class SchemeBook:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yanglao.core import lists, pages, workflows
+from yanglao.core import lists, months, pages, workflows
 from yanglao.core.choices import Role
 from yanglao.ltc import exports, report, selectors, services, statements
 from yanglao.ltc.choices import CareSetting, LtcApplicant, LtcSettlementStatus, LtcStatus
@@ -28,10 +28,7 @@ from yanglao.ltc.forms import (
 
 def _month(value: str | None):
     """``?month=YYYY-MM`` or this month; a bad value is this month (it only chooses what to show)."""
-    try:
-        return timezone.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    return months.parse(value) or timezone.localdate().replace(day=1)
 
 
 def _int(value: str | None) -> int:
@@ -96,8 +93,8 @@ def _application_context(request: HttpRequest, app, plan_form=None) -> dict:
     if can_plan and plan_form is None:
         plan_form = _plan_form(app, None, care)
     return {
-        "previous_month": (month - timezone.timedelta(days=1)).replace(day=1),
-        "next_month": (month.replace(day=28) + timezone.timedelta(days=4)).replace(day=1),
+        "previous_month": months.previous_month(month),
+        "next_month": months.next_month(month),
         "this_month": timezone.localdate().replace(day=1),
         "app": app,
         "plan": plan,
@@ -201,7 +198,7 @@ def elder_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def _prepare_form(request: HttpRequest, data=None):
     if not request.user.has_perm("ltc.add_ltcsettlement") or not request.user.organisation_id:
         return None
-    previous = timezone.localdate().replace(day=1) - timezone.timedelta(days=1)
+    previous = months.previous_month(timezone.localdate())
     return SettlementPrepareForm(data, initial={"month": f"{previous:%Y-%m}"})
 
 

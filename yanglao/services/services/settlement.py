@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from yanglao.core import audit, events, text, workflows
+from yanglao.core import audit, events, months, text, workflows
 from yanglao.core.errors import NotFound
 from yanglao.core.models import Organisation, User
 from yanglao.services import errors
@@ -45,14 +45,9 @@ MAX_MONTHS_AHEAD = 24  # how far an adjustment looks for an open month before gi
 
 def month_parse(value: object) -> dt.date:
     """``YYYY-MM`` (or a date) → the month's first day; anything else is refused with its own code."""
-    if isinstance(value, dt.date):
-        return value.replace(day=1)
-    raw = str(value or "").strip()
-    try:
-        parsed = dt.datetime.strptime(raw, "%Y-%m").date()
-    except ValueError:
-        parsed = None
-    if parsed is None or len(raw) != 7 or not 2000 <= parsed.year <= 2100:
+    parsed = months.parse(value)
+    if parsed is None:
+        raw = str(value or "").strip()
         message = f"结算月份应写作“年-月”，例如 2026-03（收到：{raw[:20] or '空'}）"
         raise errors.InvalidSettlement(
             message, fields={"month": message}, code="services.settlement_bad_month"
@@ -60,8 +55,7 @@ def month_parse(value: object) -> dt.date:
     return parsed
 
 
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+next_month = months.next_month
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -2,14 +2,13 @@
 bank's payment file; a death that arrives late from the public-security list shows in the next batch as a
 recovery on the ledger."""
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from yanglao.benefits import services
 from yanglao.benefits.tests.builders import XUHUI, person, policies
+from yanglao.core import months
 from yanglao.core.choices import Role
 from yanglao.core.testing import factories
 from yanglao.core.testing.browser import login, shot, switch_user
@@ -19,19 +18,13 @@ from yanglao.people import services as people_services
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 
-def _back(first: dt.date, n: int) -> dt.date:
-    for _ in range(n):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    return first
-
-
 def test_prepare_approve_download_and_a_late_death_is_recovered(
     page, live_server, district_officer, tmp_path
 ):
     checker = factories.user(role=Role.GOV_ADMIN, regions=[XUHUI], username="checker")
     policies()
     first = timezone.localdate().replace(day=1)
-    before, last = _back(first, 2), _back(first, 1)
+    before, last = months.months_back(first, 2), months.months_back(first, 1)
     ninety = person(age=92, on=before, name="王秀英")
     person(age=85, on=before, name="李建国")
     person(age=70, on=before, name="赵大山", economic_status="dibao")
