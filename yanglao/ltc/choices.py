@@ -45,3 +45,9 @@ class IssueDecision(models.TextChoices):
     PAY = "pay", "照付"
     ACTUAL = "actual", "按实际时长支付"
     REFUSE = "refuse", "拒付"
+
+
+# Who may be a designated provider (定点服务机构), by organisation kind: institution care only residential
+# institutions; home care also the home-service companies, nursing stations and centres.
+INSTITUTION_KINDS = ("institution", "elder_care_home")
+PROVIDER_KINDS = ("home_service", "nursing_station", "day_care", "community_centre", *INSTITUTION_KINDS)

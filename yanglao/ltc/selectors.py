@@ -13,7 +13,7 @@ from yanglao.core import divisions
 from yanglao.core.errors import NotFound
 from yanglao.core.models import Organisation, User
 from yanglao.ltc import filters, scheme, settling
-from yanglao.ltc.choices import CareSetting, LtcSettlementStatus, LtcStatus, PlanStatus
+from yanglao.ltc.choices import INSTITUTION_KINDS, CareSetting, LtcSettlementStatus, LtcStatus, PlanStatus
 from yanglao.ltc.models import CarePlan, LtcApplication, LtcSettlement, LtcSettlementLine, LtcVisitIssue
 from yanglao.people.models import Elder
 from yanglao.services.choices import Channel
@@ -113,7 +113,7 @@ def institutions(*, elder: Elder) -> list[Organisation]:
     lo, hi = divisions.subtree_range(district)
     return list(
         Organisation.objects.unscoped(reason="institutions a plan may name")
-        .filter(kind__in=["institution", "elder_care_home"], region__gte=lo, region__lt=hi)
+        .filter(kind__in=INSTITUTION_KINDS, region__gte=lo, region__lt=hi)
         .order_by("name")[:200]
     )
 
@@ -138,8 +138,10 @@ def settlement_get(*, user: User, settlement_id: int) -> LtcSettlement:
 
 
 def settlement_lines(*, user: User, settlement: LtcSettlement, after: int = 0) -> list[LtcSettlementLine]:
+    """The statement's lines the user may see: the provider all of its own, the district all, a street only
+    its own people's (a provider's street sees the statement, not its neighbours' people by name)."""
     return list(
-        LtcSettlementLine.objects.unscoped(reason="the lines of a statement read in scope")
+        LtcSettlementLine.objects.for_user(user)
         .filter(settlement=settlement, pk__gt=after)
         .select_related("elder")
         .order_by("pk")[:50]
@@ -148,7 +150,7 @@ def settlement_lines(*, user: User, settlement: LtcSettlement, after: int = 0) -
 
 def settlement_issues(*, user: User, settlement: LtcSettlement) -> list[LtcVisitIssue]:
     return list(
-        LtcVisitIssue.objects.unscoped(reason="the held visits of a statement read in scope")
+        LtcVisitIssue.objects.for_user(user)
         .filter(settlement=settlement)
         .select_related("order", "plan__elder")
         .order_by("decision", "pk")[:200]
@@ -171,9 +173,7 @@ def yearly_report(*, user: User, region_code: str, year: int) -> dict:
         days=Sum("days"),
         statements=Count("pk"),
     )
-    lines = LtcSettlementLine.objects.unscoped(reason="the lines of statements read in scope").filter(
-        settlement__in=months
-    )
+    lines = LtcSettlementLine.objects.for_user(user).filter(settlement__in=months)
     served = {
         setting: lines.filter(setting=setting)
         .filter(Q(delivered_visits__gt=0) | Q(days__gt=0))

@@ -23,6 +23,8 @@ from yanglao.core.models import Organisation, Region, User
 from yanglao.core.scoping import ensure_in_scope
 from yanglao.ltc import scheme, settling
 from yanglao.ltc.choices import (
+    INSTITUTION_KINDS,
+    PROVIDER_KINDS,
     CareSetting,
     ExtraChoice,
     IssueDecision,
@@ -240,6 +242,7 @@ def plan_create(
     provider = (
         Organisation.objects.unscoped(reason="the designated provider chosen")
         .filter(pk=provider_id, region__gte=lo, region__lt=hi)
+        .filter(kind__in=INSTITUTION_KINDS if app.setting == CareSetting.INSTITUTION else PROVIDER_KINDS)
         .first()
     )
     if provider is None:

@@ -172,3 +172,24 @@ def test_the_family_sees_its_persons_plan_on_the_phone(client, street_officer, d
         and "赵无关" not in page
     )
     assert client.get(reverse("ltc:settlement_list")).status_code == 403
+
+
+def test_the_providers_street_sees_only_its_own_people_on_the_statement(
+    client, street_officer, district_officer, qualified
+):
+    org, worker, manager, person, app = qualified
+    home_plan(district_officer, app, org, worker)
+    neighbour = people_factories.elder(
+        actor=district_officer, name="湖南路老人", region_code="310104004001", lat=31.2, lng=121.44
+    )
+    other = services.ltc_apply(
+        actor=district_officer, elder_id=neighbour.pk, applicant="self", applicant_name="本人"
+    )
+    assess(other, 3, requester=district_officer, reviewer=district_officer)
+    home_plan(district_officer, other, org, worker, weekdays=(1, 2, 3, 4, 6))
+    s = services.settlement_prepare(actor=manager, month=timezone.localdate().replace(day=1))
+    client.force_login(street_officer)  # 天平路, where the provider is registered
+    page = client.get(reverse("ltc:settlement_detail", args=[s.pk])).content.decode()
+    assert person.name in page and "湖南路老人" not in page
+    client.force_login(district_officer)
+    assert "湖南路老人" in client.get(reverse("ltc:settlement_detail", args=[s.pk])).content.decode()
