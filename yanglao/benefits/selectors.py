@@ -78,11 +78,13 @@ def batch_regions(*, user: User) -> list[Region]:
 
 def policy_names(*, user: User) -> dict[str, str]:
     """Code → name of the policies the user's regions are under or set (their latest versions), so pages
-    never show a policy's code and never name another district's policies."""
-    names: dict[str, str] = {}
-    for p in sorted(policies(user=user), key=lambda p: p.version):
-        names[p.code] = p.name
-    return names
+    never show a policy's code and never name another district's policies. Kept on the request's user, as
+    ``scope_ranges`` is: a batch page names three lists."""
+    cached = getattr(user, "_benefit_policy_names", None)
+    if cached is None:
+        cached = {p.code: p.name for p in sorted(policies(user=user), key=lambda p: p.version)}
+        user._benefit_policy_names = cached
+    return cached
 
 
 def _named(rows: list, user: User) -> list:

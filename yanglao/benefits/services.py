@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yanglao.benefits import batching, rules
@@ -22,7 +23,6 @@ from yanglao.benefits.choices import (
     ApplicationStatus,
     BatchStatus,
     Frequency,
-    PaymentKind,
     PolicyKind,
     RecoveryStatus,
 )
@@ -389,14 +389,8 @@ def _overlapping(region: Region, month: dt.date):
         PaymentBatch.objects.unscoped(reason="batches that would pay the same people twice")
         .filter(month=month)
         .exclude(status=BatchStatus.CANCELLED)
-        .filter(models_q_region(above, lo, hi))
+        .filter(Q(region__in=above) | Q(region__gte=lo, region__lt=hi))
     )
-
-
-def models_q_region(above: list[str], lo: str, hi: str):
-    from django.db.models import Q
-
-    return Q(region__in=above) | Q(region__gte=lo, region__lt=hi)
 
 
 def batch_preview(*, actor: User, month: object, region_code: str) -> dict:
@@ -777,25 +771,6 @@ def follow_move(moves: list[tuple[int, str, str]]) -> None:
         BenefitAdjustment.objects.unscoped(reason="records follow a move").filter(
             elder_id=elder_id, paid_in__isnull=True
         ).update(region_id=target)
-
-
-__all__ = [
-    "APPLICATION_WORKFLOW",
-    "BATCH_WORKFLOW",
-    "PaymentKind",
-    "account_set",
-    "adjustment_add",
-    "application_decide",
-    "application_submit",
-    "batch_approve",
-    "batch_cancel",
-    "batch_prepare",
-    "batch_preview",
-    "follow_move",
-    "policies_load",
-    "policy_save",
-    "recovery_settle",
-]
 
 
 DEMO_POLICIES = Path(__file__).parent / "data" / "policies_beijing.json"

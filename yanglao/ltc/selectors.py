@@ -16,7 +16,6 @@ from yanglao.ltc import filters, scheme, settling
 from yanglao.ltc.choices import INSTITUTION_KINDS, CareSetting, LtcSettlementStatus, LtcStatus, PlanStatus
 from yanglao.ltc.models import CarePlan, LtcApplication, LtcSettlement, LtcSettlementLine, LtcVisitIssue
 from yanglao.people.models import Elder
-from yanglao.services.choices import Channel
 from yanglao.services.models import Caregiver, ServiceOffering, ServiceOrder
 
 
@@ -256,9 +255,16 @@ def share_label(plan_setting: str, region_code: str) -> str:
     return f"{Decimal(share) * 100:.0f}%"
 
 
-def ltc_orders_channel() -> str:
-    return Channel.LTC
-
-
-def scheme_for(region_code: str) -> dict:
-    return scheme.clean(settling.SchemeBook().params(region_code, timezone.localdate()))
+def entitlement(app: LtcApplication) -> dict | None:
+    """What the claim's level gives under the person's scheme: visits a week, minutes, whether the extra
+    hours or cash apply, and the fund's share for its setting."""
+    if not app.care_level:
+        return None
+    params = settling.SchemeBook().params(app.region_id, timezone.localdate())
+    care = scheme.home_care(params, app.care_level)
+    return {
+        "visits": care.visits_per_week,
+        "minutes": care.minutes,
+        "extra": app.care_level in params["extra_levels"],
+        "share": share_label(app.setting, app.region_id),
+    }

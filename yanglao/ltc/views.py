@@ -80,15 +80,7 @@ def _application_context(request: HttpRequest, app, plan_form=None) -> dict:
     plan = selectors.plan_for(user=request.user, application=app)
     month = _month(request.GET.get("month"))
     line, visits = selectors.plan_month(plan=plan, month=month) if plan else (None, [])
-    care = None
-    if app.care_level:
-        params = selectors.scheme_for(app.region_id)
-        care = {
-            "visits": params["home_visits_per_week"].get(str(app.care_level), 0),
-            "minutes": params["visit_minutes"],
-            "extra": app.care_level in params["extra_levels"],
-            "share": selectors.share_label(app.setting, app.region_id),
-        }
+    care = selectors.entitlement(app)
     can_plan = request.user.has_perm("ltc.add_careplan") and app.status == LtcStatus.QUALIFIED
     if can_plan and plan_form is None:
         plan_form = _plan_form(app, None, care)
