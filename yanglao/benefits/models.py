@@ -8,7 +8,6 @@ so the street sees its people's lines and a family sees its own person's, never 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,31 +24,10 @@ from yanglao.benefits.choices import (
     RecoveryStatus,
     StopReason,
 )
+from yanglao.core import fields
 from yanglao.core.crypto import EncryptedTextField
-from yanglao.core.models import Region
 from yanglao.core.scoping import ScopedModel
 from yanglao.people.models import Elder
-
-
-def _region(label: str = "所属区划", column: str = "region_code") -> models.ForeignKey:
-    return models.ForeignKey(
-        Region, verbose_name=label, on_delete=models.PROTECT, db_column=column, related_name="+"
-    )
-
-
-def _user(label: str, *, null: bool = True) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=label,
-        null=null,
-        blank=null,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-
-def _yuan(label: str) -> models.DecimalField:
-    return models.DecimalField(label, max_digits=14, decimal_places=2, default=0)
 
 
 class BenefitPolicy(ScopedModel):
@@ -58,7 +36,7 @@ class BenefitPolicy(ScopedModel):
     nearest region above their community, so a district's own version overrides its city's. A revision is
     a new version: the previous one ends the day before; a paid month keeps the version it was paid by."""
 
-    region = _region("制定区划")
+    region = fields.region("制定区划")
     code = models.SlugField("政策代码", max_length=40)
     name = models.CharField("政策名称", max_length=60)
     kind = models.CharField("补贴类别", max_length=10, choices=PolicyKind.choices, default=PolicyKind.CASH)
@@ -80,7 +58,7 @@ class BenefitPolicy(ScopedModel):
     )
     source = models.CharField("政策依据", max_length=200, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
-    created_by = _user("制定人")
+    created_by = fields.actor("制定人")
     created_at = models.DateTimeField("制定时间", default=timezone.now)
 
     class Meta:
@@ -106,14 +84,14 @@ class PayeeAccount(ScopedModel):
     scope_elder_field = "elder"
 
     elder = models.OneToOneField(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region("所属社区")
+    region = fields.region("所属社区")
     bank = models.CharField("开户银行", max_length=40)
     account_number = EncryptedTextField("银行账号")
     account_hash = models.CharField(max_length=32, db_index=True)
     account_last4 = models.CharField("账号后四位", max_length=4)
     holder_name = models.CharField("户名", max_length=50)
     holder_relation = models.CharField("与老人关系", max_length=10, default="本人")
-    updated_by = _user("登记人")
+    updated_by = fields.actor("登记人")
     updated_at = models.DateTimeField("登记时间", default=timezone.now)
 
     class Meta:
@@ -136,7 +114,7 @@ class BenefitApplication(ScopedModel):
     scope_elder_field = "elder"
 
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region("所属社区")
+    region = fields.region("所属社区")
     policy_code = models.SlugField("政策代码", max_length=40)
     policy_name = models.CharField("政策名称", max_length=60)
     applicant = models.CharField("申请方式", max_length=10, choices=Applicant.choices)
@@ -146,12 +124,12 @@ class BenefitApplication(ScopedModel):
     status = models.CharField(
         "状态", max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
     )
-    submitted_by = _user("受理人", null=False)
+    submitted_by = fields.actor("受理人", null=False)
     submitted_at = models.DateTimeField("申请时间", default=timezone.now)
-    street_by = _user("街道初审人")
+    street_by = fields.actor("街道初审人")
     street_at = models.DateTimeField("街道初审时间", null=True, blank=True)
     street_note = models.CharField("街道初审意见", max_length=300, blank=True)
-    district_by = _user("区县审核人")
+    district_by = fields.actor("区县审核人")
     district_at = models.DateTimeField("区县审核时间", null=True, blank=True)
     district_note = models.CharField("区县审核意见", max_length=300, blank=True)
     history = models.JSONField("办理记录", default=list, blank=True)
@@ -181,24 +159,24 @@ class PaymentBatch(ScopedModel):
     maker-checker); approved, it is locked and exported as the bank's payment file. Preparing again
     replaces a prepared batch's lines; a cancelled batch is kept for the record."""
 
-    region = _region("发放区划")
+    region = fields.region("发放区划")
     month = models.DateField("发放月份")  # the month's first day
     status = models.CharField(
         "状态", max_length=12, choices=BatchStatus.choices, default=BatchStatus.PREPARED
     )
     payments = models.PositiveIntegerField("发放人次", default=0)
     people = models.PositiveIntegerField("发放人数", default=0)
-    total_yuan = _yuan("发放金额（元）")
+    total_yuan = fields.yuan("发放金额（元）")
     held = models.PositiveIntegerField("暂缓笔数", default=0)
-    held_yuan = _yuan("暂缓金额（元）")
+    held_yuan = fields.yuan("暂缓金额（元）")
     stopped = models.PositiveIntegerField("停发人次", default=0)
     recoveries = models.PositiveIntegerField("新增追回笔数", default=0)
-    recoveries_yuan = _yuan("新增追回金额（元）")
+    recoveries_yuan = fields.yuan("新增追回金额（元）")
     findings = models.PositiveIntegerField("核查发现", default=0)
     by_policy = models.JSONField("分政策汇总", default=list)
-    prepared_by = _user("编制人", null=False)
+    prepared_by = fields.actor("编制人", null=False)
     prepared_at = models.DateTimeField("编制时间", default=timezone.now)
-    approved_by = _user("审批人")
+    approved_by = fields.actor("审批人")
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     history = models.JSONField("办理记录", default=list, blank=True)
 
@@ -229,7 +207,7 @@ class Payment(ScopedModel):
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region("所属社区")
+    region = fields.region("所属社区")
     policy = models.ForeignKey(BenefitPolicy, verbose_name="政策", on_delete=models.PROTECT, related_name="+")
     policy_code = models.SlugField("政策代码", max_length=40)
     month = models.DateField("所属月份")
@@ -260,7 +238,7 @@ class BatchFinding(ScopedModel):
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="found")
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region("所属社区")
+    region = fields.region("所属社区")
     kind = models.CharField("核查项", max_length=16, choices=FindingKind.choices)
     policy_code = models.SlugField("政策代码", max_length=40, blank=True)
     message = models.CharField("说明", max_length=300)
@@ -277,7 +255,7 @@ class PaymentStop(ScopedModel):
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="stops")
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region("所属社区")
+    region = fields.region("所属社区")
     policy_code = models.SlugField("政策代码", max_length=40)
     reason = models.CharField("停发原因", max_length=8, choices=StopReason.choices)
     message = models.CharField("说明", max_length=300)
@@ -294,12 +272,12 @@ class BenefitAdjustment(ScopedModel):
     scope_elder_field = "elder"
 
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region("所属社区")
+    region = fields.region("所属社区")
     policy_code = models.SlugField("政策代码", max_length=40)
     month = models.DateField("所属月份")
     amount = models.DecimalField("调整金额（元）", max_digits=10, decimal_places=2)
     reason = models.CharField("调整原因", max_length=300)
-    created_by = _user("调整人", null=False)
+    created_by = fields.actor("调整人", null=False)
     created_at = models.DateTimeField("调整时间", default=timezone.now)
     paid_in = models.ForeignKey(
         PaymentBatch,
@@ -322,7 +300,7 @@ class Recovery(ScopedModel):
     scope_elder_field = "elder"
 
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region("所属社区")
+    region = fields.region("所属社区")
     payment = models.OneToOneField(
         Payment, verbose_name="多发明细", on_delete=models.PROTECT, related_name="recovery"
     )
@@ -342,7 +320,7 @@ class Recovery(ScopedModel):
         "状态", max_length=10, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
     )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
-    settled_by = _user("处理人")
+    settled_by = fields.actor("处理人")
     settled_at = models.DateTimeField("处理时间", null=True, blank=True)
     settle_note = models.CharField("处理说明", max_length=300, blank=True)
 
@@ -358,7 +336,7 @@ class PaymentFileLayout(ScopedModel):
     bytes of the file's encoding. A region without its own uses the nearest one above, else the default
     in ``benefits.bankfile``."""
 
-    region = _region("适用区划")
+    region = fields.region("适用区划")
     bank = models.CharField("代发银行", max_length=40)
     encoding = models.CharField("文件编码", max_length=10, default="gb18030")
     fields = models.JSONField("字段", default=list)

@@ -4,13 +4,13 @@ designated provider (定点服务机构) with the fund's and the person's shares
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from yanglao.assessment.models import Assessment
-from yanglao.core.models import Organisation, Region
+from yanglao.core import fields
+from yanglao.core.models import Organisation
 from yanglao.core.scoping import ScopedModel
 from yanglao.ltc.choices import (
     CareSetting,
@@ -26,32 +26,11 @@ from yanglao.people.models import Elder
 from yanglao.services.models import Caregiver, ServiceOrder, ServicePlan
 
 
-def _region(label: str = "所属社区", column: str = "region_code") -> models.ForeignKey:
-    return models.ForeignKey(
-        Region, verbose_name=label, on_delete=models.PROTECT, db_column=column, related_name="+"
-    )
-
-
-def _user(label: str, *, null: bool = True) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=label,
-        null=null,
-        blank=null,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-
-def _yuan(label: str) -> models.DecimalField:
-    return models.DecimalField(label, max_digits=14, decimal_places=2, default=0)
-
-
 class LtcScheme(ScopedModel):
     """The scheme's parameters for a region (a city, or a district that differs) from a date: the nearest
     region above a person wins (``ltc.scheme`` holds the defaults and checks)."""
 
-    region = _region("适用区划")
+    region = fields.region("适用区划")
     effective_from = models.DateField("生效日期")
     params = models.JSONField("参数", default=dict)
     source = models.CharField("政策依据", max_length=200, blank=True)
@@ -71,7 +50,7 @@ class LtcApplication(ScopedModel):
     scope_elder_field = "elder"
 
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region()
+    region = fields.region("所属社区")
     applicant = models.CharField("申请方式", max_length=10, choices=LtcApplicant.choices)
     applicant_name = models.CharField("申请人", max_length=50)
     provider = models.ForeignKey(
@@ -91,7 +70,7 @@ class LtcApplication(ScopedModel):
     status = models.CharField("状态", max_length=16, choices=LtcStatus.choices, default=LtcStatus.ASSESSING)
     care_level = models.PositiveSmallIntegerField("照护等级", null=True, blank=True)
     valid_until = models.DateField("等级有效期至", null=True, blank=True)
-    submitted_by = _user("受理人", null=False)
+    submitted_by = fields.actor("受理人", null=False)
     submitted_at = models.DateTimeField("申请时间", default=timezone.now)
     history = models.JSONField("办理记录", default=list, blank=True)
 
@@ -125,7 +104,7 @@ class CarePlan(ScopedModel):
         LtcApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="plans"
     )
     elder = models.ForeignKey(Elder, verbose_name="老人", on_delete=models.PROTECT, related_name="+")
-    region = _region()
+    region = fields.region("所属社区")
     care_level = models.PositiveSmallIntegerField("照护等级")
     setting = models.CharField("照护方式", max_length=12, choices=CareSetting.choices)
     provider = models.ForeignKey(
@@ -155,7 +134,7 @@ class CarePlan(ScopedModel):
     )
     status = models.CharField("状态", max_length=8, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     end_reason = models.CharField("终止原因", max_length=200, blank=True)
-    created_by = _user("制定人", null=False)
+    created_by = fields.actor("制定人", null=False)
     created_at = models.DateTimeField("制定时间", default=timezone.now)
 
     class Meta:
@@ -189,8 +168,8 @@ class LtcSettlement(ScopedModel):
         Organisation, verbose_name="定点服务机构", on_delete=models.PROTECT, related_name="+"
     )
     month = models.DateField("结算月份")
-    region = _region("所属区（县）")
-    provider_region = _region("机构登记区划", "provider_region_code")
+    region = fields.region("所属区（县）")
+    provider_region = fields.region("机构登记区划", "provider_region_code")
     status = models.CharField(
         "状态", max_length=10, choices=LtcSettlementStatus.choices, default=LtcSettlementStatus.DRAFT
     )
@@ -203,14 +182,14 @@ class LtcSettlement(ScopedModel):
     short_visits = models.PositiveIntegerField("时长不足次数", default=0)
     hours = models.DecimalField("结算服务小时", max_digits=12, decimal_places=2, default=0)
     days = models.PositiveIntegerField("机构照护人日", default=0)
-    total_yuan = _yuan("结算费用（元）")
-    fund_yuan = _yuan("基金支付（元）")
-    personal_yuan = _yuan("个人支付（元）")
-    held_yuan = _yuan("待审暂缓（元）")
-    cash_yuan = _yuan("现金补助（元）")
-    prepared_by = _user("生成人", null=False)
+    total_yuan = fields.yuan("结算费用（元）")
+    fund_yuan = fields.yuan("基金支付（元）")
+    personal_yuan = fields.yuan("个人支付（元）")
+    held_yuan = fields.yuan("待审暂缓（元）")
+    cash_yuan = fields.yuan("现金补助（元）")
+    prepared_by = fields.actor("生成人", null=False)
     prepared_at = models.DateTimeField("生成时间", default=timezone.now)
-    approved_by = _user("审核人")
+    approved_by = fields.actor("审核人")
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     history = models.JSONField("办理记录", default=list, blank=True)
 
@@ -235,7 +214,7 @@ class LtcSettlementLine(ScopedModel):
     settlement = models.ForeignKey(LtcSettlement, on_delete=models.CASCADE, related_name="lines")
     plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="+")
     elder = models.ForeignKey(Elder, on_delete=models.PROTECT, related_name="+")
-    region = _region()
+    region = fields.region("所属社区")
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     setting = models.CharField("照护方式", max_length=12, choices=CareSetting.choices)
     care_level = models.PositiveSmallIntegerField("照护等级")
@@ -265,7 +244,7 @@ class LtcVisitIssue(ScopedModel):
     settlement = models.ForeignKey(LtcSettlement, on_delete=models.CASCADE, related_name="issues")
     order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="+")
-    region = _region()
+    region = fields.region("所属社区")
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("问题", max_length=8, choices=VisitIssue.choices, default=VisitIssue.SHORT)
     planned_minutes = models.PositiveSmallIntegerField("计划时长（分钟）")
@@ -274,7 +253,7 @@ class LtcVisitIssue(ScopedModel):
         "处理结果", max_length=8, choices=IssueDecision.choices, default=IssueDecision.PENDING
     )
     note = models.CharField("处理说明", max_length=200, blank=True)
-    decided_by = _user("处理人")
+    decided_by = fields.actor("处理人")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
 
     class Meta:
