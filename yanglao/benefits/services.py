@@ -249,16 +249,7 @@ DOCUMENTS = ("身份证", "户口簿", "能力评估报告", "低保/低收入�
 
 
 def _step(history: list, actor: User, action: str, note: str = "") -> list:
-    return [
-        *history,
-        {
-            "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-            "user": str(actor),
-            "action": action,
-            "label": ACTION_LABELS[action],
-            "note": note,
-        },
-    ]
+    return workflows.history_step(history, actor, ACTION_LABELS[action], action=action, note=note)
 
 
 @transaction.atomic
@@ -447,7 +438,7 @@ def batch_prepare(*, actor: User, month: object, region_code: str) -> PaymentBat
     batch.recoveries_yuan = Decimal(summary["recoveries_yuan"])
     batch.by_policy = summary["by_policy"]
     batch.prepared_by, batch.prepared_at = actor, now
-    batch.history = [*batch.history, _batch_step(actor, "prepare")]
+    batch.history = _batch_step(batch.history, actor, "prepare")
     batch.save()
     audit.record(
         actor=actor,
@@ -520,14 +511,8 @@ def _write(batch: PaymentBatch, computed: batching.Computed) -> None:
 BATCH_LABELS = {"prepare": "编制", "approve": "审批通过（锁定）", "cancel": "作废", "export": "导出代发文件"}
 
 
-def _batch_step(actor: User, action: str, note: str = "") -> dict:
-    return {
-        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-        "user": str(actor),
-        "action": action,
-        "label": BATCH_LABELS[action],
-        "note": note,
-    }
+def _batch_step(history: list, actor: User, action: str, note: str = "") -> list:
+    return workflows.history_step(history, actor, BATCH_LABELS[action], action=action, note=note)
 
 
 def _maker_differs(user: User, batch: PaymentBatch) -> bool:
@@ -581,7 +566,7 @@ def batch_approve(*, actor: User, batch_id: int) -> PaymentBatch:
         changes=lambda b: {
             "approved_by": actor,
             "approved_at": now,
-            "history": [*b.history, _batch_step(actor, "approve")],
+            "history": _batch_step(b.history, actor, "approve"),
         },
     )
     audit.record(
@@ -604,7 +589,7 @@ def batch_cancel(*, actor: User, batch_id: int, reason: str) -> PaymentBatch:
         workflow=BATCH_WORKFLOW,
         obj_id=batch_id,
         action="cancel",
-        changes=lambda b: {"history": [*b.history, _batch_step(actor, "cancel", why)]},
+        changes=lambda b: {"history": _batch_step(b.history, actor, "cancel", why)},
     )
     BenefitAdjustment.objects.unscoped(reason="a voided batch frees its adjustments").filter(
         paid_in=batch

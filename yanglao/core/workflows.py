@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
+from django.utils import timezone
 
 from yanglao.core import events
 from yanglao.core.errors import DomainError, NotFound
@@ -233,3 +234,18 @@ def transition(
         scope = workflow.event_scope(obj) if workflow.event_scope is not None else {}
         events.publish_on_commit(workflow.topic, {"id": obj.pk, "action": action, "state": after}, **scope)
     return obj
+
+
+def history_step(
+    history: list[dict[str, Any]], actor: User | str, label: str, *, action: str = "", note: str = ""
+) -> list[dict[str, Any]]:
+    """``history`` with one more entry (办理记录: when, who, what, the opinion), as a record's ``history``
+    JSON keeps it for its page; ``actor`` may be a label such as 系统 for a step nobody took by hand."""
+    entry = {
+        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "user": str(actor),
+        "action": action,
+        "label": label,
+        "note": note,
+    }
+    return [*history, entry]

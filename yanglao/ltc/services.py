@@ -71,16 +71,8 @@ def _text(
         raise error(str(exc), fields={field: str(exc)}, code="ltc.bad_text") from None
 
 
-def _step(history: list, actor: User, label: str, note: str = "") -> list:
-    return [
-        *history,
-        {
-            "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-            "user": str(actor),
-            "label": label,
-            "note": note,
-        },
-    ]
+def _step(history: list, actor: User | str, label: str, note: str = "") -> list:
+    return workflows.history_step(history, actor, label, note=note)
 
 
 def params_for(region_code: str, day: dt.date | None = None) -> dict:
@@ -190,10 +182,7 @@ def on_assessment_approved(assessment: Assessment) -> None:
     app.valid_until = scheme.valid_until(params, timezone.localdate(), assessment.valid_until)
     app.status = LtcStatus.QUALIFIED if scheme.qualifies(params, level) else LtcStatus.NOT_QUALIFIED
     label = f"评估结果：照护{level}级（{assessment.level_name}），有效期至 {app.valid_until:%Y-%m-%d}"
-    app.history = [
-        *app.history,
-        {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "user": "系统", "label": label, "note": ""},
-    ]
+    app.history = _step(app.history, "系统", label)
     app.save(update_fields=["care_level", "valid_until", "status", "history"])
 
 
