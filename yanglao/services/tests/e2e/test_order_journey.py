@@ -114,8 +114,9 @@ def test_the_life_of_an_order(page, browser, live_server, district, street_offic
         office.get_by_role("button", name="派单").click()
         expect(office.get_by_test_id("order-status")).to_have_text("已派单")
 
-        # The day of the visit has come and the caregiver is 40 minutes behind her schedule.
-        start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=40)
+        # The day of the visit has come and the caregiver is 20 minutes behind her schedule (late by the rule's
+        # 15; not more, or shortly after local midnight the visit would fall on yesterday's pages).
+        start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=20)
         ServiceOrder.objects.unscoped(reason="the test's clock moves to the visit").filter(
             pk=order.pk
         ).update(scheduled_start=start, scheduled_end=start + dt.timedelta(minutes=120))
